@@ -1,0 +1,384 @@
+import pytz
+from babel.dates import format_datetime as babel_format_datetime
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .utm_source import TEMPERATURES
+
+DEAL_TYPES = [
+    ("connection", "Connection"),
+    ("renewal", "Renewal"),
+    ("upsell", "Upsell"),
+    ("service", "Service"),
+    ("activation", "Activation"),
+]
+
+# What each deal type demands (PP-5). Every rule that depends on the deal type
+# reads this table through ``_get_deal_type_rule``, so the types are described
+# in one place only.
+DEAL_TYPE_RULES = {
+    "connection": {
+        "needs_product": True,
+        "needs_invoice": True,
+        "opens_reservation": True,
+        "closes_with_comment": False,
+        "new_sale_only": True,
+    },
+    "renewal": {
+        "needs_product": True,
+        "needs_invoice": True,
+        "opens_reservation": False,
+        "closes_with_comment": False,
+        "new_sale_only": False,
+    },
+    "upsell": {
+        "needs_product": True,
+        "needs_invoice": True,
+        "opens_reservation": False,
+        "closes_with_comment": False,
+        "new_sale_only": False,
+    },
+    "service": {
+        "needs_product": False,
+        "needs_invoice": False,
+        "opens_reservation": False,
+        "closes_with_comment": True,
+        "new_sale_only": False,
+    },
+    "activation": {
+        "needs_product": False,
+        "needs_invoice": False,
+        "opens_reservation": False,
+        "closes_with_comment": True,
+        "new_sale_only": False,
+    },
+}
+NO_DEAL_TYPE_RULE = dict.fromkeys(DEAL_TYPE_RULES["connection"], False)
+
+WORK_STATUSES = [
+    ("new", "New"),
+    ("in_work", "In Work"),
+    ("won", "Won"),
+    ("lost", "Lost"),
+    ("blocked", "Blocked"),
+]
+
+CHANNELS = [
+    ("inbound_call", "Inbound Call"),
+    ("email", "Email"),
+    ("web_form", "Web Form"),
+    ("online_chat", "Online Chat"),
+    ("outbound_call", "Outbound Call"),
+    ("agent_notice", "Sales Agent Notice"),
+]
+
+# Stored dates shown again as text in the team's time zone.
+TEAM_TZ_DATES = {
+    "date_received": "date_received_team_tz",
+    "date_in_work": "date_in_work_team_tz",
+    "postponed_until": "postponed_until_team_tz",
+    "date_closed": "date_closed_team_tz",
+}
+TEAM_TZ_PATTERN = "yyyy-MM-dd HH:mm"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # Deal type
+    deal_type = fields.Selection(
+        DEAL_TYPES,
+        string="Deal Type",
+        index=True,
+        tracking=True,
+        help="Connection: a new sale, opens a reservation of the client for the team. "
+        "Renewal: a new period for a client who has the product. "
+        "Upsell: more for a client with an active paid period. "
+        "Service: help for a client, closed with a comment. "
+        "Activation: temporary access, may be closed at any time with a comment.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Product",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        help="The product this lead is about: one lead per client and product.",
+    )
+    deal_needs_product = fields.Boolean(compute="_compute_deal_type_rule")
+    deal_needs_invoice = fields.Boolean(compute="_compute_deal_type_rule")
+    deal_opens_reservation = fields.Boolean(compute="_compute_deal_type_rule")
+    deal_closes_with_comment = fields.Boolean(compute="_compute_deal_type_rule")
+    closing_comment = fields.Text(
+        tracking=True,
+        help="What was done for the client. Service and activation leads are closed with it.",
+    )
+
+    # Temperature
+    source_id = fields.Many2one(check_company=True)
+    temperature = fields.Selection(
+        TEMPERATURES,
+        compute="_compute_temperature",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="Hot: the client asked to buy or to be called, react within hours. "
+        "Warm: the client showed interest. Cold: from prospect lists. "
+        "Set from the source; a different value chosen by hand is kept until reset.",
+    )
+    temperature_manual = fields.Boolean(
+        string="Temperature Set by Hand",
+        copy=False,
+        readonly=True,
+        help="The temperature was chosen by hand and no longer follows the source.",
+    )
+
+    # Channel
+    channel = fields.Selection(
+        CHANNELS,
+        index=True,
+        tracking=True,
+        help="How the request reached the company.",
+    )
+
+    # Work status
+    is_blocked = fields.Boolean(
+        string="Blocked",
+        copy=False,
+        readonly=True,
+        help="Another team holds a reservation of this client for this product.",
+    )
+    work_status = fields.Selection(
+        WORK_STATUSES,
+        compute="_compute_work_status",
+        store=True,
+        index=True,
+        tracking=True,
+        help="New: received, the client not contacted yet. In Work: the client was contacted. "
+        "Won: the product is sold. Lost: the client refused. "
+        "Blocked: another team holds a reservation of the client.",
+    )
+
+    # Dates
+    date_received = fields.Datetime(
+        string="Received by Team",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="When the lead reached its current team.",
+    )
+    date_in_work = fields.Datetime(
+        string="Taken into Work",
+        compute="_compute_date_in_work",
+        store=True,
+        copy=False,
+        help="When the lead was first taken into work.",
+    )
+    postponed_until = fields.Datetime(
+        string="Postponed Until",
+        copy=False,
+        tracking=True,
+        help="The client was reached and the talk moved to this date and time.",
+    )
+    team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
+    date_received_team_tz = fields.Char(
+        string="Received by Team (Team Time)", compute="_compute_team_tz_dates"
+    )
+    date_in_work_team_tz = fields.Char(
+        string="Taken into Work (Team Time)", compute="_compute_team_tz_dates"
+    )
+    postponed_until_team_tz = fields.Char(
+        string="Postponed Until (Team Time)", compute="_compute_team_tz_dates"
+    )
+    date_closed_team_tz = fields.Char(string="Closed (Team Time)", compute="_compute_team_tz_dates")
+
+    @api.depends("deal_type")
+    def _compute_deal_type_rule(self):
+        for lead in self:
+            rule = lead._get_deal_type_rule()
+            lead.deal_needs_product = rule["needs_product"]
+            lead.deal_needs_invoice = rule["needs_invoice"]
+            lead.deal_opens_reservation = rule["opens_reservation"]
+            lead.deal_closes_with_comment = rule["closes_with_comment"]
+
+    @api.depends("source_id")
+    def _compute_temperature(self):
+        for lead in self:
+            if lead.temperature_manual:
+                lead.temperature = lead.temperature
+            else:
+                lead.temperature = lead.source_id.temperature or lead.temperature
+
+    @api.depends("active", "probability", "stage_id.is_won", "stage_id.is_new_stage", "is_blocked")
+    def _compute_work_status(self):
+        for lead in self:
+            lead.work_status = lead._get_work_status()
+
+    @api.depends("work_status")
+    def _compute_date_in_work(self):
+        now = self.env.cr.now()
+        for lead in self:
+            if not lead.date_in_work and lead.work_status in ("in_work", "won"):
+                lead.date_in_work = now
+            else:
+                lead.date_in_work = lead.date_in_work
+
+    @api.depends("team_id.tz", "date_received", "date_in_work", "postponed_until", "date_closed")
+    def _compute_team_tz_dates(self):
+        for lead in self:
+            tz = pytz.timezone(lead.team_id.tz or self.env.user.tz or "UTC")
+            for source, target in TEAM_TZ_DATES.items():
+                lead[target] = lead._format_in_tz(lead[source], tz)
+
+    @api.constrains("deal_type", "product_id")
+    def _check_deal_type_product(self):
+        for lead in self:
+            if lead._get_deal_type_rule()["needs_product"] and not lead.product_id:
+                raise ValidationError(_(
+                    "Lead %(lead)s is a %(type)s lead: choose the product it is about.",
+                    lead=lead.display_name, type=lead._deal_type_label(),
+                ))
+
+    @api.constrains("deal_type", "stage_id", "closing_comment")
+    def _check_deal_type_closing(self):
+        for lead in self.filtered(lambda lead: lead.deal_type and lead.stage_id.is_won):
+            rule = lead._get_deal_type_rule()
+            if rule["closes_with_comment"] and not (lead.closing_comment or "").strip():
+                raise ValidationError(_(
+                    "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
+                    lead=lead.display_name, type=lead._deal_type_label(),
+                ))
+            if rule["needs_invoice"] and not lead._has_paid_invoice():
+                raise ValidationError(_(
+                    "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice "
+                    "of one of its orders.",
+                    lead=lead.display_name, type=lead._deal_type_label(),
+                ))
+
+    @api.constrains("stage_id", "company_id")
+    def _check_stage_company(self):
+        for lead in self:
+            stage_company = lead.stage_id.team_id.company_id
+            if lead.company_id and stage_company and stage_company != lead.company_id:
+                raise ValidationError(_(
+                    "Lead %(lead)s belongs to %(company)s and cannot use stage %(stage)s "
+                    "of team %(team)s of another company.",
+                    lead=lead.display_name, company=lead.company_id.display_name,
+                    stage=lead.stage_id.display_name, team=lead.stage_id.team_id.display_name,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_playbook_values(vals, vals.get("name") or _("(new)"))
+            if "temperature" in vals and "temperature_manual" not in vals:
+                source = self.env["utm.source"].browse(vals.get("source_id"))
+                vals["temperature_manual"] = self._is_manual_temperature(vals["temperature"], source)
+        leads = super().create(vals_list)
+        leads.filtered(lambda lead: lead.team_id and not lead.date_received).write(
+            {"date_received": self.env.cr.now()}
+        )
+        return leads
+
+    def write(self, vals):
+        self._check_playbook_values(vals, self)
+        manual = self.browse()
+        if "temperature" in vals:
+            manual = self.filtered(lambda lead: self._is_manual_temperature(
+                vals["temperature"],
+                self.env["utm.source"].browse(vals["source_id"]) if "source_id" in vals else lead.source_id,
+            ))
+        team_may_change = "date_received" not in vals and {"team_id", "user_id", "type"} & set(vals)
+        old_teams = {lead.id: lead.team_id for lead in self} if team_may_change else {}
+        result = super().write(vals)
+        if "temperature" in vals and "temperature_manual" not in vals:
+            manual.filtered(lambda lead: not lead.temperature_manual).write({"temperature_manual": True})
+            (self - manual).filtered("temperature_manual").write({"temperature_manual": False})
+        if old_teams:
+            moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id])
+            moved.filtered("team_id").write({"date_received": self.env.cr.now()})
+            (moved - moved.filtered("team_id")).write({"date_received": False})
+        return result
+
+    def message_new(self, msg_dict, custom_values=None):
+        """Leads from the email gateway arrived by email."""
+        custom_values = dict(custom_values or {})
+        custom_values.setdefault("channel", "email")
+        return super().message_new(msg_dict, custom_values=custom_values)
+
+    def action_reset_temperature(self):
+        """Let the temperature follow the source again after a manual choice."""
+        for source, leads in self.grouped("source_id").items():
+            values = {"temperature_manual": False}
+            if source.temperature:
+                values["temperature"] = source.temperature
+            leads.write(values)
+        return True
+
+    def _get_deal_type_rule(self):
+        """The rules of this lead's deal type (PP-5); other addons may add types here."""
+        self.ensure_one()
+        return DEAL_TYPE_RULES.get(self.deal_type, NO_DEAL_TYPE_RULE)
+
+    def _deal_type_label(self):
+        self.ensure_one()
+        return dict(self._fields["deal_type"]._description_selection(self.env)).get(self.deal_type, "")
+
+    def _has_paid_invoice(self):
+        """A customer invoice of one of the lead's orders is paid (PP-5 closing rule)."""
+        self.ensure_one()
+        invoices = self.sudo().order_ids.invoice_ids
+        return any(
+            move.move_type == "out_invoice" and move.payment_state in ("paid", "in_payment")
+            for move in invoices
+        )
+
+    def _get_work_status(self):
+        """Work status (PP-4) from Odoo's own won and lost markers and the stage flags."""
+        self.ensure_one()
+        if not self.active and not self.probability:
+            return "lost"
+        if self.stage_id.is_won:
+            return "won"
+        if self.is_blocked:
+            return "blocked"
+        if not self.stage_id or self.stage_id.is_new_stage:
+            return "new"
+        return "in_work"
+
+    @api.model
+    def _is_manual_temperature(self, temperature, source):
+        return bool(temperature) and temperature != source.temperature
+
+    @api.model
+    def _format_in_tz(self, value, tz):
+        if not value:
+            return False
+        local = pytz.utc.localize(value).astimezone(tz)
+        return "%s (%s)" % (babel_format_datetime(local, TEAM_TZ_PATTERN, locale="en_US"), tz.zone)
+
+    def _check_playbook_values(self, vals, label):
+        """Refuse unknown selection values and hand-written statuses with a clear message.
+
+        ``label`` names the lead in the message: the new lead's name, or the leads written.
+        """
+        if isinstance(label, models.BaseModel):
+            label = ", ".join(label[:3].mapped("display_name")) + ("..." if len(label) > 3 else "")
+        if "work_status" in vals:
+            raise UserError(_(
+                "Lead %(lead)s: the work status follows the stage and cannot be written. "
+                "Move the lead to another stage, or mark it won or lost.",
+                lead=label,
+            ))
+        for fname in ("deal_type", "temperature", "channel"):
+            value = vals.get(fname)
+            field = self._fields[fname]
+            allowed = dict(field._description_selection(self.env))
+            if value and value not in allowed:
+                raise ValidationError(_(
+                    "Lead %(lead)s: %(value)s is not a valid %(field)s. Allowed values: %(allowed)s.",
+                    lead=label, value=repr(value), field=field._description_string(self.env),
+                    allowed=", ".join(allowed),
+                ))

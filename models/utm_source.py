@@ -1,0 +1,49 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+TEMPERATURES = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
+
+
+class UtmSource(models.Model):
+    _inherit = "utm.source"
+
+    temperature = fields.Selection(
+        TEMPERATURES,
+        help="Temperature given to a lead that comes from this source "
+        "(Annex 1 of the potential sales instruction).",
+    )
+    initiator = fields.Selection(
+        [("client", "Client"), ("internal", "Internal")],
+        help="Who starts a lead from this source: the client itself (external source) "
+        "or the company's own staff (internal source).",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        index="btree_not_null",
+        help="Leave empty to share the source between all companies.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("temperature") or vals.get("initiator") for vals in vals_list):
+            self._check_playbook_rights()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"temperature", "initiator"} & set(vals):
+            self._check_playbook_rights()
+        return super().write(vals)
+
+    def _check_playbook_rights(self):
+        """Only CRM administrators and sales support decide how hot a source's leads are (PP-16)."""
+        user = self.env.user
+        if self.env.su or user.has_group("sales_team.group_sale_manager") or user.has_group(
+            "crm_sales_playbook.group_crm_sales_playbook_support"
+        ):
+            return
+        raise AccessError(_(
+            "Only CRM administrators and sales support may set the temperature or initiator of a lead source "
+            "(source %(sources)s).",
+            sources=", ".join(self.mapped("name")) or _("new source"),
+        ))

@@ -1,0 +1,113 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged, users
+
+from .common import PlaybookCase
+
+ROLES = ("pb_operator", "pb_salesperson", "pb_regular", "pb_head", "pb_legal", "pb_support")
+
+
+@tagged("post_install", "-at_install")
+class TestAccess(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Lead = cls.Lead.with_context(tracking_disable=True)
+        cls.leads = {
+            "own": Lead.create({"name": "own", "team_id": cls.team_a.id, "user_id": cls.user_salesperson.id}),
+            "team_a": Lead.create({"name": "team_a", "team_id": cls.team_a.id, "user_id": cls.user_head.id}),
+            "unassigned": Lead.create({"name": "unassigned", "team_id": cls.team_a.id, "user_id": False}),
+            "team_b": Lead.create({"name": "team_b", "team_id": cls.team_b.id,
+                                   "user_id": cls.user_salesperson_b.id}),
+            "registered": Lead.with_user(cls.user_operator).create({
+                "name": "registered", "team_id": cls.team_b.id, "user_id": cls.user_salesperson_b.id}),
+            "company_2": Lead.create({"name": "company_2", "team_id": cls.team_company_2.id,
+                                      "company_id": cls.company_2.id}),
+        }
+        cls.all_ids = [lead.id for lead in cls.leads.values()]
+
+    def _visible(self):
+        return set(self.env["crm.lead"].search([("id", "in", self.all_ids)]).mapped("name"))
+
+    def _assert_write(self, key, allowed):
+        lead = self.env["crm.lead"].browse(self.leads[key].id)
+        if allowed:
+            lead.write({"description": "checked"})
+            self.assertEqual(lead.description, "<p>checked</p>")
+        else:
+            with self.assertRaises(AccessError, msg=f"{self.env.user.login} may not write lead {key}"):
+                lead.write({"description": "forbidden"})
+
+    @users(*ROLES)
+    def test_read_matrix(self):
+        company_1 = {"own", "team_a", "unassigned", "team_b", "registered"}
+        expected = {
+            "pb_operator": company_1,
+            "pb_salesperson": {"own", "unassigned"},
+            "pb_regular": {"own", "team_a", "unassigned"},
+            "pb_head": {"own", "team_a", "unassigned"},
+            "pb_legal": company_1,
+            "pb_support": company_1,
+        }[self.env.user.login]
+        self.assertEqual(self._visible(), expected, f"what {self.env.user.login} reads")
+
+    @users(*ROLES)
+    def test_write_matrix(self):
+        allowed = {
+            "pb_operator": {"unassigned", "registered"},
+            "pb_salesperson": {"own", "unassigned"},
+            "pb_regular": {"unassigned"},
+            "pb_head": {"own", "team_a", "unassigned"},
+            "pb_legal": {"unassigned"},
+            "pb_support": {"own", "team_a", "unassigned", "team_b", "registered"},
+        }[self.env.user.login]
+        for key in ("own", "team_a", "unassigned", "team_b", "registered"):
+            with self.subTest(lead=key):
+                self._assert_write(key, key in allowed)
+
+    @users(*ROLES)
+    def test_unlink_matrix(self):
+        Lead = self.env["crm.lead"].sudo().with_context(tracking_disable=True)
+        team_a = Lead.create({"name": "to delete", "team_id": self.team_a.id}).with_env(self.env)
+        team_b = Lead.create({"name": "to delete", "team_id": self.team_b.id,
+                              "user_id": self.user_salesperson_b.id}).with_env(self.env)
+        if self.env.user.login in ("pb_head", "pb_support"):
+            team_a.unlink()
+            self.assertFalse(team_a.exists(), "sales heads delete their teams' leads")
+        else:
+            with self.assertRaises(AccessError):
+                team_a.unlink()
+        if self.env.user.login == "pb_support":
+            team_b.unlink()
+            self.assertFalse(team_b.exists())
+        else:
+            with self.assertRaises(AccessError, msg="only sales support deletes other teams' leads"):
+                team_b.unlink()
+
+    @users(*ROLES)
+    def test_other_company_is_invisible(self):
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].browse(self.leads["company_2"].id).read(["name"])
+
+    @users(*ROLES)
+    def test_stages_are_configured_by_admins(self):
+        stage = self.env["crm.stage"].browse(self.stage_new.id)
+        self.assertTrue(stage.is_new_stage, "every role reads the stage flags")
+        with self.assertRaises(AccessError):
+            stage.write({"is_new_stage": False})
+
+    @users("pb_crm_admin")
+    def test_admin_configures_stages(self):
+        stage = self.env["crm.stage"].browse(self.stage_proposal.id)
+        stage.write({"is_new_stage": True})
+        self.assertTrue(stage.is_new_stage)
+
+    def test_roles_imply_sales_groups(self):
+        salesman = self.env.ref("sales_team.group_sale_salesman")
+        all_leads = self.env.ref("sales_team.group_sale_salesman_all_leads")
+        for user in (self.user_operator, self.user_salesperson, self.user_regular, self.user_head,
+                     self.user_legal, self.user_support):
+            with self.subTest(user=user.login):
+                self.assertIn(salesman, user.groups_id, "every role works in the CRM app")
+        self.assertIn(all_leads, self.user_support.groups_id, "sales support sees every team")
+        self.assertNotIn(all_leads, self.user_head.groups_id, "a sales head sees its own teams only")

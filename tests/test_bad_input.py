@@ -1,0 +1,61 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import PlaybookCase
+
+
+@tagged("post_install", "-at_install")
+class TestBadInput(PlaybookCase):
+
+    def test_unknown_selection_values(self):
+        for field_name in ("temperature", "deal_type", "channel"):
+            with self.subTest(field=field_name):
+                with self.assertRaisesRegex(ValidationError, r"Lead Bad one: 'tepid' is not a valid"):
+                    self.create_lead(name="Bad one", **{field_name: "tepid"})
+                lead = self.create_lead(name="Good one")
+                with self.assertRaisesRegex(ValidationError, r"Lead Good one: 'tepid' is not a valid .*Allowed"):
+                    lead.write({field_name: "tepid"})
+                self.assertFalse(lead[field_name])
+
+    def test_batch_with_one_bad_row_creates_nothing(self):
+        count = self.Lead.search_count([])
+        with self.assertRaises(ValidationError):
+            self.Lead.create([
+                {"name": "Fine", "deal_type": "service"},
+                {"name": "No product", "deal_type": "connection"},
+            ])
+        self.assertEqual(self.Lead.search_count([]), count, "nothing is half-written")
+
+    def test_product_of_another_company(self):
+        product = self.env["product.product"].create({"name": "Other company's product",
+                                                      "company_id": self.company_2.id})
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self.create_lead(deal_type="connection", product_id=product.id)
+
+    def test_source_of_another_company(self):
+        source = self.env["utm.source"].create({"name": "Second company fair", "company_id": self.company_2.id})
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self.create_lead(source_id=source.id)
+        shared = self.env["utm.source"].create({"name": "Shared fair"})
+        self.assertTrue(self.create_lead(source_id=shared.id), "a source without company is shared")
+
+    def test_stage_of_another_company(self):
+        stage = self.env["crm.stage"].create({"name": "Their stage", "team_id": self.team_company_2.id})
+        lead = self.create_lead(name="Ours")
+        with self.assertRaisesRegex(ValidationError, "of another company"):
+            lead.stage_id = stage
+        with self.assertRaisesRegex(ValidationError, "cannot use stage Their stage of team Team Second Company"):
+            self.create_lead(name="Ours", stage_id=stage.id)
+
+    def test_source_temperature_is_for_admins(self):
+        source = self.source["demo_order"].with_user(self.user_salesperson)
+        with self.assertRaisesRegex(AccessError, "Only CRM administrators"):
+            source.temperature = "hot"
+        with self.assertRaises(AccessError):
+            self.env["utm.source"].with_user(self.user_head).create({"name": "Mine", "temperature": "hot"})
+        source.with_user(self.user_admin).temperature = "hot"
+        self.assertEqual(source.temperature, "hot")
+        self.source["demo_order"].with_user(self.user_support).temperature = "warm"
+        self.assertEqual(source.temperature, "warm")
+        self.assertTrue(self.env["utm.source"].with_user(self.user_salesperson).create({"name": "Plain"}),
+                        "plain UTM sources stay open to every user, as in Odoo")
