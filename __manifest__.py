@@ -24,6 +24,4 @@
         "data/crm_sales_playbook_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
-    "installable": True,
-    "application": False,
 }

@@ -1,7 +1,7 @@
 import pytz
 from babel.dates import format_datetime as babel_format_datetime
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .utm_source import TEMPERATURES
@@ -89,7 +89,6 @@ class CrmLead(models.Model):
     # Deal type
     deal_type = fields.Selection(
         DEAL_TYPES,
-        string="Deal Type",
         index=True,
         tracking=True,
         help="Connection: a new sale, opens a reservation of the client for the team. "
@@ -100,7 +99,6 @@ class CrmLead(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         index="btree_not_null",
         check_company=True,
         tracking=True,
@@ -177,7 +175,6 @@ class CrmLead(models.Model):
         help="When the lead was first taken into work.",
     )
     postponed_until = fields.Datetime(
-        string="Postponed Until",
         copy=False,
         tracking=True,
         help="The client was reached and the talk moved to this date and time.",
@@ -236,7 +233,7 @@ class CrmLead(models.Model):
     def _check_deal_type_product(self):
         for lead in self:
             if lead._get_deal_type_rule()["needs_product"] and not lead.product_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: choose the product it is about.",
                     lead=lead.display_name, type=lead._deal_type_label(),
                 ))
@@ -246,12 +243,12 @@ class CrmLead(models.Model):
         for lead in self.filtered(lambda lead: lead.deal_type and lead.stage_id.is_won):
             rule = lead._get_deal_type_rule()
             if rule["closes_with_comment"] and not (lead.closing_comment or "").strip():
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
                     lead=lead.display_name, type=lead._deal_type_label(),
                 ))
             if rule["needs_invoice"] and not lead._has_paid_invoice():
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice "
                     "of one of its orders.",
                     lead=lead.display_name, type=lead._deal_type_label(),
@@ -262,7 +259,7 @@ class CrmLead(models.Model):
         for lead in self:
             stage_company = lead.stage_id.team_id.company_id
             if lead.company_id and stage_company and stage_company != lead.company_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Lead %(lead)s belongs to %(company)s and cannot use stage %(stage)s "
                     "of team %(team)s of another company.",
                     lead=lead.display_name, company=lead.company_id.display_name,
@@ -272,7 +269,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_playbook_values(vals, vals.get("name") or _("(new)"))
+            self._check_playbook_values(vals, vals.get("name") or self.env._("(new)"))
             if "temperature" in vals and "temperature_manual" not in vals:
                 source = self.env["utm.source"].browse(vals.get("source_id"))
                 vals["temperature_manual"] = self._is_manual_temperature(vals["temperature"], source)
@@ -367,7 +364,7 @@ class CrmLead(models.Model):
         if isinstance(label, models.BaseModel):
             label = ", ".join(label[:3].mapped("display_name")) + ("..." if len(label) > 3 else "")
         if "work_status" in vals:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Lead %(lead)s: the work status follows the stage and cannot be written. "
                 "Move the lead to another stage, or mark it won or lost.",
                 lead=label,
@@ -377,7 +374,7 @@ class CrmLead(models.Model):
             field = self._fields[fname]
             allowed = dict(field._description_selection(self.env))
             if value and value not in allowed:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Lead %(lead)s: %(value)s is not a valid %(field)s. Allowed values: %(allowed)s.",
                     lead=label, value=repr(value), field=field._description_string(self.env),
                     allowed=", ".join(allowed),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 TEMPERATURES = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
@@ -7,6 +7,8 @@ TEMPERATURES = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
 class UtmSource(models.Model):
     _inherit = "utm.source"
 
+    # Lead sources are chosen by salespeople: show them in the user's language.
+    name = fields.Char(translate=True)
     temperature = fields.Selection(
         TEMPERATURES,
         help="Temperature given to a lead that comes from this source "
@@ -19,7 +21,6 @@ class UtmSource(models.Model):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         index="btree_not_null",
         help="Leave empty to share the source between all companies.",
     )
@@ -42,8 +43,8 @@ class UtmSource(models.Model):
             "crm_sales_playbook.group_crm_sales_playbook_support"
         ):
             return
-        raise AccessError(_(
+        raise AccessError(self.env._(
             "Only CRM administrators and sales support may set the temperature or initiator of a lead source "
             "(source %(sources)s).",
-            sources=", ".join(self.mapped("name")) or _("new source"),
+            sources=", ".join(self.mapped("name")) or self.env._("new source"),
         ))

@@ -4,3 +4,4 @@ from . import test_work_status
 from . import test_dates
 from . import test_bad_input
 from . import test_access
+from . import test_i18n

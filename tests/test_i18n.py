@@ -1,0 +1,29 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import PlaybookCase
+
+
+@tagged("post_install", "-at_install")
+class TestRussian(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(["ru_RU"])
+
+    def test_sources_stages_and_labels_in_russian(self):
+        ru = self.env(context=dict(self.env.context, lang="ru_RU"))
+        self.assertEqual(self.source["demo_order"].with_env(ru).name, "Заказ демоверсии")
+        self.assertEqual(self.source["demo_order"].name, "Demo order", "English stays the source text")
+        self.assertEqual(self.env.ref("crm_sales_playbook.crm_stage_meeting").with_env(ru).name, "Встреча")
+        self.assertEqual(self.stage_contact.with_env(ru).name, "Первый контакт",
+                         "Odoo's stage renamed by the addon is translated too")
+        labels = dict(ru["crm.lead"]._fields["temperature"]._description_selection(ru))
+        self.assertEqual(labels, {"hot": "Горячий", "warm": "Тёплый", "cold": "Холодный"})
+
+    def test_errors_in_russian(self):
+        lead = self.create_lead(name="Ромашка")
+        with self.assertRaisesRegex(ValidationError, "Лид Ромашка имеет тип «Подключение»: выберите продукт"):
+            lead.with_context(lang="ru_RU").write({"deal_type": "connection"})
