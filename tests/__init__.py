@@ -5,3 +5,4 @@ from . import test_dates
 from . import test_bad_input
 from . import test_access
 from . import test_i18n
+from . import test_external_api

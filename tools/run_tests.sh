@@ -139,7 +139,7 @@ count_odoo_run "addon tests" "$WORK/tests.log" $?
 say "-- the same tests under pytest-odoo"
 if "$ODOO_PY" -c "import pytest_odoo" 2>/dev/null; then
     (cd "$WORK" && timeout 1200 "$ODOO_PY" -m pytest -q -p no:cacheprovider \
-        --odoo-database="$DB_PREFIX" --odoo-addons-path="$ADDONS_PATH" \
+        --odoo-database="$DB_PREFIX" --odoo-addons-path="$ADDONS_PATH" --odoo-http \
         "$ADDONS/crm_sales_playbook/tests") >"$WORK/pytest.log" 2>&1
     rc=$?
     line=$(grep -E '^[0-9]+ passed|[0-9]+ (passed|failed)' "$WORK/pytest.log" | tail -n 1)

@@ -1,0 +1,34 @@
+import xmlrpc.client
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestExternalApi(HttpCase):
+    """Integrations get the same clear errors as the form, and nothing is half-written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = new_test_user(cls.env, login="pb_api", password="pb_api_password_1",
+                                 groups="crm_sales_playbook.group_crm_sales_playbook_support")
+
+    def _call(self, method, *args):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, self.user.id, "pb_api_password_1", "crm.lead", method, list(args))
+
+    def test_bad_values_over_xmlrpc(self):
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "Lead API lead: 'tepid' is not a valid Temperature"):
+            self._call("create", {"name": "API lead", "temperature": "tepid"})
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "Renewal lead: choose the product"):
+            self._call("create", [{"name": "API fine", "deal_type": "service"},
+                                  {"name": "API renewal", "deal_type": "renewal"}])
+        self.assertFalse(self.env["crm.lead"].search([("name", "like", "API ")]),
+                         "a refused batch leaves no lead behind")
+
+    def test_good_values_over_xmlrpc(self):
+        source = self.env.ref("crm_sales_playbook.utm_source_callback_request")
+        lead_id = self._call("create", {"name": "API hot", "source_id": source.id, "channel": "web_form"})
+        [values] = self._call("read", [lead_id], ["temperature", "channel", "work_status"])
+        self.assertEqual((values["temperature"], values["channel"], values["work_status"]),
+                         ("hot", "web_form", "new"))
