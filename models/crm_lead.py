@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 import pytz
 from babel.dates import format_datetime as babel_format_datetime
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
+from .lead_intake import LeadMatcher
 from .utm_source import TEMPERATURES
 
 DEAL_TYPES = [
@@ -72,6 +77,11 @@ CHANNELS = [
     ("outbound_call", "Outbound Call"),
     ("agent_notice", "Sales Agent Notice"),
 ]
+
+TEMPERATURE_RANK = {"cold": 1, "warm": 2, "hot": 3}
+SUPPORT_GROUP = "crm_sales_playbook.group_crm_sales_playbook_support"
+# Fields the system may still write on a blocked lead.
+BLOCKED_WRITABLE = {"blocking_reservation_id", "message_main_attachment_id"}
 
 # Stored dates shown again as text in the team's time zone.
 TEAM_TZ_DATES = {
@@ -142,10 +152,18 @@ class CrmLead(models.Model):
     )
 
     # Work status
-    is_blocked = fields.Boolean(
-        string="Blocked",
+    blocking_reservation_id = fields.Many2one(
+        "crm.client.reservation",
+        string="Blocked by Reservation",
         copy=False,
         readonly=True,
+        index="btree_not_null",
+        help="The reservation of another team that holds this client for this product.",
+    )
+    is_blocked = fields.Boolean(
+        string="Blocked",
+        compute="_compute_is_blocked",
+        store=True,
         help="Another team holds a reservation of this client for this product.",
     )
     work_status = fields.Selection(
@@ -158,6 +176,17 @@ class CrmLead(models.Model):
         "Won: the product is sold. Lost: the client refused. "
         "Blocked: another team holds a reservation of the client.",
     )
+
+    # Reservation and transfers
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index="btree_not_null", string="Client Company"
+    )
+    reservation_id = fields.Many2one(
+        "crm.client.reservation", string="Client Reservation", compute="_compute_reservation_id",
+        help="The active reservation of this client for this product, whichever team holds it.",
+    )
+    blocked_message = fields.Char(compute="_compute_blocked_message")
+    transfer_ids = fields.One2many("crm.lead.team.transfer", "lead_id", string="Transfers")
 
     # Dates
     date_received = fields.Datetime(
@@ -207,6 +236,30 @@ class CrmLead(models.Model):
                 lead.temperature = lead.temperature
             else:
                 lead.temperature = lead.source_id.temperature or lead.temperature
+
+    @api.depends("blocking_reservation_id.state")
+    def _compute_is_blocked(self):
+        for lead in self:
+            lead.is_blocked = lead.blocking_reservation_id.state == "active"
+
+    @api.depends("commercial_partner_id.playbook_reservation_ids.state",
+                 "commercial_partner_id.playbook_reservation_ids.team_id", "product_id", "company_id")
+    def _compute_reservation_id(self):
+        Reservation = self.env["crm.client.reservation"].sudo()
+        for lead in self:
+            lead.reservation_id = Reservation._find_active(
+                lead.commercial_partner_id, lead.product_id, lead.company_id or self.env.company
+            )
+
+    @api.depends("is_blocked", "blocking_reservation_id")
+    def _compute_blocked_message(self):
+        for lead in self:
+            reservation = lead.blocking_reservation_id.sudo()
+            lead.blocked_message = lead.is_blocked and self.env._(
+                "Blocked: team %(team)s holds this client for %(product)s until %(date)s.",
+                team=reservation.team_id.display_name, product=reservation.product_id.display_name,
+                date=reservation.date_end,
+            )
 
     @api.depends("active", "probability", "stage_id.is_won", "stage_id.is_new_stage", "is_blocked")
     def _compute_work_status(self):
@@ -273,14 +326,20 @@ class CrmLead(models.Model):
             if "temperature" in vals and "temperature_manual" not in vals:
                 source = self.env["utm.source"].browse(vals.get("source_id"))
                 vals["temperature_manual"] = self._is_manual_temperature(vals["temperature"], source)
-        leads = super().create(vals_list)
+        matcher = LeadMatcher(self, vals_list) if self._playbook_dedup_enabled() else None
+        new_vals = [vals for row, vals in enumerate(vals_list) if not matcher or matcher.creates(row)]
+        leads = super().create(new_vals)
         leads.filtered(lambda lead: lead.team_id and not lead.date_received).write(
             {"date_received": self.env.cr.now()}
         )
-        return leads
+        leads._apply_reservation_rules()
+        if not matcher:
+            return leads
+        return matcher.merge(leads)
 
     def write(self, vals):
         self._check_playbook_values(vals, self)
+        self._check_blocked_write(vals)
         manual = self.browse()
         if "temperature" in vals:
             manual = self.filtered(lambda lead: self._is_manual_temperature(
@@ -297,6 +356,8 @@ class CrmLead(models.Model):
             moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id])
             moved.filtered("team_id").write({"date_received": self.env.cr.now()})
             (moved - moved.filtered("team_id")).write({"date_received": False})
+        if {"deal_type", "partner_id", "product_id", "team_id", "company_id"} & set(vals):
+            self._apply_reservation_rules()
         return result
 
     def message_new(self, msg_dict, custom_values=None):
@@ -313,6 +374,40 @@ class CrmLead(models.Model):
                 values["temperature"] = source.temperature
             leads.write(values)
         return True
+
+    def action_open_transfer(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Transfer to Team"),
+            "res_model": "crm.lead.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "crm.lead", "active_ids": self.ids},
+        }
+
+    @api.model
+    def load(self, fields, data):
+        """Imports say which rows were merged into an existing lead instead of creating one."""
+        merges = []
+        result = super(CrmLead, self.with_context(playbook_intake_log=merges)).load(fields, data)
+        for info, lead in merges:
+            result["messages"].append(dict(
+                info or {}, type="info",
+                message=self.env._("Merged into the existing lead %(lead)s (id %(id)s): same client and product.",
+                                   lead=lead.display_name, id=lead.id),
+            ))
+        return result
+
+    def _load_records(self, data_list, update=False, ignore_duplicates=False):
+        log = self.env.context.get("playbook_intake_log")
+        if log is None:
+            return super()._load_records(data_list, update=update, ignore_duplicates=ignore_duplicates)
+        merged = []
+        records = super(CrmLead, self.with_context(playbook_intake_merged=merged))._load_records(
+            data_list, update=update, ignore_duplicates=ignore_duplicates)
+        infos = {id(data["values"]): data.get("info") for data in data_list}
+        log.extend((infos.get(vals_id), lead) for vals_id, lead in merged)
+        return records
 
     def _get_deal_type_rule(self):
         """The rules of this lead's deal type (PP-5); other addons may add types here."""
@@ -379,3 +474,235 @@ class CrmLead(models.Model):
                     lead=label, value=repr(value), field=field._description_string(self.env),
                     allowed=", ".join(allowed),
                 ))
+
+    # Intake -------------------------------------------------------------
+
+    @api.model
+    def _playbook_dedup_enabled(self):
+        return not self.env.context.get("playbook_no_dedup") and self.env.company.playbook_dedup
+
+    def _merge_intake(self, vals):
+        """Fold a repeated request into this open lead (PP-8): hotter, more contacts, its details logged."""
+        self.ensure_one()
+        lead = self.sudo()
+        updates = {}
+        source = self.env["utm.source"].browse(vals.get("source_id"))
+        temperature = vals.get("temperature") or source.temperature
+        if TEMPERATURE_RANK.get(temperature, 0) > TEMPERATURE_RANK.get(lead.temperature, 0):
+            updates["temperature"] = temperature
+        country = lead.country_id or lead.company_id.country_id
+        known_phones = {lead.phone_sanitized, lead._phone_format(number=lead.mobile, country=country)} - {False, None}
+        for number in (vals.get("phone"), vals.get("mobile")):
+            sanitized = number and lead._phone_format(number=number, country=country)
+            if sanitized and sanitized not in known_phones:
+                field_name = "phone" if not lead.phone and "phone" not in updates else "mobile"
+                if not lead[field_name] and field_name not in updates:
+                    updates[field_name] = number
+                known_phones.add(sanitized)
+        email = tools.email_normalize(vals.get("email_from") or "")
+        if email and email != lead.email_normalized:
+            if not lead.email_from:
+                updates["email_from"] = vals["email_from"]
+            elif email not in (lead.email_cc or ""):
+                updates["email_cc"] = ", ".join(filter(None, [lead.email_cc, vals["email_from"]]))
+        if updates:
+            lead.write(updates)
+        lead.message_post(body=lead._intake_summary(vals), message_type="comment", subtype_xmlid="mail.mt_note")
+        merged = self.env.context.get("playbook_intake_merged")
+        if merged is not None:
+            merged.append((id(vals), lead.with_env(self.env)))
+
+    def _intake_summary(self, vals):
+        lines = [self.env._("The client asked again: a new request was merged into this lead.")]
+        labels = {
+            "name": self.env._("Request"),
+            "contact_name": self.env._("Contact"),
+            "email_from": self.env._("Email"),
+            "phone": self.env._("Phone"),
+            "mobile": self.env._("Mobile"),
+        }
+        for key, label in labels.items():
+            if vals.get(key):
+                lines.append(Markup("%s: %s") % (label, vals[key]))
+        if vals.get("channel"):
+            channels = dict(self._fields["channel"]._description_selection(self.env))
+            lines.append(Markup("%s: %s") % (self.env._("Channel"), channels.get(vals["channel"], "")))
+        if vals.get("source_id"):
+            source = self.env["utm.source"].browse(vals["source_id"])
+            lines.append(Markup("%s: %s") % (self.env._("Source"), source.name))
+        body = Markup("<br/>").join(lines)
+        if vals.get("description"):
+            body += Markup("<br/>") + tools.html_sanitize(vals["description"])
+        return body
+
+    # Reservations ---------------------------------------------------------
+
+    def _apply_reservation_rules(self):
+        """Reservation rules for leads that name a client, a product and a team (PP-4, PP-5).
+
+        A lead may not be opened for a client that another team holds (sales support may: the
+        lead is then blocked); a connection lead must be a new sale and opens a reservation.
+        """
+        leads = self.filtered(lambda lead: lead.commercial_partner_id and lead.product_id and lead.team_id
+                              and lead.work_status in ("new", "in_work", "blocked"))
+        if not leads:
+            return
+        Reservation = self.env["crm.client.reservation"].sudo()
+        held = Reservation.search([
+            ("state", "=", "active"),
+            ("partner_id", "in", leads.commercial_partner_id.ids),
+            ("product_id", "in", leads.product_id.ids),
+        ]).grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
+        is_support = self.env.su or self.env.user.has_group(SUPPORT_GROUP)
+        for lead in leads:
+            company = lead.company_id or lead.team_id.company_id or self.env.company
+            reservation = held.get((company.id, lead.commercial_partner_id.id, lead.product_id.id))
+            if reservation and reservation.team_id != lead.team_id:
+                if not is_support:
+                    raise UserError(self.env._(
+                        "Lead %(lead)s: client %(client)s is reserved for %(product)s by team %(team)s "
+                        "until %(date)s. Only sales support may open a lead for it.",
+                        lead=lead.display_name, client=lead.commercial_partner_id.display_name,
+                        product=lead.product_id.display_name, team=reservation.team_id.display_name,
+                        date=reservation.date_end,
+                    ))
+                if lead.blocking_reservation_id != reservation:
+                    lead.sudo().blocking_reservation_id = reservation
+                continue
+            if lead.deal_type == "connection":
+                lead._check_new_sale()
+                if not reservation:
+                    days = company.playbook_reservation_days
+                    Reservation._reserve(
+                        lead.commercial_partner_id, lead.product_id, lead.team_id,
+                        Reservation._default_period_end(days), "connection_lead", user=lead.user_id, lead=lead,
+                    )
+
+    def _check_new_sale(self):
+        """A connection lead is a new sale: never bought, or the last paid period ended long ago (PP-5)."""
+        self.ensure_one()
+        company = self.company_id or self.team_id.company_id or self.env.company
+        last_end = self._last_paid_period_end(self.commercial_partner_id, self.product_id, company)
+        months = company.playbook_new_sale_months
+        limit = fields.Date.context_today(self) - relativedelta(months=months)
+        if last_end and last_end > limit:
+            raise ValidationError(self.env._(
+                "Lead %(lead)s cannot be a connection: %(client)s has paid for %(product)s until %(date)s, "
+                "less than %(months)s months ago. Create a renewal or an upsell lead instead.",
+                lead=self.display_name, client=self.commercial_partner_id.display_name,
+                product=self.product_id.display_name, date=last_end, months=months,
+            ))
+
+    @api.model
+    def _last_paid_period_end(self, partner, product, company):
+        """End of the client's last paid period for the product: reservations and paid invoices."""
+        ends = []
+        [(reservation_end,)] = self.env["crm.client.reservation"].sudo()._read_group([
+            ("company_id", "=", company.id), ("partner_id", "=", partner.id),
+            ("product_id", "=", product.id), ("is_paid", "=", True),
+        ], [], ["date_end:max"])
+        ends.append(reservation_end)
+        lines = [
+            ("company_id", "=", company.id), ("product_id", "=", product.id),
+            ("move_id.commercial_partner_id", "=", partner.id), ("move_id.move_type", "=", "out_invoice"),
+            ("parent_state", "=", "posted"), ("move_id.payment_state", "in", ("paid", "in_payment")),
+        ]
+        Line = self.env["account.move.line"].sudo()
+        [(period_end,)] = Line._read_group(lines + [("service_period_end", "!=", False)], [],
+                                           ["service_period_end:max"])
+        [(invoice_date,)] = Line._read_group(lines + [("service_period_end", "=", False)], [], ["date:max"])
+        ends.append(period_end)
+        if invoice_date:
+            ends.append(invoice_date + timedelta(days=company.playbook_paid_period_days))
+        ends = [end for end in ends if end]
+        return max(ends) if ends else False
+
+    def _check_blocked_write(self, vals):
+        """A blocked lead is read-only for its team; sales support still decides (PP-4, 3.6)."""
+        if self.env.su or not set(vals) - BLOCKED_WRITABLE:
+            return
+        blocked = self.filtered("is_blocked")
+        if blocked and not self.env.user.has_group(SUPPORT_GROUP):
+            raise UserError(self.env._(
+                "Lead %(lead)s is read-only. %(reason)s",
+                lead=blocked[0].display_name, reason=blocked[0].blocked_message,
+            ))
+
+    @api.model
+    def _reopen_unblocked_leads(self, batch_size=500):
+        """Clear the link of leads whose blocking reservation ended, and say so on each lead."""
+        leads = self.sudo().search([
+            ("blocking_reservation_id", "!=", False), ("is_blocked", "=", False),
+        ], limit=batch_size)
+        for lead in leads:
+            lead.message_post(
+                body=self.env._("Reopened: the reservation of team %(team)s ended.",
+                                team=lead.blocking_reservation_id.team_id.display_name),
+                message_type="notification", subtype_xmlid="mail.mt_note",
+            )
+        leads.write({"blocking_reservation_id": False})
+        return leads
+
+    # Transfers ------------------------------------------------------------
+
+    def _transfer_to_team(self, team, reason, kind="manual"):
+        """Move leads to another team under PP-7; return (moved leads, {lead: refusal})."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the leads are transferred."))
+        held = self.env["crm.client.reservation"].sudo().search([
+            ("state", "=", "active"),
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("product_id", "in", self.product_id.ids),
+        ]).grouped(lambda r: (r.partner_id.id, r.product_id.id))
+        refused = {}
+        for lead in self:
+            reservation = held.get((lead.commercial_partner_id.id, lead.product_id.id))
+            problem = lead._get_transfer_refusal(team, reservation)
+            if problem:
+                refused[lead] = problem
+        moved = self - self.browse([lead.id for lead in refused])
+        if not moved:
+            return moved, refused
+        self.env["crm.lead.team.transfer"].sudo().create([
+            lead._prepare_transfer_values(team, reason, kind) for lead in moved
+        ])
+        for lead in moved:
+            reservation = held.get((lead.commercial_partner_id.id, lead.product_id.id))
+            if reservation and reservation.team_id == lead.team_id:
+                reservation.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
+        moved.sudo().write({"team_id": team.id, "user_id": False})
+        for lead in moved:
+            lead.message_post(
+                body=self.env._("Transferred to team %(team)s: %(reason)s", team=team.display_name, reason=reason),
+                message_type="notification", subtype_xmlid="mail.mt_note",
+            )
+        return moved, refused
+
+    def _get_transfer_refusal(self, team, reservation):
+        """Why this lead may not move to the team, or False (PP-7)."""
+        self.ensure_one()
+        if self.team_id == team:
+            return self.env._("it is already in team %(team)s", team=team.display_name)
+        if self.work_status in ("won", "lost"):
+            return self.env._("it is closed")
+        if self.temperature == "cold":
+            return self.env._("cold leads are never transferred")
+        if reservation and reservation.is_paid and reservation.team_id == self.team_id:
+            return self.env._(
+                "the client is reserved for team %(team)s by an invoice or paid period until %(date)s",
+                team=reservation.team_id.display_name, date=reservation.date_end,
+            )
+        return False
+
+    def _prepare_transfer_values(self, team, reason, kind):
+        self.ensure_one()
+        return {
+            "lead_id": self.id,
+            "team_from_id": self.team_id.id,
+            "team_to_id": team.id,
+            "user_from_id": self.user_id.id,
+            "reason": reason,
+            "kind": kind,
+            "date": self.env.cr.now(),
+            "author_id": self.env.uid,
+        }

@@ -6,3 +6,6 @@ from . import test_bad_input
 from . import test_access
 from . import test_i18n
 from . import test_external_api
+from . import test_reservation
+from . import test_transfer
+from . import test_dedup

@@ -17,6 +17,7 @@ class PlaybookCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
+        cls.company.country_id = cls.env.ref("base.ru")
         cls.company_2 = cls.env["res.company"].create({"name": "Playbook Second Company"})
         cls.Lead = cls.env["crm.lead"]
         cls.stage_new = cls.env.ref("crm.stage_lead1")

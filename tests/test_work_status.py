@@ -48,12 +48,17 @@ class TestWorkStatus(PlaybookCase):
         self.assertEqual(lead.work_status, "in_work", "archiving without losing is not a refusal")
 
     def test_blocked(self):
-        lead = self.create_lead(stage_id=self.stage_contact.id)
-        lead.is_blocked = True
+        lead = self.create_lead(stage_id=self.stage_contact.id, partner_id=self.partner.id,
+                                product_id=self.product.id)
+        reservation = self.env["crm.client.reservation"].create({
+            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_b.id,
+            "date_end": "2099-01-31",
+        })
+        self.assertEqual(lead.work_status, "blocked", "another team's reservation blocks the lead")
+        reservation.action_release()
+        self.assertEqual(lead.work_status, "in_work", "the lead is back in work when the hold ends")
+        reservation.state = "active"
         self.assertEqual(lead.work_status, "blocked")
-        lead.is_blocked = False
-        self.assertEqual(lead.work_status, "in_work")
-        lead.is_blocked = True
         lead.action_set_lost()
         self.assertEqual(lead.work_status, "lost", "a refusal ends a blocked lead too")
 

@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Reservations
+    playbook_reservation_days = fields.Integer(
+        string="Reservation Days", default=30,
+        help="Calendar days a connection lead reserves its client for the team.",
+    )
+    playbook_paid_period_days = fields.Integer(
+        string="Paid Period Days", default=365,
+        help="Days a paid invoice reserves the client when its lines give no service period.",
+    )
+    playbook_new_sale_months = fields.Integer(
+        string="New Sale After Months", default=6,
+        help="A connection lead is a new sale only if the client never bought the product "
+        "or its last paid period ended more than this many months ago.",
+    )
+    # Intake
+    playbook_dedup = fields.Boolean(
+        string="Merge Repeated Requests", default=True,
+        help="A request for a client who already has an open lead for the same product "
+        "updates that lead instead of creating a second one.",
+    )
+
+    _sql_constraints = [
+        ("playbook_periods_positive",
+         "CHECK (playbook_reservation_days > 0 AND playbook_paid_period_days > 0 "
+         "AND playbook_new_sale_months >= 0)",
+         "Reservation and paid periods must be positive, the new-sale months not negative."),
+    ]

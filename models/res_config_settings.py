@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    playbook_reservation_days = fields.Integer(related="company_id.playbook_reservation_days", readonly=False)
+    playbook_paid_period_days = fields.Integer(related="company_id.playbook_paid_period_days", readonly=False)
+    playbook_new_sale_months = fields.Integer(related="company_id.playbook_new_sale_months", readonly=False)
+    playbook_dedup = fields.Boolean(related="company_id.playbook_dedup", readonly=False)

@@ -1,0 +1,2 @@
+from . import crm_lead_transfer
+from . import crm_client_transfer

@@ -1,0 +1,25 @@
+from odoo import api, fields, models
+
+
+class CrmClientTransfer(models.TransientModel):
+    """Sales support moves a client, its open leads and its reservations to another team."""
+
+    _name = "crm.client.transfer"
+    _description = "Move a Client to Another Team"
+
+    partner_id = fields.Many2one("res.partner", string="Client", required=True)
+    team_id = fields.Many2one("crm.team", string="To Team", required=True)
+    reason = fields.Text(required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "res.partner" and self.env.context.get("active_id"):
+            partner = self.env["res.partner"].browse(self.env.context["active_id"])
+            values["partner_id"] = partner.commercial_partner_id.id
+        return values
+
+    def action_transfer(self):
+        self.ensure_one()
+        self.partner_id._transfer_client_to_team(self.team_id, self.reason)
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,40 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmLeadTransfer(models.TransientModel):
+    """Collects the target team and the reason, then transfers the selected leads (PP-7)."""
+
+    _name = "crm.lead.transfer"
+    _description = "Transfer Leads to Another Team"
+
+    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True)
+    team_id = fields.Many2one("crm.team", string="To Team", required=True)
+    reason = fields.Text(required=True)
+    result = fields.Text(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "crm.lead" and "lead_ids" in fields_list:
+            values["lead_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
+        return values
+
+    def action_transfer(self):
+        self.ensure_one()
+        moved, refused = self.lead_ids._transfer_to_team(self.team_id, self.reason)
+        if not moved:
+            raise UserError(self.env._("No lead was transferred:\n%(reasons)s",
+                                       reasons=self._refusal_text(refused)))
+        if not refused:
+            return {"type": "ir.actions.act_window_close"}
+        self.result = self.env._(
+            "%(count)s leads transferred to %(team)s. Not transferred:\n%(reasons)s",
+            count=len(moved), team=self.team_id.display_name, reasons=self._refusal_text(refused))
+        return {
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+            "view_mode": "form", "target": "new", "name": self.env._("Transfer Result"),
+        }
+
+    def _refusal_text(self, refused):
+        return "\n".join(f"- {lead.display_name}: {reason}" for lead, reason in refused.items())
