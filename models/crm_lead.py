@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.sql import create_index
 
 from .lead_intake import LeadMatcher
 from .utm_source import TEMPERATURES
@@ -219,6 +220,14 @@ class CrmLead(models.Model):
         string="Postponed Until (Team Time)", compute="_compute_team_tz_dates"
     )
     date_closed_team_tz = fields.Char(string="Closed (Team Time)", compute="_compute_team_tz_dates")
+
+    def init(self):
+        result = super().init()
+        # Duplicate lookups compare whole normalized emails, many at once: Odoo's trigram
+        # index serves "contains" searches and is slow for that; a plain btree is not.
+        create_index(self.env.cr, "crm_lead_playbook_email_normalized_btree", self._table,
+                     ["email_normalized"], where="email_normalized IS NOT NULL")
+        return result
 
     @api.depends("deal_type")
     def _compute_deal_type_rule(self):

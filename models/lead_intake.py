@@ -18,6 +18,7 @@ class LeadMatcher:
         self.Lead = lead_model
         self.env = lead_model.env
         self.vals_list = vals_list
+        self._prefetch(vals_list)
         self.keys = [self._row_key(vals) for vals in vals_list]
         # row -> existing lead, or the index of an earlier row of the batch, or None
         self.targets = self._find_targets()
@@ -39,6 +40,15 @@ class LeadMatcher:
         return self.Lead.browse([lead.id for lead in result])
 
     # Keys -----------------------------------------------------------------
+
+    def _prefetch(self, vals_list):
+        """Read the batch's partners and teams at once, so that building the keys costs no query per row."""
+        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("product_id") and vals.get("partner_id")}
+        team_ids = {vals["team_id"] for vals in vals_list if vals.get("product_id") and vals.get("team_id")}
+        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        partners.fetch(["commercial_partner_id", "email", "phone", "mobile"])
+        partners.commercial_partner_id.fetch(["vat"])
+        self.env["crm.team"].sudo().browse(team_ids).fetch(["company_id"])
 
     def _row_key(self, vals):
         if not vals.get("product_id"):

@@ -111,3 +111,60 @@ class TestAccess(PlaybookCase):
                 self.assertIn(salesman, user.groups_id, "every role works in the CRM app")
         self.assertIn(all_leads, self.user_support.groups_id, "sales support sees every team")
         self.assertNotIn(all_leads, self.user_head.groups_id, "a sales head sees its own teams only")
+
+
+@tagged("post_install", "-at_install")
+class TestReservationAccess(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reservation = cls.env["crm.client.reservation"].create({
+            "partner_id": cls.partner.id, "product_id": cls.product.id, "team_id": cls.team_a.id,
+            "date_end": "2099-12-31",
+        })
+
+    @users(*ROLES)
+    def test_everyone_in_sales_sees_who_holds_a_client(self):
+        reservation = self.env["crm.client.reservation"].browse(self.reservation.id)
+        self.assertEqual(reservation.team_id.name, "Team Yekaterinburg")
+        self.assertEqual(self.env["crm.lead.team.transfer"].search_count([]), 0)
+
+    @users(*ROLES)
+    def test_only_support_manages_reservations(self):
+        reservation = self.env["crm.client.reservation"].browse(self.reservation.id)
+        if self.env.user.login == "pb_support":
+            reservation.write({"date_end": "2099-12-30"})
+            self.assertEqual(str(reservation.date_end), "2099-12-30")
+            with self.assertRaises(AccessError, msg="history is never deleted by support"):
+                reservation.unlink()
+        else:
+            with self.assertRaises(AccessError):
+                reservation.write({"date_end": "2099-12-30"})
+            with self.assertRaises(AccessError):
+                self.env["crm.client.reservation"].create({
+                    "partner_id": self.partner.id, "product_id": self.product.id,
+                    "team_id": self.team_b.id, "date_end": "2099-12-31"})
+
+    @users(*ROLES)
+    def test_transfer_wizards_per_role(self):
+        may_transfer = self.env.user.login in ("pb_head", "pb_support")
+        if may_transfer:
+            self.env["crm.lead.transfer"].create({"team_id": self.team_b.id, "reason": "x"})
+        else:
+            with self.assertRaises(AccessError):
+                self.env["crm.lead.transfer"].create({"team_id": self.team_b.id, "reason": "x"})
+        if self.env.user.login == "pb_support":
+            self.env["crm.client.transfer"].create(
+                {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"})
+        else:
+            with self.assertRaises(AccessError):
+                self.env["crm.client.transfer"].create(
+                    {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"})
+
+    @users("pb_salesperson")
+    def test_other_company_reservations_are_invisible(self):
+        other = self.env["crm.client.reservation"].sudo().create({
+            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_company_2.id,
+            "company_id": self.company_2.id, "date_end": "2099-12-31"})
+        self.assertFalse(self.env["crm.client.reservation"].search([("id", "=", other.id)]))

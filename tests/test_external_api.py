@@ -32,3 +32,12 @@ class TestExternalApi(HttpCase):
         [values] = self._call("read", [lead_id], ["temperature", "channel", "work_status"])
         self.assertEqual((values["temperature"], values["channel"], values["work_status"]),
                          ("hot", "web_form", "new"))
+
+    def test_repeated_request_over_xmlrpc_returns_the_open_lead(self):
+        partner = self.env["res.partner"].create({"name": "API Client", "is_company": True})
+        product = self.env["product.product"].create({"name": "API Product"})
+        values = {"name": "API request", "partner_id": partner.id, "product_id": product.id, "deal_type": "renewal",
+                  "team_id": self.env["crm.team"].search([], limit=1).id}
+        first = self._call("create", values)
+        second = self._call("create", dict(values, name="API request again", channel="email"))
+        self.assertEqual(second, first, "the integration gets the open lead back")

@@ -9,25 +9,15 @@
 # odoo package; ODOO_ADDONS_PATH adds addons folders. Extra Odoo options may follow
 # the database name.
 set -eu
-ADDON_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DB=${1:-crm_sales_playbook_demo}
 [ $# -gt 0 ] && shift
-if [ -n "${ODOO_BIN:-}" ]; then
-    ODOO=("$ODOO_BIN")
-    ODOO_ROOT=$(cd "$(dirname "$ODOO_BIN")" && pwd)
-elif python3 -c "import odoo.release as r; assert r.version_info[0] == 18" 2>/dev/null; then
-    ODOO=(python3 -c "import sys, odoo.cli; sys.argv[0] = 'odoo'; odoo.cli.main()")
-    ODOO_ROOT=$(python3 -c "import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))")
-else
+# shellcheck source=tools/odoo_env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/odoo_env.sh"
+if ! find_odoo; then
     echo "Odoo 18 not found: set ODOO_BIN to your odoo-bin, or install Odoo 18 (see README)." >&2
     exit 2
 fi
-ADDONS="${XDG_CACHE_HOME:-$HOME/.cache}/crm_sales_playbook/addons"
-mkdir -p "$ADDONS"
-ln -sfn "$ADDON_DIR" "$ADDONS/crm_sales_playbook"
-ADDONS_PATH="$ADDONS"
-[ -d "$ODOO_ROOT/addons" ] && ADDONS_PATH="$ODOO_ROOT/addons,$ADDONS_PATH"
-[ -n "${ODOO_ADDONS_PATH:-}" ] && ADDONS_PATH="$ODOO_ADDONS_PATH,$ADDONS_PATH"
+playbook_addons_path "${XDG_CACHE_HOME:-$HOME/.cache}/crm_sales_playbook/addons"
 INSTALL=()
 if ! psql -d "$DB" -Atc "select 1 from ir_module_module where name = 'crm_sales_playbook' and state = 'installed'" \
         2>/dev/null | grep -q 1; then

@@ -40,30 +40,16 @@ fail "$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")"
 
 # ---- tier 2 ---------------------------------------------------------------
 say "== Odoo tests"
-if [ -n "${ODOO_BIN:-}" ]; then
-    ODOO=("$ODOO_BIN")
-    ODOO_PY=$(head -n 1 "$ODOO_BIN" | sed -n 's/^#!\s*//p' | awk '{print $NF}')
-    [ -x "$ODOO_PY" ] || ODOO_PY=python3
-    ODOO_ROOT=$(cd "$(dirname "$ODOO_BIN")" && pwd)
-    if ! (cd "$ODOO_ROOT" && "$ODOO_PY" -c "import odoo" 2>/dev/null); then
-        ODOO_PY=python3
-    fi
-elif python3 -c "import odoo.release as r; assert r.version_info[0] == 18" 2>/dev/null; then
-    ODOO=(python3 -c "import sys, odoo.cli; sys.argv[0] = 'odoo'; odoo.cli.main()")
-    ODOO_PY=python3
-    ODOO_ROOT=$(python3 -c "import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))")
-else
+# shellcheck source=tools/odoo_env.sh
+. "$ADDON_DIR/tools/odoo_env.sh"
+if ! find_odoo; then
     say "Odoo 18 is not importable (and ODOO_BIN is not set): skipping the Odoo tests."
     say "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
     exit $?
 fi
-
-ADDONS=$(mktemp -d "$WORK/addons.XXXX")
-ln -s "$ADDON_DIR" "$ADDONS/crm_sales_playbook"
-CORE_ADDONS=""
-[ -d "$ODOO_ROOT/addons" ] && CORE_ADDONS="$ODOO_ROOT/addons,"
-ADDONS_PATH="${CORE_ADDONS}${ODOO_ADDONS_PATH:+$ODOO_ADDONS_PATH,}$ADDONS"
+ADDONS="$WORK/addons"
+playbook_addons_path "$ADDONS"
 PORT=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 DB_PREFIX="crm_sales_playbook_test_$$"
 COMMON=(--addons-path="$ADDONS_PATH" --http-port="$PORT" --http-interface=127.0.0.1

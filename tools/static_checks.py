@@ -95,6 +95,12 @@ def check_manifest():
     return problems
 
 
+def same_in_every_language(msgid):
+    """Entries the OCA format keeps untranslated because they read the same: placeholders, "ID"."""
+    words = re.sub(r"%\(\w+\)s", "", msgid)
+    return not re.search(r"[^\W\d_]", words) or msgid in ("ID",)
+
+
 def check_translations():
     try:
         import polib
@@ -114,7 +120,8 @@ def check_translations():
         if path.suffix == ".pot":
             pot_ids = {entry.msgid for entry in catalog}
             continue
-        missing = [entry.msgid for entry in catalog.untranslated_entries() if not entry.obsolete]
+        missing = [entry.msgid for entry in catalog.untranslated_entries()
+                   if not entry.obsolete and not same_in_every_language(entry.msgid)]
         fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
         for msgid in missing[:10]:
             problems.append(f"{path.name}: untranslated: {msgid[:70]!r}")

@@ -24,6 +24,9 @@ EXTRA_TERMS = [
 def save_pretty(catalog, path):
     """Save sorted by msgid and wrapped by polib, as the OCA po-pretty-format check wants."""
     catalog.sort(key=lambda entry: entry.msgid)
+    for entry in catalog:
+        if entry.msgstr == entry.msgid:
+            entry.msgstr = ""
     path.write_text(str(catalog), encoding="utf-8")
 
 
