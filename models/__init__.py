@@ -3,6 +3,8 @@ from . import res_config_settings
 from . import crm_stage
 from . import crm_team
 from . import utm_source
+from . import crm_sla_policy
+from . import crm_sla_breach
 from . import crm_client_reservation
 from . import crm_lead_team_transfer
 from . import crm_lead

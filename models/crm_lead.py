@@ -1,3 +1,5 @@
+import logging
+import threading
 from datetime import timedelta
 
 import pytz
@@ -7,10 +9,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from .lead_intake import LeadMatcher
 from .utm_source import TEMPERATURES
+
+_logger = logging.getLogger(__name__)
 
 DEAL_TYPES = [
     ("connection", "Connection"),
@@ -189,6 +194,29 @@ class CrmLead(models.Model):
     blocked_message = fields.Char(compute="_compute_blocked_message")
     transfer_ids = fields.One2many("crm.lead.team.transfer", "lead_id", string="Transfers")
 
+    # SLA
+    sla_policy_id = fields.Many2one(
+        "crm.sla.policy", string="Response Policy", compute="_compute_sla", store=True,
+        index="btree_not_null", help="The response deadline policy that applies to this lead.")
+    sla_deadline = fields.Datetime(
+        string="Response Deadline", compute="_compute_sla", store=True, index=True,
+        help="Until when the team may keep the lead New: by then the client must have been contacted.")
+    sla_stopped_at = fields.Datetime(
+        string="Response Clock Stopped", compute="_compute_sla_stopped_at", store=True, copy=False,
+        help="When the lead went into work, was postponed or closed.")
+    sla_escalated = fields.Boolean(
+        string="Breach Escalated", copy=False, readonly=True,
+        help="The missed deadline was escalated once; a new team starts a new clock.")
+    sla_status = fields.Selection(
+        [("running", "Running"), ("met", "Met"), ("met_late", "Met Late"), ("breached", "Breached")],
+        string="Response Status", compute="_compute_sla_status", store=True, index=True, copy=False)
+    sla_breached = fields.Boolean(
+        string="Response Deadline Passed", compute="_compute_sla_breached", search="_search_sla_breached")
+    sla_remaining = fields.Char(string="Time Left", compute="_compute_sla_breached")
+    sla_urgency = fields.Selection(
+        [("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")], compute="_compute_sla_breached")
+    sla_breach_ids = fields.One2many("crm.sla.breach", "lead_id", string="Missed Deadlines")
+
     # Dates
     date_received = fields.Datetime(
         string="Received by Team",
@@ -269,6 +297,62 @@ class CrmLead(models.Model):
                 team=reservation.team_id.display_name, product=reservation.product_id.display_name,
                 date=reservation.date_end,
             )
+
+    @api.depends("date_received", "team_id.resource_calendar_id", "team_id.tz", "temperature", "channel",
+                 "source_id", "company_id")
+    def _compute_sla(self):
+        leads = self.filtered("date_received")
+        (self - leads).update({"sla_policy_id": False, "sla_deadline": False})
+        policies = self.env["crm.sla.policy"].sudo()._get_policies_by_lead(leads)
+        for policy, policy_leads in leads.grouped(lambda lead: policies[lead]).items():
+            if not policy:
+                policy_leads.update({"sla_policy_id": False, "sla_deadline": False})
+                continue
+            keys = {lead: lead._sla_clock_key() for lead in policy_leads}
+            deadlines = policy._deadlines(set(keys.values()))
+            for lead in policy_leads:
+                lead.sla_policy_id = policy
+                lead.sla_deadline = deadlines[keys[lead]]
+
+    @api.depends("work_status", "postponed_until")
+    def _compute_sla_stopped_at(self):
+        now = self.env.cr.now()
+        for lead in self:
+            if lead.work_status == "new" and not lead.postponed_until:
+                lead.sla_stopped_at = False
+            else:
+                lead.sla_stopped_at = lead.sla_stopped_at or now
+
+    @api.depends("sla_deadline", "sla_stopped_at", "sla_escalated")
+    def _compute_sla_status(self):
+        for lead in self:
+            if not lead.sla_deadline:
+                lead.sla_status = False
+            elif lead.sla_stopped_at:
+                lead.sla_status = "met" if lead.sla_stopped_at <= lead.sla_deadline else "met_late"
+            else:
+                lead.sla_status = "breached" if lead.sla_escalated else "running"
+
+    @api.depends("sla_deadline", "sla_status")
+    @api.depends_context("uid")
+    def _compute_sla_breached(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            running = lead.sla_status in ("running", "breached")
+            left = (lead.sla_deadline - now) if running and lead.sla_deadline else None
+            lead.sla_breached = bool(left is not None and left.total_seconds() < 0)
+            lead.sla_urgency = False if left is None else (
+                "late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3600 else "ok")
+            lead.sla_remaining = left is not None and self._format_time_left(left)
+
+    def _search_sla_breached(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search on a passed deadline supports = and != True/False only."))
+        breached = [("sla_status", "in", ("running", "breached")), ("sla_deadline", "<", fields.Datetime.now())]
+        if (operator == "=") == value:
+            return breached
+        return ["|", ("sla_status", "not in", ("running", "breached")), "|", ("sla_deadline", "=", False),
+                ("sla_deadline", ">=", fields.Datetime.now())]
 
     @api.depends("active", "probability", "stage_id.is_won", "stage_id.is_new_stage", "is_blocked")
     def _compute_work_status(self):
@@ -363,7 +447,7 @@ class CrmLead(models.Model):
             (self - manual).filtered("temperature_manual").write({"temperature_manual": False})
         if old_teams:
             moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id])
-            moved.filtered("team_id").write({"date_received": self.env.cr.now()})
+            moved.filtered("team_id").write({"date_received": self.env.cr.now(), "sla_escalated": False})
             (moved - moved.filtered("team_id")).write({"date_received": False})
         if {"deal_type", "partner_id", "product_id", "team_id", "company_id"} & set(vals):
             self._apply_reservation_rules()
@@ -448,6 +532,26 @@ class CrmLead(models.Model):
         if not self.stage_id or self.stage_id.is_new_stage:
             return "new"
         return "in_work"
+
+    def _sla_clock_key(self):
+        """(start, calendar, time zone) of this lead's response clock: its team's working time."""
+        self.ensure_one()
+        team = self.team_id
+        calendar = team.resource_calendar_id or (self.company_id or self.env.company).resource_calendar_id
+        return (self.date_received, calendar, team.tz or calendar.tz or "UTC")
+
+    @api.model
+    def _format_time_left(self, left):
+        minutes = int(abs(left.total_seconds()) // 60)
+        days, minutes = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
+        parts = ([self.env._("%(days)s d", days=days)] if days else []) + \
+            ([self.env._("%(hours)s h", hours=hours)] if hours else []) + \
+            ([self.env._("%(minutes)s min", minutes=minutes)] if minutes or not (days or hours) else [])
+        text = " ".join(parts[:2])
+        if left.total_seconds() < 0:
+            return self.env._("late by %(time)s", time=text)
+        return self.env._("%(time)s left", time=text)
 
     @api.model
     def _is_manual_temperature(self, temperature, source):
@@ -696,6 +800,8 @@ class CrmLead(models.Model):
             return self.env._("it is closed")
         if self.temperature == "cold":
             return self.env._("cold leads are never transferred")
+        if team.playbook_excluded:
+            return self.env._("team %(team)s is excluded from lead distribution", team=team.display_name)
         if reservation and reservation.is_paid and reservation.team_id == self.team_id:
             return self.env._(
                 "the client is reserved for team %(team)s by an invoice or paid period until %(date)s",
@@ -715,3 +821,108 @@ class CrmLead(models.Model):
             "date": self.env.cr.now(),
             "author_id": self.env.uid,
         }
+
+    # SLA escalation ---------------------------------------------------------
+
+    @api.model
+    def _cron_escalate_sla(self, units=None, batch_size=200):
+        """Escalate each missed response deadline once (PP-6, PP-15), a batch at a time.
+
+        ``units`` picks the policies: deadlines in working time (hot leads, web requests) are watched
+        every hour, deadlines in calendar days (warm and cold leads) once a day.
+
+        The leads of the batch are locked with SKIP LOCKED: a lead another worker or a user holds is
+        left for the next run, and one that was escalated meanwhile is skipped. One failing lead is
+        logged and does not stop the batch.
+        """
+        domain = [("sla_status", "=", "running"), ("sla_deadline", "<", fields.Datetime.now())]
+        if units:
+            domain.append(("sla_policy_id.unit", "in", list(units)))
+        leads = self.sudo().search(domain, limit=batch_size, order="sla_deadline, id")
+        escalated = self.browse()
+        for lead in leads._lock_for_escalation():
+            try:
+                with self.env.cr.savepoint():
+                    lead._escalate_sla_breach()
+                escalated |= lead
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception("Escalation of the missed deadline of lead %s failed", lead.id)
+        remaining = self.sudo().search_count(domain) if len(leads) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
+        if not getattr(threading.current_thread(), "testing", False):
+            # Escalations of a batch are kept even if a later batch fails.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return escalated
+
+    def _lock_for_escalation(self):
+        """Lock the leads still to escalate; the ones locked elsewhere are skipped, not waited for."""
+        if not self:
+            return self
+        self.flush_recordset(["sla_escalated", "sla_status"])
+        self.env.cr.execute(SQL(
+            "SELECT id FROM crm_lead WHERE id IN %s AND sla_escalated IS NOT TRUE AND sla_status = 'running' "
+            "ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["sla_escalated", "sla_status", "team_id", "user_id"])
+        return locked
+
+    def _escalate_sla_breach(self):
+        """Record the breach, tell the team leader and sales support, and apply the sanction."""
+        self.ensure_one()
+        policy, team, deadline = self.sla_policy_id, self.team_id, self.sla_deadline
+        self.write({"sla_escalated": True})
+        breach = self.env["crm.sla.breach"].sudo().create({
+            "lead_id": self.id, "team_id": team.id, "user_id": self.user_id.id, "policy_id": policy.id,
+            "company_id": (self.company_id or team.company_id).id, "deadline": deadline,
+        })
+        self._notify_sla_breach(team, deadline)
+        if policy.sanction == "move":
+            target = self._get_escalation_team()
+            reservation = self.reservation_id
+            problem = self.env._("no other team can take it") if not target else \
+                self._get_transfer_refusal(target, reservation)
+            if problem:
+                breach.write({"sanction": "kept", "sanction_note": problem})
+            else:
+                self._transfer_to_team(target, self.env._(
+                    "Response deadline %(deadline)s missed by team %(team)s",
+                    deadline=fields.Datetime.to_string(deadline), team=team.display_name), kind="sla")
+                breach.write({"sanction": "moved", "sanction_note": target.display_name})
+        team._playbook_check_breach_limit()
+        return breach
+
+    def _notify_sla_breach(self, team, deadline):
+        recipients = (team.user_id | self._get_sales_support_users(team.company_id)).filtered("active")
+        summary = self.env._("Response deadline missed")
+        note = self.env._("Lead %(lead)s was not taken into work by %(deadline)s (team %(team)s).",
+                          lead=self.display_name, deadline=self._format_in_tz(
+                              deadline, pytz.timezone(team.tz or "UTC")), team=team.display_name)
+        for user in recipients:
+            self.activity_schedule("mail.mail_activity_data_todo", date_deadline=fields.Date.context_today(self),
+                                   summary=summary, note=note, user_id=user.id)
+        link = Markup('<a href="/odoo/crm/%s">%s</a>') % (self.id, self.display_name)
+        self.message_post(body=Markup("%s: %s. %s") % (summary, link, note), message_type="notification",
+                          subtype_xmlid="mail.mt_note", partner_ids=recipients.partner_id.ids)
+
+    @api.model
+    def _get_sales_support_users(self, company):
+        group = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_support")
+        return group.users.filtered(lambda user: not company or company in user.company_ids)
+
+    def _get_escalation_team(self):
+        """The team that takes a lead its team failed to handle: other addons may choose differently.
+
+        Same company, not excluded from distribution, with active members; the one with the fewest
+        open new leads.
+        """
+        self.ensure_one()
+        company = self.company_id or self.team_id.company_id
+        teams = self.env["crm.team"].sudo().search([
+            ("id", "!=", self.team_id.id), ("company_id", "in", (company.id, False)),
+            ("playbook_excluded", "=", False), ("crm_team_member_ids.active", "=", True),
+        ])
+        if not teams:
+            return teams
+        load = dict(self.sudo()._read_group(
+            [("team_id", "in", teams.ids), ("work_status", "=", "new")], ["team_id"], ["__count"]))
+        return min(teams, key=lambda team: (load.get(team, 0), team.sequence, team.id))

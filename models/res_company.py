@@ -18,6 +18,12 @@ class ResCompany(models.Model):
         help="A connection lead is a new sale only if the client never bought the product "
         "or its last paid period ended more than this many months ago.",
     )
+    # SLA sanctions
+    playbook_breach_limit = fields.Integer(
+        string="Breaches Before Exclusion", default=0,
+        help="A team that misses this many response deadlines in a calendar quarter is excluded "
+        "from lead distribution until the quarter ends. 0 switches the rule off.",
+    )
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests", default=True,

@@ -9,3 +9,4 @@ from . import test_external_api
 from . import test_reservation
 from . import test_transfer
 from . import test_dedup
+from . import test_sla

@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .utm_source import TEMPERATURES
+
+UNITS = [
+    ("working_minutes", "Working Minutes"),
+    ("working_hours", "Working Hours"),
+    ("calendar_days", "Calendar Days"),
+]
+
+
+class CrmSlaPolicy(models.Model):
+    """How long a lead may stay New in its team before someone must have contacted the client (PP-12).
+
+    A policy applies to the leads that match all its set criteria; the most specific matching
+    policy wins, then the lowest sequence.
+    """
+
+    _name = "crm.sla.policy"
+    _description = "Lead Response Deadline Policy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+    _sql_constraints = [
+        ("duration_positive", "CHECK (duration > 0)", "A response deadline must be longer than zero."),
+    ]
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", index=True, help="Leave empty for every company.")
+    # Which leads
+    temperature = fields.Selection(TEMPERATURES, tracking=True, help="Leave empty for every temperature.")
+    channel = fields.Selection(
+        lambda self: self.env["crm.lead"]._fields["channel"].selection, tracking=True,
+        help="Leave empty for every channel.")
+    source_id = fields.Many2one("utm.source", string="Source", tracking=True, check_company=True)
+    team_id = fields.Many2one("crm.team", string="Team", tracking=True, check_company=True)
+    # How long
+    duration = fields.Float(required=True, tracking=True)
+    unit = fields.Selection(UNITS, required=True, default="working_hours", tracking=True,
+                            help="Working time counts on the team's working calendar, without weekends "
+                            "and public holidays; calendar days count every day.")
+    # What happens on a breach
+    sanction = fields.Selection(
+        [("notify", "Notify Only"), ("move", "Move the Lead to Another Team")],
+        required=True, default="notify", tracking=True,
+        help="Besides notifying the team leader and sales support. Cold leads, and hot or warm leads "
+        "whose client is reserved for the team by an invoice or paid period, are never moved.")
+    specificity = fields.Integer(compute="_compute_specificity", store=True)
+
+    @api.depends("temperature", "channel", "source_id", "team_id")
+    def _compute_specificity(self):
+        for policy in self:
+            policy.specificity = sum(bool(policy[f]) for f in ("temperature", "channel", "source_id", "team_id"))
+
+    @api.constrains("temperature", "channel", "source_id", "team_id")
+    def _check_has_criterion(self):
+        for policy in self:
+            if not policy.specificity:
+                raise ValidationError(self.env._(
+                    "Response deadline %(policy)s applies to no lead: choose at least a temperature, "
+                    "a channel, a source or a team.", policy=policy.display_name))
+
+    @api.model
+    def _get_policies_by_lead(self, leads):
+        """The policy of each lead: all active policies are read once for the batch."""
+        policies = self.search([], order="specificity desc, sequence, id")
+        result = {}
+        for lead in leads:
+            result[lead] = next((policy for policy in policies if policy._matches(lead)), self.browse())
+        return result
+
+    def _matches(self, lead):
+        self.ensure_one()
+        return (
+            (not self.company_id or self.company_id == (lead.company_id or lead.team_id.company_id))
+            and (not self.temperature or self.temperature == lead.temperature)
+            and (not self.channel or self.channel == lead.channel)
+            and (not self.source_id or self.source_id == lead.source_id)
+            and (not self.team_id or self.team_id == lead.team_id)
+        )
+
+    def _deadlines(self, starts):
+        """Deadline of each (start, calendar, tz) for this policy, reading each calendar's intervals once."""
+        self.ensure_one()
+        if self.unit == "calendar_days":
+            return {key: key[0] + timedelta(days=self.duration) for key in starts}
+        seconds = round(self.duration * (60 if self.unit == "working_minutes" else 3600))
+        result = {}
+        groups = {}
+        for key in starts:
+            groups.setdefault(key[1:], []).append(key)
+        for (calendar, tz), keys in groups.items():
+            first = min(key[0] for key in keys)
+            last = max(key[0] for key in keys)
+            intervals = self._work_intervals(calendar, tz, first, last, seconds)
+            for key in keys:
+                result[key] = self._plan(intervals, key[0], seconds)
+        return result
+
+    @api.model
+    def _work_intervals(self, calendar, tz, first, last, seconds):
+        """Working intervals of a calendar in a time zone, holidays removed, long enough for every start."""
+        zone = pytz.timezone(tz or calendar.tz or "UTC")
+        start = pytz.utc.localize(first)
+        span = timedelta(days=14 + int(seconds // (8 * 3600)) * 2)
+        intervals = []
+        end = pytz.utc.localize(last) + span
+        while True:
+            found = calendar._work_intervals_batch(start, end, tz=zone)[False]
+            intervals = [(begin, stop) for begin, stop, _meta in found]
+            total = sum((stop - max(begin, pytz.utc.localize(last))).total_seconds()
+                        for begin, stop in intervals if stop > pytz.utc.localize(last))
+            if total >= seconds or end - start > timedelta(days=3650):
+                return intervals
+            end += span * 4
+
+    @api.model
+    def _plan(self, intervals, start, seconds):
+        """The moment ``seconds`` of working time after ``start`` (naive UTC), on the given intervals."""
+        begin_at = pytz.utc.localize(start)
+        remaining = seconds
+        for begin, stop in intervals:
+            if stop <= begin_at:
+                continue
+            begin = max(begin, begin_at)
+            available = (stop - begin).total_seconds()
+            if remaining <= available:
+                return (begin + timedelta(seconds=remaining)).astimezone(pytz.utc).replace(tzinfo=None)
+            remaining -= available
+        return False

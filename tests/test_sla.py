@@ -1,0 +1,122 @@
+from datetime import datetime
+
+from odoo.tests import tagged
+
+from .common import PlaybookCase
+
+# Moscow is UTC+3, Yekaterinburg UTC+5; November 2026 has no daylight saving time in Russia.
+FRI_1700_MSK = datetime(2026, 11, 20, 14, 0)
+SAT_1000_MSK = datetime(2026, 11, 21, 7, 0)
+MON_1100_MSK = datetime(2026, 11, 23, 8, 0)
+MON_1200_MSK = datetime(2026, 11, 23, 9, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestSlaDeadlines(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env.ref("crm_sales_playbook.resource_calendar_sales")
+        cls.env["resource.calendar.leaves"].create({
+            "name": "National Unity Day", "calendar_id": cls.calendar.id,
+            "date_from": datetime(2026, 11, 3, 21, 0), "date_to": datetime(2026, 11, 4, 20, 59, 59),
+        })
+
+    def received(self, when, team=None, **values):
+        with self.pinned_time(when):
+            return self.create_lead(team_id=(self.team_b if team is None else team).id, **values)
+
+    def test_teams_count_on_the_playbook_calendar(self):
+        self.assertEqual(self.team_b.resource_calendar_id, self.calendar)
+        self.assertEqual(self.calendar.attendance_ids.mapped(lambda a: (a.hour_from, a.hour_to)), [(9, 18)] * 5)
+
+    def test_hot_lead_friday_evening_is_due_monday(self):
+        lead = self.received(FRI_1700_MSK, temperature="hot")
+        self.assertEqual(lead.sla_policy_id, self.env.ref("crm_sales_playbook.crm_sla_policy_hot"))
+        self.assertEqual(lead.sla_deadline, MON_1100_MSK, "Friday 17:00 + 3 working hours = Monday 11:00 Moscow")
+        self.assertEqual(lead.sla_status, "running")
+
+    def test_hot_lead_on_saturday_starts_at_the_next_working_minute(self):
+        lead = self.received(SAT_1000_MSK, temperature="hot")
+        self.assertEqual(lead.sla_deadline, MON_1200_MSK)
+
+    def test_public_holiday_is_skipped(self):
+        lead = self.received(datetime(2026, 11, 3, 14, 0), temperature="hot")  # Tuesday 17:00 Moscow
+        self.assertEqual(lead.sla_deadline, datetime(2026, 11, 5, 8, 0), "Wednesday is a holiday: Thursday 11:00")
+
+    def test_team_in_another_time_zone_counts_its_own_hours(self):
+        lead = self.received(datetime(2026, 11, 20, 12, 0), team=self.team_a, temperature="hot")  # 17:00 there
+        self.assertEqual(lead.sla_deadline, datetime(2026, 11, 23, 6, 0), "Monday 11:00 in Yekaterinburg")
+
+    def test_warm_and_cold_count_calendar_days_to_the_minute(self):
+        start = datetime(2026, 11, 21, 9, 17)
+        warm = self.received(start, temperature="warm")
+        cold = self.received(start, temperature="cold")
+        self.assertEqual(warm.sla_deadline, datetime(2026, 11, 28, 9, 17))
+        self.assertEqual(cold.sla_deadline, datetime(2026, 12, 21, 9, 17))
+
+    def test_web_request_is_confirmed_within_ten_working_minutes(self):
+        lead = self.received(datetime(2026, 11, 23, 9, 0), temperature="warm", channel="web_form")
+        self.assertEqual(lead.sla_policy_id, self.env.ref("crm_sales_playbook.crm_sla_policy_web_form"))
+        self.assertEqual(lead.sla_deadline, datetime(2026, 11, 23, 9, 10))
+        late = self.received(datetime(2026, 11, 20, 15, 5), temperature="hot", channel="web_form")
+        self.assertEqual(late.sla_deadline, datetime(2026, 11, 23, 6, 10), "Friday 18:05: Monday 9:10 Moscow")
+
+    def test_most_specific_policy_wins(self):
+        team_policy = self.env["crm.sla.policy"].create({
+            "name": "Moscow hot", "temperature": "hot", "team_id": self.team_b.id,
+            "duration": 1, "unit": "working_hours", "sequence": 99})
+        lead = self.received(FRI_1700_MSK, temperature="hot")
+        self.assertEqual((lead.sla_policy_id, lead.sla_deadline), (team_policy, datetime(2026, 11, 20, 15, 0)))
+        other = self.received(FRI_1700_MSK, team=self.team_a, temperature="hot")
+        self.assertEqual(other.sla_policy_id, self.env.ref("crm_sales_playbook.crm_sla_policy_hot"))
+
+    def test_temperature_change_recomputes(self):
+        lead = self.received(FRI_1700_MSK, temperature="cold")
+        self.assertEqual(lead.sla_deadline, datetime(2026, 12, 20, 14, 0))
+        lead.temperature = "hot"
+        self.assertEqual(lead.sla_deadline, MON_1100_MSK)
+
+    def test_team_change_restarts_the_clock(self):
+        lead = self.received(FRI_1700_MSK, temperature="hot")
+        with self.pinned_time(MON_1200_MSK):
+            lead.team_id = self.team_a
+        self.assertEqual(lead.date_received, MON_1200_MSK)
+        self.assertEqual(lead.sla_deadline, datetime(2026, 11, 23, 12, 0), "3 working hours from 14:00 there")
+
+    def test_in_work_stops_the_clock(self):
+        on_time = self.received(FRI_1700_MSK, temperature="hot", stage_id=self.stage_new.id)
+        late = self.received(FRI_1700_MSK, temperature="hot", stage_id=self.stage_new.id)
+        with self.pinned_time(datetime(2026, 11, 23, 7, 59)):
+            on_time.stage_id = self.stage_contact
+        with self.pinned_time(datetime(2026, 11, 23, 8, 1)):
+            late.stage_id = self.stage_contact
+        self.assertEqual((on_time.sla_status, late.sla_status), ("met", "met_late"))
+        self.assertEqual(late.sla_stopped_at, datetime(2026, 11, 23, 8, 1))
+
+    def test_postponing_and_closing_stop_the_clock(self):
+        postponed = self.received(FRI_1700_MSK, temperature="hot")
+        lost = self.received(FRI_1700_MSK, temperature="hot")
+        with self.pinned_time(datetime(2026, 11, 20, 14, 30)):
+            postponed.postponed_until = datetime(2026, 11, 25, 10, 0)
+            lost.action_set_lost()
+        self.assertEqual((postponed.sla_status, lost.sla_status), ("met", "met"))
+
+    def test_breached_search_and_countdown(self):
+        lead = self.received(FRI_1700_MSK, temperature="hot")
+        with self.pinned_time(datetime(2026, 11, 23, 7, 15)):
+            self.assertFalse(lead.sla_breached)
+            self.assertEqual((lead.sla_remaining, lead.sla_urgency), ("45 min left", "soon"))
+            self.assertFalse(self.Lead.search([("id", "=", lead.id), ("sla_breached", "=", True)]))
+        with self.pinned_time(datetime(2026, 11, 23, 10, 30)):
+            lead.invalidate_recordset(["sla_breached", "sla_remaining", "sla_urgency"])
+            self.assertEqual((lead.sla_breached, lead.sla_remaining), (True, "late by 2 h 30 min"))
+            self.assertEqual(self.Lead.search([("id", "=", lead.id), ("sla_breached", "=", True)]), lead)
+            self.assertFalse(self.Lead.search([("id", "=", lead.id), ("sla_breached", "=", False)]))
+
+    def test_lead_without_team_has_no_deadline(self):
+        lead = self.received(FRI_1700_MSK, team=self.env["crm.team"], temperature="hot", type="lead",
+                             user_id=False)
+        self.assertFalse(lead.team_id)
+        self.assertEqual((lead.sla_deadline, lead.sla_status), (False, False))
