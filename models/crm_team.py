@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.addons.base.models.res_partner import _tz_get
 
 
@@ -92,9 +93,18 @@ class CrmTeam(models.Model):
                     "this quarter.", date=quarter_end, count=count))
 
     def action_lift_exclusion(self):
-        self.write({"playbook_excluded_until": False, "playbook_excluded_forever": False})
+        self._check_playbook_support()
+        self.sudo().write({"playbook_excluded_until": False, "playbook_excluded_forever": False})
         return True
 
     def action_exclude_forever(self):
-        self.write({"playbook_excluded_forever": True})
+        self._check_playbook_support()
+        self.sudo().write({"playbook_excluded_forever": True})
         return True
+
+    def _check_playbook_support(self):
+        """Sales support decides sanctions (PP-15, 9.4); CRM administrators may too."""
+        user = self.env.user
+        if not (self.env.su or user.has_group("sales_team.group_sale_manager")
+                or user.has_group("crm_sales_playbook.group_crm_sales_playbook_support")):
+            raise UserError(self.env._("Only sales support may exclude a team or lift its exclusion."))

@@ -10,3 +10,4 @@ from . import test_reservation
 from . import test_transfer
 from . import test_dedup
 from . import test_sla
+from . import test_cron

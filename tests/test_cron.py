@@ -1,0 +1,170 @@
+from datetime import date, datetime
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import tagged
+
+from .common import PlaybookCase
+
+FRI_1700_MSK = datetime(2026, 11, 20, 14, 0)
+MON_1100_MSK = datetime(2026, 11, 23, 8, 0)
+MON_1200_MSK = datetime(2026, 11, 23, 9, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestSlaEscalation(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.hot_policy = cls.env.ref("crm_sales_playbook.crm_sla_policy_hot")
+        cls.cold_policy = cls.env.ref("crm_sales_playbook.crm_sla_policy_cold")
+        # Only the fixtures' teams take part in reassignment.
+        cls.env["crm.team"].search([("id", "not in", (cls.team_a | cls.team_b | cls.team_company_2).ids)]).active = False
+
+    def hot_lead(self, team=None, **values):
+        with self.pinned_time(FRI_1700_MSK):
+            return self.create_lead(team_id=(team or self.team_a).id, temperature="hot",
+                                    user_id=self.user_salesperson.id if not team else False, **values)
+
+    def escalate(self, when=MON_1200_MSK, units=("working_minutes", "working_hours")):
+        with self.pinned_time(when):
+            return self.Lead._cron_escalate_sla(list(units))
+
+    def test_breach_is_escalated_once(self):
+        with self.pinned_time(datetime(2026, 11, 20, 12, 0)):  # 17:00 in Yekaterinburg
+            lead = self.create_lead(team_id=self.team_a.id, temperature="hot", user_id=self.user_salesperson.id)
+        self.assertEqual(lead.sla_deadline, datetime(2026, 11, 23, 6, 0))
+        self.assertFalse(self.escalate(datetime(2026, 11, 23, 5, 59)), "nothing is late yet")
+        self.assertEqual(self.escalate(datetime(2026, 11, 23, 6, 1)), lead)
+        self.assertEqual(self.escalate(datetime(2026, 11, 23, 7, 0)), self.Lead, "a second run escalates nothing")
+        self.assertEqual(lead.sla_status, "breached")
+        [breach] = lead.sla_breach_ids
+        self.assertEqual((breach.team_id, breach.user_id, breach.deadline, breach.sanction),
+                         (self.team_a, self.user_salesperson, datetime(2026, 11, 23, 6, 0), "notify"))
+        activity_users = lead.activity_ids.user_id
+        self.assertEqual(activity_users, self.user_head | self.user_support,
+                         "the team leader and sales support get an activity")
+        self.assertIn(f'href="/odoo/crm/{lead.id}"', str(lead.message_ids[0].body))
+        self.assertIn(self.user_support.partner_id, lead.message_ids[0].partner_ids)
+
+    def test_daily_cron_watches_calendar_day_deadlines(self):
+        with self.pinned_time(datetime(2026, 10, 1, 9, 0)):
+            cold = self.create_lead(team_id=self.team_a.id, temperature="cold")
+        hot = self.hot_lead()
+        self.assertEqual(self.escalate(units=("calendar_days",)), cold)
+        self.assertEqual(self.escalate(), hot)
+
+    def test_move_sanction(self):
+        self.hot_policy.sanction = "move"
+        lead = self.hot_lead()
+        self.assertEqual(lead.sla_deadline, datetime(2026, 11, 23, 7, 0), "Monday 12:00 in Yekaterinburg")
+        self.escalate(datetime(2026, 11, 23, 7, 0))
+        self.assertEqual(lead.team_id, self.team_a, "due at 12:00 sharp: not late yet")
+        self.escalate(datetime(2026, 11, 23, 7, 30))
+        self.assertEqual(lead.team_id, self.team_b, "moved to the only other team with members")
+        [transfer] = lead.transfer_ids
+        self.assertEqual((transfer.kind, transfer.team_from_id, transfer.date),
+                         ("sla", self.team_a, datetime(2026, 11, 23, 7, 30)))
+        self.assertEqual(lead.sla_breach_ids.sanction, "moved")
+        self.assertEqual((lead.sla_status, lead.sla_deadline), ("running", datetime(2026, 11, 23, 10, 30)),
+                         "the new team's clock starts at the move: 10:30 Moscow + 3 h = 13:30 Moscow")
+
+    def test_cold_never_moves(self):
+        self.cold_policy.sanction = "move"
+        with self.pinned_time(datetime(2026, 10, 1, 9, 0)):
+            lead = self.create_lead(team_id=self.team_a.id, temperature="cold")
+        self.escalate(units=("calendar_days",))
+        self.assertEqual(lead.team_id, self.team_a)
+        self.assertEqual((lead.sla_breach_ids.sanction, lead.sla_breach_ids.sanction_note),
+                         ("kept", "cold leads are never transferred"))
+
+    def test_reserved_hot_lead_does_not_move(self):
+        self.hot_policy.sanction = "move"
+        lead = self.hot_lead(partner_id=self.partner.id, product_id=self.product.id, deal_type="renewal")
+        self.env["crm.client.reservation"].create({
+            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_a.id,
+            "origin": "invoice", "date_start": "2026-01-01", "date_end": "2027-01-01"})
+        self.escalate()
+        self.assertEqual(lead.team_id, self.team_a)
+        self.assertIn("by an invoice or paid period", lead.sla_breach_ids.sanction_note)
+
+    def test_excluded_team_gets_nothing(self):
+        self.hot_policy.sanction = "move"
+        self.team_b.playbook_excluded_until = date(2026, 12, 31)
+        lead = self.hot_lead()
+        self.escalate()
+        self.assertEqual((lead.team_id, lead.sla_breach_ids.sanction_note), (self.team_a, "no other team can take it"))
+        moved, refused = lead._transfer_to_team(self.team_b, "by hand")
+        self.assertFalse(moved)
+        self.assertEqual(refused[lead], "team Team Moscow is excluded from lead distribution")
+
+    def test_breach_limit_excludes_the_team_until_the_quarter_ends(self):
+        self.company.playbook_breach_limit = 2
+        first, second = self.hot_lead(), self.hot_lead()
+        self.escalate()
+        self.assertEqual(set((first | second).mapped("sla_status")), {"breached"})
+        with self.pinned_time(MON_1200_MSK):
+            self.assertEqual(self.team_a.playbook_excluded_until, date(2026, 12, 31))
+            self.assertTrue(self.team_a.playbook_excluded)
+            self.assertIn(self.team_a, self.env["crm.team"].search([("playbook_excluded", "=", True)]))
+        self.team_a.with_user(self.user_support).action_lift_exclusion()
+        self.assertFalse(self.team_a.playbook_excluded)
+
+    def test_one_bad_lead_does_not_stop_the_batch(self):
+        good, bad = self.hot_lead(), self.hot_lead()
+        original = type(self.Lead)._notify_sla_breach
+
+        def notify(lead, team, deadline):
+            if lead == bad:
+                raise ValueError("mail server down")
+            return original(lead, team, deadline)
+
+        with patch.object(type(self.Lead), "_notify_sla_breach", notify), \
+                self.assertLogs("odoo.addons.crm_sales_playbook.models.crm_lead", level="ERROR"):
+            escalated = self.escalate()
+        self.assertEqual(escalated, good)
+        self.assertEqual((good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run")
+
+
+@tagged("post_install", "-at_install")
+class TestSlaEscalationRace(PlaybookCase):
+    """Two workers escalating at once: real connections on committed data, cleaned up afterwards."""
+
+    def test_two_cursors_escalate_a_lead_once(self):
+        dbname = self.env.cr.dbname
+        context = {"tracking_disable": True, "mail_notrack": True}
+        with sql_db.db_connect(dbname).cursor() as setup_cr:
+            env = api.Environment(setup_cr, SUPERUSER_ID, context)
+            team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow"})
+            lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
+                                           "temperature": "hot", "date_received": datetime(2026, 1, 5, 6, 0)})
+            env.flush_all()
+            ids = (team.id, lead.id)
+            setup_cr.commit()
+        try:
+            with sql_db.db_connect(dbname).cursor() as cr1, sql_db.db_connect(dbname).cursor() as cr2:
+                lead1 = api.Environment(cr1, SUPERUSER_ID, context)["crm.lead"].browse(ids[1])
+                lead2 = api.Environment(cr2, SUPERUSER_ID, context)["crm.lead"].browse(ids[1])
+                self.assertEqual(lead1._lock_for_escalation(), lead1, "the first worker locks the lead")
+                self.assertFalse(lead2._lock_for_escalation(), "the second worker skips it instead of waiting")
+                lead1._escalate_sla_breach()
+                cr1.commit()
+                cr2.rollback()  # the second worker's next run is a new transaction
+                lead2.invalidate_model()
+                self.assertFalse(lead2._lock_for_escalation(), "once escalated, it is never locked again")
+                with patch("odoo.addons.crm_sales_playbook.models.crm_lead.threading.current_thread") as thread:
+                    thread.return_value.testing = True
+                    self.assertFalse(lead2.env["crm.lead"]._cron_escalate_sla(), "nothing left to escalate")
+                cr2.rollback()
+                cr1.execute("SELECT count(*) FROM crm_sla_breach WHERE lead_id = %s", [ids[1]])
+                self.assertEqual(cr1.fetchone()[0], 1, "one breach, one escalation")
+        finally:
+            with sql_db.db_connect(dbname).cursor() as cleanup_cr:
+                cleanup_cr.execute("DELETE FROM crm_sla_breach WHERE lead_id = %s", [ids[1]])
+                cleanup_cr.execute("DELETE FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = %s", [ids[1]])
+                cleanup_cr.execute("DELETE FROM mail_message WHERE model = 'crm.lead' AND res_id = %s", [ids[1]])
+                cleanup_cr.execute("DELETE FROM crm_lead WHERE id = %s", [ids[1]])
+                cleanup_cr.execute("DELETE FROM mail_message WHERE model = 'crm.team' AND res_id = %s", [ids[0]])
+                cleanup_cr.execute("DELETE FROM crm_team WHERE id = %s", [ids[0]])
+                cleanup_cr.commit()
