@@ -12,30 +12,13 @@ in its own transaction, rolled back afterwards, so every run sees the same base.
 Prints a table of seconds and queries per created lead, the ratios, and the query plan of
 the dedup lookup on the largest base. bench/run_bench.sh prepares both databases.
 """
-import argparse
 import sys
 import time
 
 import odoo
-from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
-def clone_sql(env, table, overrides):
-    """INSERT ... SELECT copying a template row, with some columns replaced by SQL expressions."""
-    env.cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
-        [table])
-    columns = [row[0] for row in env.cr.fetchall()]
-    select = [overrides.get(column, f't."{column}"') for column in columns]
-    return f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) ' \
-           f'SELECT {", ".join(select)} FROM "{table}" t, seq WHERE t.id = %(template)s'
-
-
-def environment(registry):
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                             "mail_notrack": True})
-
+from bench_common import clone_sql, environment, parser_for, rolled_back
 
 def fill(env, base, addon):
     """Bring the database to ``base`` open leads of distinct clients, by SQL copies of one ORM lead.
@@ -103,8 +86,7 @@ def new_requests(env, count, addon, tag):
 
 
 def measure(registry, count, batch, addon, dedup, tag):
-    env = environment(registry)
-    try:
+    with rolled_back(registry) as env:
         if addon:
             env.company.playbook_dedup = dedup
         rows = new_requests(env, count, addon, tag)
@@ -116,15 +98,11 @@ def measure(registry, count, batch, addon, dedup, tag):
             env.flush_all()
         seconds = time.perf_counter() - start
         queries = odoo.sql_db.sql_counter - queries_before
-    finally:
-        env.cr.rollback()
-        env.cr.close()
     return seconds / count, queries / count
 
 
 def dedup_plan(registry):
-    env = environment(registry)
-    try:
+    with rolled_back(registry) as env:
         from odoo.addons.crm_sales_playbook.models.lead_intake import LeadMatcher
         rows = new_requests(env, 100, True, "plan")
         matcher = LeadMatcher.__new__(LeadMatcher)
@@ -147,15 +125,10 @@ def dedup_plan(registry):
         else:
             env.cr.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query, params)
         return "\n".join(row[0] for row in env.cr.fetchall())
-    finally:
-        env.cr.rollback()
-        env.cr.close()
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--stock-db")
+    parser = parser_for(__doc__)
     parser.add_argument("--bases", default="10000,200000")
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--batch", type=int, default=100)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare two fresh databases (stock Odoo CRM, and the same with crm_sales_playbook) and run
-# the intake benchmark on them. Arguments go to bench_dedup.py (e.g. --bases 10000,200000).
+# the benchmarks on them: bench_dedup.py (intake) and bench_sla.py (deadlines and escalation).
 set -eu
 # shellcheck source=tools/odoo_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/odoo_env.sh"
@@ -17,5 +17,9 @@ echo "Creating $STOCK (crm, sale_crm) and $ADDON (with crm_sales_playbook)..."
 (cd "$WORK" && "${ODOO[@]}" -d "$STOCK" -i crm,sale_crm,calendar,resource,sms "${COMMON[@]}")
 createdb -T "$STOCK" "$ADDON"
 (cd "$WORK" && "${ODOO[@]}" -d "$ADDON" -i crm_sales_playbook "${COMMON[@]}")
-(cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_dedup.py" --db "$ADDON" --stock-db "$STOCK" "$@" \
+echo "== Duplicate-free intake"
+(cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_dedup.py" --db "$ADDON" --stock-db "$STOCK" \
+    --addons-path="$ADDONS_PATH")
+echo "== Response deadlines and escalation"
+(cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_sla.py" --db "$ADDON" --stock-db "$STOCK" \
     --addons-path="$ADDONS_PATH")

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.sql import create_index
+from odoo.tools.sql import create_index, drop_index
 
 from .lead_intake import LeadMatcher
 from .utm_source import TEMPERATURES
@@ -199,7 +199,7 @@ class CrmLead(models.Model):
         "crm.sla.policy", string="Response Policy", compute="_compute_sla", store=True,
         index="btree_not_null", help="The response deadline policy that applies to this lead.")
     sla_deadline = fields.Datetime(
-        string="Response Deadline", compute="_compute_sla", store=True, index=True,
+        string="Response Deadline", compute="_compute_sla", store=True,
         help="Until when the team may keep the lead New: by then the client must have been contacted.")
     sla_stopped_at = fields.Datetime(
         string="Response Clock Stopped", compute="_compute_sla_stopped_at", store=True, copy=False,
@@ -214,7 +214,8 @@ class CrmLead(models.Model):
         string="Response Deadline Passed", compute="_compute_sla_breached", search="_search_sla_breached")
     sla_remaining = fields.Char(string="Time Left", compute="_compute_sla_breached")
     sla_urgency = fields.Selection(
-        [("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")], compute="_compute_sla_breached")
+        [("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")], string="Deadline Urgency",
+        compute="_compute_sla_breached")
     sla_breach_ids = fields.One2many("crm.sla.breach", "lead_id", string="Missed Deadlines")
 
     # Dates
@@ -255,6 +256,11 @@ class CrmLead(models.Model):
         # index serves "contains" searches and is slow for that; a plain btree is not.
         create_index(self.env.cr, "crm_lead_playbook_email_normalized_btree", self._table,
                      ["email_normalized"], where="email_normalized IS NOT NULL")
+        # The escalation crons look for running deadlines that passed: keep exactly those at hand.
+        create_index(self.env.cr, "crm_lead_playbook_sla_running", self._table,
+                     ["sla_deadline"], where="sla_status = 'running'")
+        # Early development versions indexed every deadline; the partial index replaces it.
+        drop_index(self.env.cr, "crm_lead__sla_deadline_index", self._table)
         return result
 
     @api.depends("deal_type")
@@ -301,7 +307,8 @@ class CrmLead(models.Model):
     @api.depends("date_received", "team_id.resource_calendar_id", "team_id.tz", "temperature", "channel",
                  "source_id", "company_id")
     def _compute_sla(self):
-        leads = self.filtered("date_received")
+        leads = self.filtered(lambda lead: lead.date_received
+                              and (lead.company_id or lead.team_id.company_id or self.env.company).playbook_sla)
         (self - leads).update({"sla_policy_id": False, "sla_deadline": False})
         policies = self.env["crm.sla.policy"].sudo()._get_policies_by_lead(leads)
         for policy, policy_leads in leads.grouped(lambda lead: policies[lead]).items():

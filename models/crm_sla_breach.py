@@ -12,7 +12,7 @@ class CrmSlaBreach(models.Model):
     team_id = fields.Many2one("crm.team", index=True)
     user_id = fields.Many2one("res.users", string="Salesperson")
     company_id = fields.Many2one("res.company", index=True)
-    policy_id = fields.Many2one("crm.sla.policy", string="Policy")
+    policy_id = fields.Many2one("crm.sla.policy")
     temperature = fields.Selection(related="policy_id.temperature")
     deadline = fields.Datetime(required=True)
     date = fields.Datetime(string="Escalated On", required=True, default=fields.Datetime.now, index=True)

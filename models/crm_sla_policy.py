@@ -39,8 +39,8 @@ class CrmSlaPolicy(models.Model):
     channel = fields.Selection(
         lambda self: self.env["crm.lead"]._fields["channel"].selection, tracking=True,
         help="Leave empty for every channel.")
-    source_id = fields.Many2one("utm.source", string="Source", tracking=True, check_company=True)
-    team_id = fields.Many2one("crm.team", string="Team", tracking=True, check_company=True)
+    source_id = fields.Many2one("utm.source", tracking=True, check_company=True)
+    team_id = fields.Many2one("crm.team", tracking=True, check_company=True)
     # How long
     duration = fields.Float(required=True, tracking=True)
     unit = fields.Selection(UNITS, required=True, default="working_hours", tracking=True,
@@ -67,10 +67,35 @@ class CrmSlaPolicy(models.Model):
                     "Response deadline %(policy)s applies to no lead: choose at least a temperature, "
                     "a channel, a source or a team.", policy=policy.display_name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        policies._recompute_waiting_leads()
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if set(vals) - {"name", "sanction"}:
+            self._recompute_waiting_leads()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._recompute_waiting_leads()
+        return result
+
+    def _recompute_waiting_leads(self):
+        """A changed policy moves the deadlines of the leads still waiting for their first contact."""
+        leads = self.env["crm.lead"].sudo().search([
+            ("date_received", "!=", False), ("sla_stopped_at", "=", False), ("work_status", "=", "new")])
+        for field_name in ("sla_policy_id", "sla_deadline"):
+            self.env.add_to_compute(leads._fields[field_name], leads)
+
     @api.model
     def _get_policies_by_lead(self, leads):
         """The policy of each lead: all active policies are read once for the batch."""
-        policies = self.search([], order="specificity desc, sequence, id")
+        # Policies are a handful of configuration records: read them all once per batch.
+        policies = self.search([("active", "=", True)], order="specificity desc, sequence, id")
         result = {}
         for lead in leads:
             result[lead] = next((policy for policy in policies if policy._matches(lead)), self.browse())

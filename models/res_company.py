@@ -18,6 +18,11 @@ class ResCompany(models.Model):
         help="A connection lead is a new sale only if the client never bought the product "
         "or its last paid period ended more than this many months ago.",
     )
+    # SLA
+    playbook_sla = fields.Boolean(
+        string="Response Deadlines", default=True,
+        help="Give every lead received by a team a response deadline from the matching policy.",
+    )
     # SLA sanctions
     playbook_breach_limit = fields.Integer(
         string="Breaches Before Exclusion", default=0,

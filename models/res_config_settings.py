@@ -9,3 +9,4 @@ class ResConfigSettings(models.TransientModel):
     playbook_new_sale_months = fields.Integer(related="company_id.playbook_new_sale_months", readonly=False)
     playbook_dedup = fields.Boolean(related="company_id.playbook_dedup", readonly=False)
     playbook_breach_limit = fields.Integer(related="company_id.playbook_breach_limit", readonly=False)
+    playbook_sla = fields.Boolean(related="company_id.playbook_sla", readonly=False)

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
 
 from .common import PlaybookCase
@@ -168,3 +168,39 @@ class TestReservationAccess(PlaybookCase):
             "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_company_2.id,
             "company_id": self.company_2.id, "date_end": "2099-12-31"})
         self.assertFalse(self.env["crm.client.reservation"].search([("id", "=", other.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestSlaAccess(PlaybookCase):
+
+    @users(*ROLES)
+    def test_policies_are_read_by_all_and_set_by_support(self):
+        policy = self.env["crm.sla.policy"].browse(self.env.ref("crm_sales_playbook.crm_sla_policy_hot").id)
+        self.assertEqual(policy.duration, 3.0)
+        if self.env.user.login == "pb_support":
+            policy.write({"duration": 4})
+            self.assertEqual(policy.duration, 4.0)
+        else:
+            with self.assertRaises(AccessError):
+                policy.write({"duration": 4})
+
+    @users(*ROLES)
+    def test_only_support_excludes_teams(self):
+        team = self.env["crm.team"].browse(self.team_b.id)
+        if self.env.user.login == "pb_support":
+            team.action_exclude_forever()
+            self.assertTrue(team.playbook_excluded)
+            team.action_lift_exclusion()
+            self.assertFalse(team.playbook_excluded)
+        else:
+            with self.assertRaisesRegex(UserError, "Only sales support"):
+                team.action_exclude_forever()
+
+    @users("pb_salesperson")
+    def test_breaches_of_other_companies_are_invisible(self):
+        lead = self.env["crm.lead"].sudo().create({"name": "x", "team_id": self.team_company_2.id, "user_id": False,
+                                                   "company_id": self.company_2.id})
+        breach = self.env["crm.sla.breach"].sudo().create({
+            "lead_id": lead.id, "team_id": self.team_company_2.id, "company_id": self.company_2.id,
+            "deadline": "2026-11-23 08:00:00"})
+        self.assertFalse(self.env["crm.sla.breach"].search([("id", "=", breach.id)]))

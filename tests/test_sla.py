@@ -72,6 +72,15 @@ class TestSlaDeadlines(PlaybookCase):
         other = self.received(FRI_1700_MSK, team=self.team_a, temperature="hot")
         self.assertEqual(other.sla_policy_id, self.env.ref("crm_sales_playbook.crm_sla_policy_hot"))
 
+    def test_policy_change_moves_waiting_deadlines(self):
+        waiting = self.received(FRI_1700_MSK, temperature="hot")
+        done = self.received(FRI_1700_MSK, temperature="hot")
+        with self.pinned_time(datetime(2026, 11, 20, 14, 30)):
+            done.stage_id = self.stage_contact
+        self.env.ref("crm_sales_playbook.crm_sla_policy_hot").duration = 2
+        self.assertEqual(waiting.sla_deadline, datetime(2026, 11, 23, 7, 0), "now 2 working hours: Monday 10:00")
+        self.assertEqual(done.sla_deadline, MON_1100_MSK, "a lead already in work keeps the deadline it met")
+
     def test_temperature_change_recomputes(self):
         lead = self.received(FRI_1700_MSK, temperature="cold")
         self.assertEqual(lead.sla_deadline, datetime(2026, 12, 20, 14, 0))
@@ -114,6 +123,11 @@ class TestSlaDeadlines(PlaybookCase):
             self.assertEqual((lead.sla_breached, lead.sla_remaining), (True, "late by 2 h 30 min"))
             self.assertEqual(self.Lead.search([("id", "=", lead.id), ("sla_breached", "=", True)]), lead)
             self.assertFalse(self.Lead.search([("id", "=", lead.id), ("sla_breached", "=", False)]))
+
+    def test_deadlines_can_be_switched_off(self):
+        self.company.playbook_sla = False
+        lead = self.received(FRI_1700_MSK, temperature="hot")
+        self.assertEqual((lead.sla_deadline, lead.sla_status), (False, False))
 
     def test_lead_without_team_has_no_deadline(self):
         lead = self.received(FRI_1700_MSK, team=self.env["crm.team"], temperature="hot", type="lead",
