@@ -88,8 +88,8 @@ class CrmSlaPolicy(models.Model):
         """A changed policy moves the deadlines of the leads still waiting for their first contact."""
         leads = self.env["crm.lead"].sudo().search([
             ("date_received", "!=", False), ("sla_stopped_at", "=", False), ("work_status", "=", "new")])
-        for field_name in ("sla_policy_id", "sla_deadline"):
-            self.env.add_to_compute(leads._fields[field_name], leads)
+        # As if their clock had just been set: the deadline, then the status and countdown follow.
+        leads.modified(["date_received"])
 
     @api.model
     def _get_policies_by_lead(self, leads):

@@ -79,6 +79,9 @@ class TestSlaDeadlines(PlaybookCase):
             done.stage_id = self.stage_contact
         self.env.ref("crm_sales_playbook.crm_sla_policy_hot").duration = 2
         self.assertEqual(waiting.sla_deadline, datetime(2026, 11, 23, 7, 0), "now 2 working hours: Monday 10:00")
+        self.env.flush_all()
+        self.env.cr.execute("SELECT sla_status FROM crm_lead WHERE id = %s", [waiting.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "running", "the stored status follows the new deadline")
         self.assertEqual(done.sla_deadline, MON_1100_MSK, "a lead already in work keeps the deadline it met")
 
     def test_temperature_change_recomputes(self):
@@ -128,6 +131,16 @@ class TestSlaDeadlines(PlaybookCase):
         self.company.playbook_sla = False
         lead = self.received(FRI_1700_MSK, temperature="hot")
         self.assertEqual((lead.sla_deadline, lead.sla_status), (False, False))
+
+    def test_new_policy_applies_to_waiting_leads(self):
+        lead = self.received(FRI_1700_MSK, temperature="hot")
+        self.env.ref("crm_sales_playbook.crm_sla_policy_hot").active = False
+        self.assertEqual((lead.sla_policy_id, lead.sla_deadline), (self.env["crm.sla.policy"], False))
+        policy = self.env["crm.sla.policy"].create({"name": "Moscow", "team_id": self.team_b.id,
+                                                   "duration": 1, "unit": "working_hours"})
+        self.env.flush_all()
+        self.env.cr.execute("SELECT sla_policy_id, sla_deadline, sla_status FROM crm_lead WHERE id = %s", [lead.id])
+        self.assertEqual(self.env.cr.fetchone(), (policy.id, datetime(2026, 11, 20, 15, 0), "running"))
 
     def test_lead_without_team_has_no_deadline(self):
         lead = self.received(FRI_1700_MSK, team=self.env["crm.team"], temperature="hot", type="lead",
