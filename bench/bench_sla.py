@@ -14,7 +14,6 @@ Every measurement runs in a transaction that is rolled back. bench/run_bench.sh 
 import sys
 import threading
 import time
-from datetime import timedelta
 
 import odoo
 from odoo import fields

@@ -1,9 +1,17 @@
 from contextlib import contextmanager
+from datetime import datetime
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase, freeze_time, new_test_user
 
 PLAYBOOK = "crm_sales_playbook.group_crm_sales_playbook_"
+
+# Moments of the response-deadline tests, naive UTC. Moscow is UTC+3, Yekaterinburg UTC+5;
+# Russia keeps no daylight saving time.
+FRI_1700_MSK = datetime(2026, 11, 20, 14, 0)
+SAT_1000_MSK = datetime(2026, 11, 21, 7, 0)
+MON_1100_MSK = datetime(2026, 11, 23, 8, 0)
+MON_1200_MSK = datetime(2026, 11, 23, 9, 0)
 
 
 class PlaybookCase(TransactionCase):

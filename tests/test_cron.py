@@ -4,11 +4,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 
-from .common import PlaybookCase
-
-FRI_1700_MSK = datetime(2026, 11, 20, 14, 0)
-MON_1100_MSK = datetime(2026, 11, 23, 8, 0)
-MON_1200_MSK = datetime(2026, 11, 23, 9, 0)
+from .common import FRI_1700_MSK, MON_1200_MSK, PlaybookCase
 
 
 @tagged("post_install", "-at_install")

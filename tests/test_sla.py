@@ -2,13 +2,7 @@ from datetime import datetime
 
 from odoo.tests import tagged
 
-from .common import PlaybookCase
-
-# Moscow is UTC+3, Yekaterinburg UTC+5; November 2026 has no daylight saving time in Russia.
-FRI_1700_MSK = datetime(2026, 11, 20, 14, 0)
-SAT_1000_MSK = datetime(2026, 11, 21, 7, 0)
-MON_1100_MSK = datetime(2026, 11, 23, 8, 0)
-MON_1200_MSK = datetime(2026, 11, 23, 9, 0)
+from .common import FRI_1700_MSK, MON_1100_MSK, MON_1200_MSK, SAT_1000_MSK, PlaybookCase
 
 
 @tagged("post_install", "-at_install")

@@ -89,12 +89,12 @@ class TestTransfer(PlaybookCase):
         with self.assertRaisesRegex(UserError, "Only sales support"):
             hot.partner_id.with_user(self.user_head)._transfer_client_to_team(self.team_b, "decision")
         with self.pinned_time(TRANSFER_AT):
-            Form(self.env["crm.client.transfer"].with_user(self.user_support).with_context(
-                active_model="res.partner", active_id=hot.partner_id.id), view=None)
-            wizard = self.env["crm.client.transfer"].with_user(self.user_support).with_context(
-                active_model="res.partner", active_id=hot.partner_id.id).create(
-                {"team_id": self.team_b.id, "reason": "Sanction 9.1.4"})
-            wizard.action_transfer()
+            wizard_form = Form(self.env["crm.client.transfer"].with_user(self.user_support).with_context(
+                active_model="res.partner", active_id=hot.partner_id.id))
+            self.assertEqual(wizard_form.partner_id, hot.partner_id, "the wizard starts from the client")
+            wizard_form.team_id = self.team_b
+            wizard_form.reason = "Sanction 9.1.4"
+            wizard_form.save().action_transfer()
         self.assertEqual((hot | cold).team_id, self.team_b, "every open lead of the client moves, even cold")
         self.assertEqual(reservation.team_id, self.team_b)
         self.assertFalse((hot | cold).filtered("is_blocked"))
