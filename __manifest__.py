@@ -19,6 +19,8 @@
         "data/ir_cron_data.xml",
         "wizards/crm_lead_transfer_views.xml",
         "wizards/crm_client_transfer_views.xml",
+        "wizards/crm_lead_mass_assign_views.xml",
+        "wizards/crm_lead_postpone_views.xml",
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",
         "views/crm_lead_views.xml",

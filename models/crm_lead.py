@@ -933,3 +933,84 @@ class CrmLead(models.Model):
         load = dict(self.sudo()._read_group(
             [("team_id", "in", teams.ids), ("work_status", "=", "new")], ["team_id"], ["__count"]))
         return min(teams, key=lambda team: (load.get(team, 0), team.sequence, team.id))
+
+    # Assignment and planning ------------------------------------------------
+
+    def _split_assignable(self):
+        """Leads a salesperson may be given (new or in work), and the others with the reason (PP-9)."""
+        labels = dict(self._fields["work_status"]._description_selection(self.env))
+        skipped = {lead: self.env._("it is %(status)s", status=labels.get(lead.work_status, "").lower())
+                   for lead in self if lead.work_status not in ("new", "in_work")}
+        return self - self.browse([lead.id for lead in skipped]), skipped
+
+    def _assign_to(self, counts):
+        """Deal the leads to salespeople, ``counts`` being [(user, how many)] (PP-9).
+
+        Hottest and oldest first, round-robin in proportion to the counts; the previous salesperson
+        is replaced and the team follows the salesperson. Returns (assigned leads, skipped {lead: why}).
+        """
+        eligible, skipped = self._split_assignable()
+        counts = [(user, count) for user, count in counts if count]
+        total = sum(count for _user, count in counts)
+        if not counts:
+            raise UserError(self.env._("Say which salespeople get leads, and how many."))
+        if total > len(eligible):
+            raise UserError(self.env._(
+                "%(total)s leads are asked for but only %(available)s of the selection can be assigned.",
+                total=total, available=len(eligible)))
+        ordered = eligible.sorted(lambda lead: (-TEMPERATURE_RANK.get(lead.temperature, 0),
+                                                lead.date_received or lead.create_date, lead.id))
+        given = [0] * len(counts)
+        plan = {}
+        for lead in ordered[:total]:
+            index = max(range(len(counts)), key=lambda i: ((counts[i][1] - given[i]) / counts[i][1], -i))
+            given[index] += 1
+            plan.setdefault(counts[index][0], []).append(lead.id)
+        assigned = self.browse()
+        for user, lead_ids in plan.items():
+            leads = self.browse(lead_ids)
+            previous = {lead.id: lead.user_id for lead in leads}
+            leads.write({"user_id": user.id})
+            for lead in leads:
+                lead.message_post(
+                    body=self.env._("%(author)s assigned the lead to %(user)s (before: %(previous)s).",
+                                    author=self.env.user.name, user=user.name,
+                                    previous=previous[lead.id].name or self.env._("nobody")),
+                    message_type="notification", subtype_xmlid="mail.mt_note")
+            assigned |= leads
+        return assigned, skipped
+
+    def action_open_postpone(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Postpone"), "res_model": "crm.lead.postpone",
+            "view_mode": "form", "target": "new", "context": {"default_lead_id": self.id},
+        }
+
+    def _postpone(self, until, comment):
+        """The client was reached and the talk moved to ``until`` (PP-11): the lead goes into work."""
+        self.ensure_one()
+        if not (comment or "").strip():
+            raise UserError(self.env._(
+                "Lead %(lead)s: say what was agreed with the client before postponing.", lead=self.display_name))
+        if not until or until <= fields.Datetime.now():
+            raise UserError(self.env._("Lead %(lead)s: postpone to a future date and time.", lead=self.display_name))
+        if self.work_status not in ("new", "in_work"):
+            raise UserError(self.env._("Lead %(lead)s is closed or blocked: it cannot be postponed.",
+                                       lead=self.display_name))
+        values = {"postponed_until": until}
+        if self.work_status == "new":
+            stage = self.env["crm.stage"].search([
+                ("is_new_stage", "=", False), ("is_won", "=", False),
+                "|", ("team_id", "=", False), ("team_id", "=", self.team_id.id)], order="sequence, id", limit=1)
+            if stage:
+                values["stage_id"] = stage.id
+        self.write(values)
+        local = self._format_in_tz(until, pytz.timezone(self.team_id.tz or self.env.user.tz or "UTC"))
+        self.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=fields.Datetime.context_timestamp(self, until).date(),
+            summary=self.env._("Call back at %(moment)s", moment=local), note=comment,
+            user_id=(self.user_id or self.env.user).id)
+        self.message_post(body=self.env._("Postponed to %(moment)s: %(comment)s", moment=local, comment=comment),
+                          message_type="comment", subtype_xmlid="mail.mt_note")
+        return True

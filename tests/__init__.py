@@ -11,3 +11,4 @@ from . import test_transfer
 from . import test_dedup
 from . import test_sla
 from . import test_cron
+from . import test_assignment

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmLeadMassAssign(models.TransientModel):
+    """Collects salespeople and how many leads each gets, then deals the selected leads (PP-9)."""
+
+    _name = "crm.lead.mass.assign"
+    _description = "Assign Leads to Salespeople"
+
+    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, context={"active_test": False})
+    line_ids = fields.One2many("crm.lead.mass.assign.line", "wizard_id", string="Salespeople")
+    eligible_count = fields.Integer(compute="_compute_eligible", string="Leads to Deal")
+    skipped_text = fields.Text(compute="_compute_eligible", string="Not Taken")
+    result = fields.Text(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "crm.lead" and "lead_ids" in fields_list:
+            values["lead_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
+        return values
+
+    @api.depends("lead_ids")
+    def _compute_eligible(self):
+        for wizard in self:
+            eligible, skipped = wizard.lead_ids._split_assignable()
+            wizard.eligible_count = len(eligible)
+            wizard.skipped_text = "\n".join(f"- {lead.display_name}: {reason}" for lead, reason in skipped.items())
+
+    def action_assign(self):
+        self.ensure_one()
+        counts = [(line.user_id, line.count) for line in self.line_ids]
+        assigned, skipped = self.lead_ids._assign_to(counts)
+        self.result = self.env._(
+            "%(count)s leads assigned: %(detail)s.", count=len(assigned),
+            detail=", ".join(f"{user.name} {len(leads)}" for user, leads in assigned.grouped("user_id").items()))
+        if skipped:
+            self.result += "\n" + self.env._("Not taken:") + "\n" + self.skipped_text
+        return {
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+            "view_mode": "form", "target": "new", "name": self.env._("Assignment Result"),
+        }
+
+
+class CrmLeadMassAssignLine(models.TransientModel):
+    _name = "crm.lead.mass.assign.line"
+    _description = "Salesperson and Number of Leads"
+
+    wizard_id = fields.Many2one("crm.lead.mass.assign", required=True, ondelete="cascade")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True,
+                              domain="[('share', '=', False)]")
+    count = fields.Integer(string="Leads", required=True, default=1)
+
+    @api.constrains("count")
+    def _check_count(self):
+        for line in self:
+            if line.count <= 0:
+                raise UserError(self.env._("%(user)s should get at least one lead.", user=line.user_id.name))
