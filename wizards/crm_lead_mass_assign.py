@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .common import selected_leads
+
 
 class CrmLeadMassAssign(models.TransientModel):
     """Collects salespeople and how many leads each gets, then deals the selected leads (PP-9)."""
@@ -8,18 +10,12 @@ class CrmLeadMassAssign(models.TransientModel):
     _name = "crm.lead.mass.assign"
     _description = "Assign Leads to Salespeople"
 
-    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, context={"active_test": False})
+    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads,
+                                context={"active_test": False})
     line_ids = fields.One2many("crm.lead.mass.assign.line", "wizard_id", string="Salespeople")
     eligible_count = fields.Integer(compute="_compute_eligible", string="Leads to Deal")
     skipped_text = fields.Text(compute="_compute_eligible", string="Not Taken")
     result = fields.Text(readonly=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "crm.lead" and "lead_ids" in fields_list:
-            values["lead_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return values
 
     @api.depends("lead_ids")
     def _compute_eligible(self):

@@ -1,5 +1,7 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
+
+from .common import selected_leads
 
 
 class CrmLeadTransfer(models.TransientModel):
@@ -8,17 +10,10 @@ class CrmLeadTransfer(models.TransientModel):
     _name = "crm.lead.transfer"
     _description = "Transfer Leads to Another Team"
 
-    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True)
+    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads)
     team_id = fields.Many2one("crm.team", string="To Team", required=True)
     reason = fields.Text(required=True)
     result = fields.Text(readonly=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "crm.lead" and "lead_ids" in fields_list:
-            values["lead_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return values
 
     def action_transfer(self):
         self.ensure_one()
