@@ -21,6 +21,7 @@
         "wizards/crm_client_transfer_views.xml",
         "wizards/crm_lead_mass_assign_views.xml",
         "wizards/crm_lead_postpone_views.xml",
+        "wizards/crm_lead_distribute_views.xml",
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",
         "views/crm_lead_views.xml",

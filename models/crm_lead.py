@@ -1,5 +1,6 @@
 import logging
 import threading
+from collections import defaultdict
 from datetime import timedelta
 
 import pytz
@@ -13,6 +14,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import create_index, drop_index
 
 from .lead_intake import LeadMatcher
+from .lead_planning import spread_over_days
 from .utm_source import TEMPERATURES
 
 _logger = logging.getLogger(__name__)
@@ -237,6 +239,13 @@ class CrmLead(models.Model):
         copy=False,
         tracking=True,
         help="The client was reached and the talk moved to this date and time.",
+    )
+    date_planned_contact = fields.Date(
+        string="Planned Contact",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        help="The day the salesperson plans to contact the client, set when leads are spread over a period.",
     )
     team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
     date_received_team_tz = fields.Char(
@@ -979,6 +988,66 @@ class CrmLead(models.Model):
                     message_type="notification", subtype_xmlid="mail.mt_note")
             assigned |= leads
         return assigned, skipped
+
+    def _split_distributable(self):
+        """Leads that may be spread over a period (warm or cold, new), and the others with the reason (PP-10)."""
+        eligible, skipped = self._split_assignable()
+        labels = dict(self._fields["work_status"]._description_selection(self.env))
+        for lead in eligible:
+            if lead.work_status != "new":
+                skipped[lead] = self.env._("it is %(status)s", status=labels[lead.work_status].lower())
+            elif lead.temperature not in ("warm", "cold"):
+                skipped[lead] = self.env._("it has no temperature")
+        return self - self.browse([lead.id for lead in skipped]), skipped
+
+    def _distribute_over_period(self, date_from, date_to, users, team):
+        """Spread warm and cold new leads over the working days of ``team`` between two dates (PP-10).
+
+        Warm leads take the nearest days, cold leads the last ones, each salesperson getting the same
+        number of leads a day, give or take one. Every lead gets its planned contact day, the salesperson
+        and a call activity on that day. Returns ({lead: (day, user)}, {skipped lead: reason}).
+        """
+        hot = self.filtered(lambda lead: lead.temperature == "hot")
+        if hot:
+            raise UserError(self.env._(
+                "Hot leads cannot be planned over a period, they must be handled within hours: %(leads)s. "
+                "Remove them from the selection.", leads=", ".join(hot.mapped("display_name"))))
+        if not users:
+            raise UserError(self.env._("Choose the salespeople who will call the leads."))
+        if not (date_from and date_to) or date_to < date_from:
+            raise UserError(self.env._("The period must end on or after its first day."))
+        today = fields.Date.context_today(self.with_context(tz=team.tz))
+        if date_from < today:
+            raise UserError(self.env._("The period cannot start in the past (today is %(today)s).", today=today))
+        days = team._playbook_working_days(date_from, date_to)
+        if not days:
+            raise UserError(self.env._(
+                "%(team)s has no working day from %(start)s to %(end)s on its calendar.",
+                team=team.display_name, start=date_from, end=date_to))
+        eligible, skipped = self._split_distributable()
+        def oldest_first(lead):
+            return lead.date_received or lead.create_date, lead.id
+
+        plan = spread_over_days(
+            list(eligible.filtered(lambda lead: lead.temperature == "warm").sorted(oldest_first)),
+            list(eligible.filtered(lambda lead: lead.temperature == "cold").sorted(oldest_first)),
+            days, list(users))
+        by_user, by_day = defaultdict(list), defaultdict(list)
+        for lead, (day, user) in plan.items():
+            by_user[user].append(lead.id)
+            by_day[day].append(lead.id)
+        for user, lead_ids in by_user.items():
+            self.browse(lead_ids).write({"user_id": user.id})
+        for day, lead_ids in by_day.items():
+            self.browse(lead_ids).write({"date_planned_contact": day})
+        call = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].create([{
+            "res_model_id": model_id, "res_id": lead.id, "activity_type_id": call.id,
+            "date_deadline": day, "user_id": user.id,
+            "summary": self.env._("Planned contact"),
+        } for lead, (day, user) in plan.items()])
+        return plan, skipped
 
     def action_open_postpone(self):
         self.ensure_one()

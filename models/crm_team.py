@@ -1,3 +1,6 @@
+from datetime import datetime, time, timedelta
+
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -74,6 +77,22 @@ class CrmTeam(models.Model):
         """Odoo's automatic assignment skips the teams excluded from distribution."""
         return super(CrmTeam, self.filtered(lambda team: not team.playbook_excluded))._allocate_leads(
             creation_delta_days=creation_delta_days)
+
+    def _playbook_calendar(self):
+        """The working calendar of the team and its time zone."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id or (self.company_id or self.env.company).resource_calendar_id
+        return calendar, pytz.timezone(self.tz or calendar.tz or "UTC")
+
+    def _playbook_working_days(self, date_from, date_to):
+        """The days from ``date_from`` to ``date_to`` with working hours on the team calendar, holidays off."""
+        calendar, zone = self._playbook_calendar()
+        if not calendar or date_to < date_from:
+            return []
+        start = zone.localize(datetime.combine(date_from, time.min))
+        stop = zone.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+        intervals = calendar._work_intervals_batch(start, stop, tz=zone)[False]
+        return sorted({begin.astimezone(zone).date() for begin, _stop, _meta in intervals})
 
     def _playbook_check_breach_limit(self):
         """Exclude a team until the quarter ends once it missed N deadlines in the quarter (PP-15)."""

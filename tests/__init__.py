@@ -12,3 +12,4 @@ from . import test_dedup
 from . import test_sla
 from . import test_cron
 from . import test_assignment
+from . import test_planning

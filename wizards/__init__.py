@@ -2,3 +2,4 @@ from . import crm_lead_transfer
 from . import crm_client_transfer
 from . import crm_lead_mass_assign
 from . import crm_lead_postpone
+from . import crm_lead_distribute
