@@ -16,6 +16,7 @@
         "data/utm_source_data.xml",
         "data/crm_sla_policy_data.xml",
         "data/crm_stage_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "wizards/crm_lead_transfer_views.xml",
         "wizards/crm_client_transfer_views.xml",

@@ -19,4 +19,6 @@ def post_init_hook(env):
          WHERE date_in_work IS NOT NULL AND create_date < NOW()
         """
     )
-    env["crm.lead"].invalidate_model(["date_received", "date_in_work"])
+    # The teams already know the leads they had before the install: no alert or digest for them.
+    env.cr.execute("UPDATE crm_lead SET playbook_announced = TRUE WHERE create_date < NOW()")
+    env["crm.lead"].invalidate_model(["date_received", "date_in_work", "playbook_announced"])

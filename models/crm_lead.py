@@ -247,6 +247,9 @@ class CrmLead(models.Model):
         index="btree_not_null",
         help="The day the salesperson plans to contact the client, set when leads are spread over a period.",
     )
+    playbook_announced = fields.Boolean(
+        string="Team Told", copy=False, readonly=True,
+        help="The current team was told about this lead: at once when hot, in the daily digest otherwise.")
     team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
     date_received_team_tz = fields.Char(
         string="Received by Team (Team Time)", compute="_compute_team_tz_dates"
@@ -442,6 +445,8 @@ class CrmLead(models.Model):
             {"date_received": self.env.cr.now()}
         )
         leads._apply_reservation_rules()
+        leads._playbook_assign_hot()
+        leads._playbook_notify_hot()
         if not matcher:
             return leads
         return matcher.merge(leads)
@@ -463,10 +468,13 @@ class CrmLead(models.Model):
             (self - manual).filtered("temperature_manual").write({"temperature_manual": False})
         if old_teams:
             moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id])
-            moved.filtered("team_id").write({"date_received": self.env.cr.now(), "sla_escalated": False})
+            moved.filtered("team_id").write({"date_received": self.env.cr.now(), "sla_escalated": False,
+                                             "playbook_announced": False})
             (moved - moved.filtered("team_id")).write({"date_received": False})
         if {"deal_type", "partner_id", "product_id", "team_id", "company_id"} & set(vals):
             self._apply_reservation_rules()
+        if {"team_id", "user_id", "temperature", "source_id", "active"} & set(vals):
+            self._playbook_notify_hot()
         return result
 
     def message_new(self, msg_dict, custom_values=None):
@@ -805,6 +813,7 @@ class CrmLead(models.Model):
                 body=self.env._("Transferred to team %(team)s: %(reason)s", team=team.display_name, reason=reason),
                 message_type="notification", subtype_xmlid="mail.mt_note",
             )
+        moved._playbook_assign_hot()
         return moved, refused
 
     def _get_transfer_refusal(self, team, reservation):
@@ -945,6 +954,40 @@ class CrmLead(models.Model):
 
     # Assignment and planning ------------------------------------------------
 
+    def _playbook_assign_hot(self):
+        """Hot leads without salesperson go to a member at work at once, in teams assigning by working time."""
+        hot = self.filtered(lambda lead: lead.temperature == "hot" and not lead.user_id
+                            and lead.team_id.playbook_assignment)
+        if hot:
+            self.env["crm.team"].sudo()._playbook_assign_leads(hot.sudo(), force_quota=True)
+
+    def _playbook_priority(self):
+        """Sort key dealing leads out: hottest first, then the longest waiting."""
+        return -TEMPERATURE_RANK.get(self.temperature, 0), self.date_received or self.create_date, self.id
+
+    def _playbook_notify_hot(self):
+        """Tell the team at once, and only once, about a new hot lead it received (PP-2, PP-6)."""
+        hot = self.filtered(lambda lead: lead.temperature == "hot" and lead.team_id and lead.active
+                            and not lead.playbook_announced and lead.work_status == "new")
+        if not hot:
+            return
+        template = self.env.ref("crm_sales_playbook.mail_template_hot_lead").sudo()
+        hot.sudo().write({"playbook_announced": True})
+        for lead in hot.sudo():
+            lead.team_id._playbook_announce(template, lead)
+
+    def _lock_unassigned(self):
+        """Lock the leads still without salesperson; the ones locked elsewhere are skipped, not waited for."""
+        if not self:
+            return self
+        self.flush_recordset(["user_id"])
+        self.env.cr.execute(SQL(
+            "SELECT id FROM crm_lead WHERE id IN %s AND user_id IS NULL ORDER BY id FOR UPDATE SKIP LOCKED",
+            tuple(self.ids)))
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["user_id"])
+        return locked
+
     def _split_assignable(self):
         """Leads a salesperson may be given (new or in work), and the others with the reason (PP-9)."""
         labels = dict(self._fields["work_status"]._description_selection(self.env))
@@ -967,8 +1010,7 @@ class CrmLead(models.Model):
             raise UserError(self.env._(
                 "%(total)s leads are asked for but only %(available)s of the selection can be assigned.",
                 total=total, available=len(eligible)))
-        ordered = eligible.sorted(lambda lead: (-TEMPERATURE_RANK.get(lead.temperature, 0),
-                                                lead.date_received or lead.create_date, lead.id))
+        ordered = eligible.sorted(lambda lead: lead._playbook_priority())
         given = [0] * len(counts)
         plan = {}
         for lead in ordered[:total]:

@@ -1,3 +1,7 @@
+import logging
+import threading
+from ast import literal_eval
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -5,7 +9,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.addons.base.models.res_partner import _tz_get
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmTeam(models.Model):
@@ -41,6 +48,26 @@ class CrmTeam(models.Model):
         string="Excluded from Distribution", compute="_compute_playbook_excluded",
         search="_search_playbook_excluded")
 
+    playbook_assignment = fields.Boolean(
+        string="Assign by Working Time", tracking=True,
+        help="Leads without a salesperson go to the member who is at work now (team calendar and time off), "
+        "not opted out, with the lowest load for the capacity: hot leads as they arrive, the others when "
+        "Odoo's lead assignment runs.")
+
+    # Notifications
+    playbook_notify_email = fields.Char(
+        string="Notification Email", tracking=True,
+        help="Address told at once about hot leads and once a day about new warm and cold leads.")
+    playbook_members_follow = fields.Boolean(
+        string="Members Follow Team Leads", tracking=True,
+        help="Members follow the team, so they follow its new leads and get its hot-lead alerts and daily "
+        "digest in Odoo.")
+    playbook_digest_date = fields.Date(
+        string="Last Digest", copy=False, readonly=True,
+        help="The day, in the team's time zone, of the last digest of new warm and cold leads.")
+    playbook_digest_lead_ids = fields.Many2many(
+        "crm.lead", string="Leads of the Next Digest", compute="_compute_playbook_digest_lead_ids")
+
     @api.model
     def _default_resource_calendar(self):
         calendar = self.env.ref("crm_sales_playbook.resource_calendar_sales", raise_if_not_found=False)
@@ -54,6 +81,84 @@ class CrmTeam(models.Model):
                 continue
             company = team.company_id or self.env.company
             team.tz = company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
+
+    def _compute_playbook_digest_lead_ids(self):
+        leads = self.env["crm.lead"].search([
+            ("team_id", "in", self.ids), ("playbook_announced", "=", False), ("temperature", "in", ["warm", "cold"]),
+            ("work_status", "in", ["new", "in_work"])], order="temperature desc, date_received, id")
+        grouped = leads.grouped("team_id")
+        for team in self:
+            team.playbook_digest_lead_ids = grouped.get(team, leads.browse())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        teams._playbook_subscribe_members()
+        return teams
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("playbook_members_follow") or "member_ids" in vals or "crm_team_member_ids" in vals:
+            self._playbook_subscribe_members()
+        return result
+
+    def _playbook_subscribe_members(self):
+        """Members follow the team, hence its new leads through Odoo's team subtypes (PP-2)."""
+        for team in self.filtered("playbook_members_follow"):
+            partners = team.crm_team_member_ids.user_id.partner_id - team.message_partner_ids
+            if partners:
+                team.message_subscribe(partner_ids=partners.ids)
+
+    def _playbook_announce(self, template, record):
+        """Send ``template`` about ``record`` to the team's address, and to its people in Odoo."""
+        self.ensure_one()
+        if self.playbook_notify_email:
+            template.send_mail(record.id)
+        partners = (self.crm_team_member_ids.user_id | self.user_id).partner_id
+        if partners:
+            subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
+            body = template._render_field("body_html", record.ids, compute_lang=True)[record.id]
+            record.message_notify(partner_ids=partners.ids, subject=subject, body=body,
+                                  email_layout_xmlid="mail.mail_notification_light")
+
+    @api.model
+    def _cron_playbook_digest(self):
+        """Send each team, once a day at the configured hour of its time zone, its new warm and cold leads."""
+        template = self.env.ref("crm_sales_playbook.mail_template_team_digest")
+        now = self.env.cr.now()
+        due = self.browse()
+        for team in self.search([("active", "=", True)]):
+            local = pytz.utc.localize(now).astimezone(pytz.timezone(team.tz or "UTC"))
+            hour = (team.company_id or self.env.company).playbook_digest_hour
+            if team.playbook_digest_date != local.date() and local.hour + local.minute / 60 >= hour:
+                due |= team
+        for team in due._lock_for_digest():
+            local_day = pytz.utc.localize(now).astimezone(pytz.timezone(team.tz or "UTC")).date()
+            if team.playbook_digest_date == local_day:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    leads = team.playbook_digest_lead_ids
+                    if leads:
+                        team._playbook_announce(template, team)
+                        leads.write({"playbook_announced": True})
+                    team.playbook_digest_date = local_day
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception("The lead digest of team %s failed", team.id)
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return due
+
+    def _lock_for_digest(self):
+        """Lock the teams whose digest is still due; a team another worker holds is skipped."""
+        if not self:
+            return self
+        self.flush_recordset(["playbook_digest_date"])
+        self.env.cr.execute(SQL(
+            "SELECT id FROM crm_team WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["playbook_digest_date"])
+        return locked
 
     @api.depends("playbook_excluded_until", "playbook_excluded_forever")
     @api.depends_context("date")
@@ -77,6 +182,70 @@ class CrmTeam(models.Model):
         """Odoo's automatic assignment skips the teams excluded from distribution."""
         return super(CrmTeam, self.filtered(lambda team: not team.playbook_excluded))._allocate_leads(
             creation_delta_days=creation_delta_days)
+
+    def _assign_and_convert_leads(self, force_quota=False):
+        """Teams that assign by working time give their leads out themselves; Odoo does the others."""
+        playbook = self.filtered("playbook_assignment")
+        result = super(CrmTeam, self - playbook)._assign_and_convert_leads(force_quota=force_quota)
+        result.update(playbook._playbook_assign_leads(force_quota=force_quota))
+        return result
+
+    def _playbook_assign_leads(self, leads=None, force_quota=False):
+        """Give leads without salesperson to the members at work now, lowest load for capacity first (PP-2).
+
+        ``leads`` defaults to every lead Odoo's assignment would take in these teams. Blocked leads and
+        excluded teams are skipped; the leads stay leads or opportunities. Each lead is locked first, so
+        that a lead a user or another worker is assigning is left alone. Returns Odoo's assignment result:
+        {member: {"assigned": leads, "quota": daily quota}}.
+        """
+        Lead = self.env["crm.lead"]
+        teams = (self if leads is None else leads.team_id).filtered(
+            lambda team: team.playbook_assignment and not team.playbook_excluded)
+        if leads is None:
+            leads = Lead.search(teams._get_lead_to_assign_domain(), order="id")
+        leads = leads.filtered(lambda lead: lead.team_id in teams and not lead.user_id and not lead.is_blocked
+                               and lead.active and lead.work_status in ("new", "in_work"))
+        result = {}
+        now = self.env.cr.now()
+        for team, team_leads in leads.grouped("team_id").items():
+            members = team._playbook_members_at_work(now)
+            quota = {member: member._get_assignment_quota(force_quota=force_quota) for member in members}
+            members = members.filtered(lambda member: quota[member] > 0)
+            if not members:
+                continue
+            load = {member: member.lead_month_count for member in members}
+            accepts = {member: team_leads.filtered_domain(literal_eval(member.assignment_domain or "[]"))
+                       for member in members}
+            given = defaultdict(list)
+            for lead in team_leads._lock_unassigned().sorted(lambda lead: lead._playbook_priority()):
+                candidates = [member for member in members if quota[member] > 0 and lead in accepts[member]]
+                if not candidates:
+                    continue
+                member = min(candidates, key=lambda m: (load[m] / max(m.assignment_max, 1), load[m], m.id))
+                given[member].append(lead.id)
+                load[member] += 1
+                quota[member] -= 1
+            for member, lead_ids in given.items():
+                assigned = Lead.browse(lead_ids)
+                assigned.write({"user_id": member.user_id.id})
+                result[member] = {"assigned": assigned, "quota": quota[member] + len(lead_ids)}
+        return result
+
+    def _playbook_members_at_work(self, now):
+        """Members who take leads and are at work at ``now`` (naive UTC): team calendar, then time off."""
+        self.ensure_one()
+        members = self.crm_team_member_ids.filtered(
+            lambda member: not member.assignment_optout and member.user_id.active)
+        calendar, zone = self._playbook_calendar()
+        if not members or not calendar:
+            return members
+        start = pytz.utc.localize(now)
+        if not calendar._work_intervals_batch(start, start + timedelta(minutes=1), tz=zone)[False]:
+            return members.browse()
+        away = self.env["resource.calendar.leaves"].sudo().search([
+            ("resource_id.user_id", "in", members.user_id.ids), ("time_type", "=", "leave"),
+            ("date_from", "<=", now), ("date_to", ">", now)]).resource_id.user_id
+        return members.filtered(lambda member: member.user_id not in away)
 
     def _playbook_calendar(self):
         """The working calendar of the team and its time zone."""

@@ -29,6 +29,12 @@ class ResCompany(models.Model):
         help="A team that misses this many response deadlines in a calendar quarter is excluded "
         "from lead distribution until the quarter ends. 0 switches the rule off.",
     )
+    # Notifications
+    playbook_digest_hour = fields.Float(
+        string="Daily Digest at", default=9.0,
+        help="Hour of the day, in each team's time zone, when the team gets the digest of its new warm "
+        "and cold leads.",
+    )
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests", default=True,
@@ -39,6 +45,7 @@ class ResCompany(models.Model):
     _sql_constraints = [
         ("playbook_periods_positive",
          "CHECK (playbook_reservation_days > 0 AND playbook_paid_period_days > 0 "
-         "AND playbook_new_sale_months >= 0)",
-         "Reservation and paid periods must be positive, the new-sale months not negative."),
+         "AND playbook_new_sale_months >= 0 AND playbook_digest_hour >= 0 AND playbook_digest_hour < 24)",
+         "Reservation and paid periods must be positive, the new-sale months not negative, "
+         "the digest hour between 0:00 and 23:59."),
     ]

@@ -10,3 +10,4 @@ class ResConfigSettings(models.TransientModel):
     playbook_dedup = fields.Boolean(related="company_id.playbook_dedup", readonly=False)
     playbook_breach_limit = fields.Integer(related="company_id.playbook_breach_limit", readonly=False)
     playbook_sla = fields.Boolean(related="company_id.playbook_sla", readonly=False)
+    playbook_digest_hour = fields.Float(related="company_id.playbook_digest_hour", readonly=False)

@@ -13,3 +13,5 @@ from . import test_sla
 from . import test_cron
 from . import test_assignment
 from . import test_planning
+from . import test_auto_assign
+from . import test_notifications

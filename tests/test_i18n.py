@@ -1,7 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import PlaybookCase
+from .common import MON_1100_MSK, PlaybookCase
 
 
 @tagged("post_install", "-at_install")
@@ -27,3 +27,12 @@ class TestRussian(PlaybookCase):
         lead = self.create_lead(name="Ромашка")
         with self.assertRaisesRegex(ValidationError, "Лид Ромашка имеет тип «Подключение»: выберите продукт"):
             lead.with_context(lang="ru_RU").write({"deal_type": "connection"})
+
+    def test_team_notifications_in_russian(self):
+        self.team_b.write({"playbook_notify_email": "moscow-sales@example.com", "user_id": self.user_salesperson_b.id})
+        self.user_salesperson_b.lang = "ru_RU"
+        with self.pinned_time(MON_1100_MSK):
+            self.create_lead(name="Ромашка", temperature="hot", team_id=self.team_b.id, user_id=False)
+        [mail] = self.env["mail.mail"].search([("email_to", "=", "moscow-sales@example.com")])
+        self.assertEqual(mail.subject, "Горячий лид: Ромашка")
+        self.assertIn("Срок ответа: 2026-11-23 14:00", mail.body_html)
