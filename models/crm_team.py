@@ -190,6 +190,38 @@ class CrmTeam(models.Model):
         result.update(playbook._playbook_assign_leads(force_quota=force_quota))
         return result
 
+    def _allocate_leads_deduplicate(self, leads, duplicates_cache=None):
+        """Odoo merges a lead with its duplicates when it gives it to a team. With the playbook's
+        duplicate rules on, only leads of the same client and product are merged: one lead per client
+        and product, never two products in one lead."""
+        duplicates_cache = duplicates_cache if duplicates_cache is not None else {}
+        if self.env["crm.lead"]._playbook_dedup_enabled():
+            for lead in leads:
+                if lead not in duplicates_cache:
+                    duplicates_cache[lead] = lead._get_lead_duplicates(email=lead.email_from)
+                duplicates_cache[lead] = duplicates_cache[lead].filtered(
+                    lambda duplicate, lead=lead: duplicate.product_id == lead.product_id)
+        return super()._allocate_leads_deduplicate(leads, duplicates_cache=duplicates_cache)
+
+    @api.model
+    def _cron_playbook_assign(self):
+        """Hourly: the waiting leads of the teams assigning by working time, a team at a time (PP-2, LG-4).
+
+        Leads that arrived after hours or while nobody could take them go out once members are at work.
+        """
+        teams = self.search([("playbook_assignment", "=", True), ("assignment_optout", "=", False)])
+        done = 0
+        for index, team in enumerate(teams):
+            try:
+                with self.env.cr.savepoint():
+                    done += sum(len(data["assigned"]) for data in team._playbook_assign_leads().values())
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception("Assigning the leads of team %s failed", team.id)
+            self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(teams) - index - 1)
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
     def _playbook_assign_leads(self, leads=None, force_quota=False):
         """Give leads without salesperson to the members at work now, lowest load for capacity first (PP-2).
 

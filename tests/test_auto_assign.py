@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
-from odoo.tests import new_test_user, tagged
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import MON_1100_MSK, PLAYBOOK, SAT_1000_MSK, PlaybookCase
 
@@ -95,3 +97,76 @@ class TestAutoAssignment(PlaybookCase):
             self.team._action_assign_leads()
         self.assertIn(lead.user_id, self.team.member_ids, "Odoo assigns regardless of working time")
         self.assertEqual(lead.type, "opportunity", "and converts, as Odoo does")
+
+    def test_hourly_cron_gives_out_what_waited_over_the_weekend(self):
+        with self.pinned_time(SAT_1000_MSK):
+            hot, warm = self.lead(), self.lead(temperature="warm")
+            self.assertEqual(self.env["crm.team"]._cron_playbook_assign(), 0, "Saturday: nobody at work")
+        self.assertFalse((hot | warm).user_id)
+        with self.pinned_time(MON_1100_MSK):
+            self.assertEqual(self.env["crm.team"]._cron_playbook_assign(), 2)
+        self.assertEqual(len((hot | warm).user_id), 2, "two members at the same load get one each")
+        self.assertEqual(hot.date_open, MON_1100_MSK)
+
+    def test_odoo_allocation_merges_only_same_client_and_product(self):
+        other_product = self.env["product.product"].create({"name": "Cloud Accounting", "type": "service"})
+        with self.pinned_time(MON_1100_MSK - timedelta(days=1)):
+            first, second = self.Lead.create([
+                {"name": f"Request {product.name}", "email_from": "buyer@uralstroy.example", "type": "lead",
+                 "product_id": product.id, "team_id": False, "user_id": False}
+                for product in (self.product, other_product)])
+        self.assertEqual(len((first | second).exists()), 2)
+        with self.pinned_time(MON_1100_MSK):
+            self.team._allocate_leads(creation_delta_days=0)
+        self.assertEqual(len((first | second).exists()), 2, "two products stay two leads")
+        self.assertTrue(first.team_id and second.team_id)
+
+
+@tagged("post_install", "-at_install")
+class TestAutoAssignmentRace(TransactionCase):
+    """A user and the cron, or two workers, assigning the same lead: real connections, cleaned up afterwards.
+
+    A plain TransactionCase: the playbook fixtures would hold row locks (users, digests) that the
+    committing connections below must take.
+    """
+
+    def test_a_locked_lead_is_left_to_whoever_holds_it(self):
+        dbname = self.env.cr.dbname
+        context = {"tracking_disable": True, "mail_notrack": True}
+        with sql_db.db_connect(dbname).cursor() as setup_cr:
+            env = api.Environment(setup_cr, SUPERUSER_ID, context)
+            user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
+            team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow", "playbook_assignment": True,
+                                           "crm_team_member_ids": [(0, 0, {"user_id": user.id})]})
+            lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
+                                           "temperature": "warm", "user_id": False})
+            env.flush_all()
+            ids = (user.id, team.id, lead.id)
+            setup_cr.commit()
+        try:
+            with sql_db.db_connect(dbname).cursor() as cr1, sql_db.db_connect(dbname).cursor() as cr2:
+                lead1 = api.Environment(cr1, SUPERUSER_ID, context)["crm.lead"].browse(ids[2])
+                team2 = api.Environment(cr2, SUPERUSER_ID, context)["crm.team"].browse(ids[1])
+                self.assertEqual(lead1._lock_unassigned(), lead1, "a user opened the lead to take it")
+                with patch.object(cr2, "now", lambda: MON_1100_MSK), patch(
+                        "odoo.addons.crm_sales_playbook.models.crm_team.threading.current_thread") as thread:
+                    thread.return_value.testing = True
+                    self.assertEqual(team2.env["crm.team"]._cron_playbook_assign(), 0,
+                                     "the cron skips the locked lead instead of waiting or doubling")
+                lead1.write({"user_id": ids[0]})
+                cr1.commit()
+                cr2.rollback()
+                team2.invalidate_model()
+                self.assertFalse(team2.env["crm.lead"].browse(ids[2])._lock_unassigned(),
+                                 "once taken, the lead is not given out again")
+        finally:
+            with sql_db.db_connect(dbname).cursor() as cleanup_cr:
+                env = api.Environment(cleanup_cr, SUPERUSER_ID, context)
+                env["crm.lead"].with_context(active_test=False).browse(ids[2]).unlink()
+                env["crm.team"].with_context(active_test=False).browse(ids[1]).unlink()
+                user = env["res.users"].browse(ids[0])
+                partner = user.partner_id
+                user.unlink()
+                partner.unlink()
+                env.flush_all()
+                cleanup_cr.commit()
