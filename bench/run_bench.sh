@@ -23,3 +23,6 @@ echo "== Duplicate-free intake"
 echo "== Response deadlines and escalation"
 (cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_sla.py" --db "$ADDON" --stock-db "$STOCK" \
     --addons-path="$ADDONS_PATH")
+echo "== Assignment and planning"
+(cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_assign.py" --db "$ADDON" --stock-db "$STOCK" \
+    --addons-path="$ADDONS_PATH")

@@ -973,8 +973,8 @@ class CrmLead(models.Model):
             return
         template = self.env.ref("crm_sales_playbook.mail_template_hot_lead").sudo()
         hot.sudo().write({"playbook_announced": True})
-        for lead in hot.sudo():
-            lead.team_id._playbook_announce(template, lead)
+        for team, leads in hot.sudo().grouped("team_id").items():
+            team._playbook_announce(template, leads)
 
     def _lock_unassigned(self):
         """Lock the leads still without salesperson; the ones locked elsewhere are skipped, not waited for."""
@@ -1084,7 +1084,8 @@ class CrmLead(models.Model):
             self.browse(lead_ids).write({"date_planned_contact": day})
         call = self.env.ref("mail.mail_activity_data_call")
         model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].create([{
+        # The call activities are the salespeople's plan, not news: no notice per activity.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create([{
             "res_model_id": model_id, "res_id": lead.id, "activity_type_id": call.id,
             "date_deadline": day, "user_id": user.id,
             "summary": self.env._("Planned contact"),

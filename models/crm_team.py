@@ -109,17 +109,30 @@ class CrmTeam(models.Model):
             if partners:
                 team.message_subscribe(partner_ids=partners.ids)
 
-    def _playbook_announce(self, template, record):
-        """Send ``template`` about ``record`` to the team's address, and to its people in Odoo."""
+    def _playbook_announce(self, template, records):
+        """Send ``template`` about each of ``records`` to the team's address, and to its people in Odoo.
+
+        The template is rendered once for all the records (in each one's language), then reused for the
+        email to the team's address and for the in-app notice to the members and the leader.
+        """
         self.ensure_one()
-        if self.playbook_notify_email:
-            template.send_mail(record.id)
+        rendered = template._generate_template(records.ids, ["subject", "body_html", "email_from", "email_to"])
         partners = (self.crm_team_member_ids.user_id | self.user_id).partner_id
-        if partners:
-            subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
-            body = template._render_field("body_html", record.ids, compute_lang=True)[record.id]
-            record.message_notify(partner_ids=partners.ids, subject=subject, body=body,
-                                  email_layout_xmlid="mail.mail_notification_light")
+        mails = []
+        for record in records:
+            values = rendered[record.id]
+            if values.get("email_to"):
+                mails.append({
+                    "subject": values["subject"], "body_html": values["body_html"],
+                    "email_from": values.get("email_from") or self.env.user.email_formatted,
+                    "email_to": values["email_to"], "model": record._name, "res_id": record.id,
+                    "auto_delete": False,
+                })
+            if partners:
+                record.message_notify(partner_ids=partners.ids, subject=values["subject"],
+                                      body=values["body_html"], email_layout_xmlid="mail.mail_notification_light")
+        if mails:
+            self.env["mail.mail"].sudo().create(mails)
 
     @api.model
     def _cron_playbook_digest(self):

@@ -162,6 +162,32 @@ class TestReservationAccess(PlaybookCase):
                 self.env["crm.client.transfer"].create(
                     {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"})
 
+    @users(*ROLES)
+    def test_assignment_and_planning_wizards_per_role(self):
+        lead = self.Lead.sudo().create({"name": "To plan", "type": "opportunity", "team_id": self.team_a.id,
+                                        "temperature": "warm"})
+        wizards = {
+            "crm.lead.mass.assign": {"lead_ids": [(6, 0, lead.ids)]},
+            "crm.lead.distribute": {"lead_ids": [(6, 0, lead.ids)], "team_id": self.team_a.id,
+                                    "date_from": "2099-01-05", "date_to": "2099-01-09"},
+        }
+        may_plan = self.env.user.login in ("pb_head", "pb_support")
+        for model, values in wizards.items():
+            if may_plan:
+                self.env[model].create(values)
+            else:
+                with self.assertRaises(AccessError, msg=f"{self.env.user.login} may not use {model}"):
+                    self.env[model].create(values)
+        # Every salesperson postpones their own leads.
+        self.env["crm.lead.postpone"].check_access("create")
+
+    @users(*ROLES)
+    def test_team_notification_settings_are_for_admins(self):
+        with self.assertRaises(AccessError):
+            self.team_a.with_env(self.env).write({"playbook_notify_email": "x@example.com"})
+        self.team_a.with_user(self.user_admin).write({"playbook_notify_email": "x@example.com",
+                                                      "playbook_assignment": True})
+
     @users("pb_salesperson")
     def test_other_company_reservations_are_invisible(self):
         other = self.env["crm.client.reservation"].sudo().create({
