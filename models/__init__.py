@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import crm_stage
 from . import crm_team
+from . import crm_team_member
 from . import utm_source
 from . import crm_sla_policy
 from . import crm_sla_breach

@@ -98,7 +98,7 @@ class CrmTeam(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("playbook_members_follow") or "member_ids" in vals or "crm_team_member_ids" in vals:
+        if vals.get("playbook_members_follow") or "member_ids" in vals:
             self._playbook_subscribe_members()
         return result
 

@@ -41,6 +41,9 @@ class TestTeamNotifications(PlaybookCase):
                       "following the team makes the member follow its new leads")
         self.assertNotIn(self.user_salesperson.partner_id, self.team_a.message_partner_ids,
                          "teams that do not ask for it keep Odoo's followers")
+        self.env["crm.team.member"].create({"crm_team_id": self.team_b.id, "user_id": self.user_legal.id})
+        self.assertIn(self.user_legal.partner_id, self.team_b.message_partner_ids,
+                      "a member added from the Members menu follows too")
 
     def test_hot_lead_is_announced_at_once_and_once(self):
         with self.pinned_time(MON_1100_MSK):
