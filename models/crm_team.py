@@ -170,7 +170,8 @@ class CrmTeam(models.Model):
         self.env.cr.execute(SQL(
             "SELECT id FROM crm_team WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
         locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        locked.invalidate_recordset(["playbook_digest_date"])
+        # The leads of the digest are computed without dependencies: read them afresh under the lock.
+        locked.invalidate_recordset(["playbook_digest_date", "playbook_digest_lead_ids"])
         return locked
 
     @api.depends("playbook_excluded_until", "playbook_excluded_forever")
