@@ -12,3 +12,6 @@ from . import crm_lead
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import crm_lead_followup
+from . import crm_lead_call
+from . import mail_activity

@@ -13,6 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index, drop_index
 
+from .contact_check import email_problem, phone_problem
 from .lead_intake import LeadMatcher
 from .lead_planning import spread_over_days
 from .utm_source import TEMPERATURES
@@ -88,6 +89,11 @@ CHANNELS = [
 
 TEMPERATURE_RANK = {"cold": 1, "warm": 2, "hot": 3}
 SUPPORT_GROUP = "crm_sales_playbook.group_crm_sales_playbook_support"
+HEAD_GROUP = "crm_sales_playbook.group_crm_sales_playbook_head"
+# A lead created in work came from a conversation: the conversation was the contact (PP-14).
+LIVE_CHANNELS = ("inbound_call", "outbound_call", "online_chat")
+# Fields whose change may move a lead between work statuses.
+STATUS_FIELDS = {"stage_id", "active", "probability", "lost_reason_id"}
 # Fields the system may still write on a blocked lead.
 BLOCKED_WRITABLE = {"blocking_reservation_id", "message_main_attachment_id"}
 
@@ -250,6 +256,14 @@ class CrmLead(models.Model):
     playbook_announced = fields.Boolean(
         string="Team Told", copy=False, readonly=True,
         help="The current team was told about this lead: at once when hot, in the daily digest otherwise.")
+    playbook_override_reason = fields.Text(
+        string="Rule Override Reason", copy=False, tracking=True,
+        help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
+        "contact, a sales head winning a lead without a paid invoice.")
+    call_ids = fields.One2many("crm.lead.call", "lead_id", string="Logged Calls")
+    call_count = fields.Integer(string="Calls", compute="_compute_call_count")
+    followup_ids = fields.One2many("crm.lead.followup", "lead_id", string="Follow-ups")
+    followup_pending_count = fields.Integer(string="Pending Follow-ups", compute="_compute_followup_pending_count")
     team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
     date_received_team_tz = fields.Char(
         string="Received by Team (Team Time)", compute="_compute_team_tz_dates"
@@ -412,7 +426,7 @@ class CrmLead(models.Model):
                     "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
                     lead=lead.display_name, type=lead._deal_type_label(),
                 ))
-            if rule["needs_invoice"] and not lead._has_paid_invoice():
+            if rule["needs_invoice"] and not lead._has_paid_invoice() and not lead._may_override(HEAD_GROUP):
                 raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice "
                     "of one of its orders.",
@@ -445,7 +459,9 @@ class CrmLead(models.Model):
             {"date_received": self.env.cr.now()}
         )
         leads._apply_reservation_rules()
+        leads._check_playbook_guards_on_create()
         leads._playbook_assign_hot()
+        leads._playbook_plan_request_followups()
         leads._playbook_notify_hot()
         if not matcher:
             return leads
@@ -460,6 +476,9 @@ class CrmLead(models.Model):
                 vals["temperature"],
                 self.env["utm.source"].browse(vals["source_id"]) if "source_id" in vals else lead.source_id,
             ))
+        if "playbook_override_reason" in vals and not self.env.user.has_group(HEAD_GROUP) and not self.env.su:
+            raise UserError(self.env._("Only sales heads and sales support may override a playbook rule."))
+        statuses = {lead.id: lead.work_status for lead in self} if STATUS_FIELDS & set(vals) else {}
         team_may_change = "date_received" not in vals and {"team_id", "user_id", "type"} & set(vals)
         old_teams = {lead.id: lead.team_id for lead in self} if team_may_change else {}
         result = super().write(vals)
@@ -473,8 +492,12 @@ class CrmLead(models.Model):
             (moved - moved.filtered("team_id")).write({"date_received": False})
         if {"deal_type", "partner_id", "product_id", "team_id", "company_id"} & set(vals):
             self._apply_reservation_rules()
+        if statuses:
+            self._check_playbook_guards(statuses)
         if {"team_id", "user_id", "temperature", "source_id", "active"} & set(vals):
             self._playbook_notify_hot()
+        if "user_id" in vals:
+            self._playbook_plan_request_followups()
         return result
 
     def message_new(self, msg_dict, custom_values=None):
@@ -987,6 +1010,198 @@ class CrmLead(models.Model):
         locked = self.browse([row[0] for row in self.env.cr.fetchall()])
         locked.invalidate_recordset(["user_id"])
         return locked
+
+    # Guards (PP-14, EV-4, EV-10) ---------------------------------------------
+
+    def _compute_call_count(self):
+        counts = dict(self.env["crm.lead.call"]._read_group(
+            [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.call_count = counts.get(lead, 0)
+
+    def _compute_followup_pending_count(self):
+        counts = dict(self.env["crm.lead.followup"]._read_group(
+            [("lead_id", "in", self.ids), ("state", "=", "pending")], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.followup_pending_count = counts.get(lead, 0)
+
+    def _playbook_guarded(self):
+        """The leads of teams that enforce the contact rules."""
+        return self.filtered(lambda lead: lead.team_id.playbook_guards)
+
+    def _contacted_leads(self):
+        """The leads with a logged contact: a done call, meeting or email activity, or a call that reached
+        the client. Two queries for the whole batch."""
+        if not self.ids:
+            return self.browse()
+        types = [self.env.ref(xmlid).id for xmlid in (
+            "mail.mail_activity_data_call", "mail.mail_activity_data_meeting", "mail.mail_activity_data_email")]
+        done = self.env["mail.message"].sudo()._read_group(
+            [("model", "=", self._name), ("res_id", "in", self.ids), ("mail_activity_type_id", "in", types)],
+            ["res_id"])
+        calls = self.env["crm.lead.call"].sudo()._read_group(
+            [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"])
+        return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls})
+
+    def _contact_data_problem(self):
+        """Why the lead has no real contact data (a phone for the company's country or an email), or False."""
+        self.ensure_one()
+        country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
+        phones = [number for number in (self.phone, self.mobile) if number]
+        if any(not phone_problem(number, country) for number in phones):
+            return False
+        if self.email_from and not email_problem(self.email_from):
+            return False
+        reasons = [self.env._("phone %(phone)s: %(why)s", phone=number, why=self._contact_reason(
+            phone_problem(number, country))) for number in phones]
+        if self.email_from:
+            reasons.append(self.env._("email %(email)s: %(why)s", email=self.email_from,
+                                      why=self._contact_reason(email_problem(self.email_from))))
+        return "; ".join(reasons) or self.env._("no phone or email")
+
+    def _contact_reason(self, reason):
+        labels = {
+            "empty": self.env._("empty"),
+            "all digits are the same": self.env._("all digits are the same"),
+            "not a phone number": self.env._("not a phone number"),
+            "too short": self.env._("too short"),
+            "sequential digits": self.env._("sequential digits"),
+            "not a valid number for the country": self.env._("not a valid number for the country"),
+            "not an email address": self.env._("not an email address"),
+            "an example or test domain": self.env._("an example or test domain"),
+            "a placeholder address": self.env._("a placeholder address"),
+        }
+        return labels.get(reason, reason)
+
+    def _may_override(self, group):
+        return bool((self.playbook_override_reason or "").strip()) and (
+            self.env.su or self.env.user.has_group(group))
+
+    def _check_playbook_guards(self, statuses):
+        """Refuse the status changes the playbook forbids, with one line per lead (PP-14, EV-4).
+
+        ``statuses`` maps lead ids to their work status before the write.
+        """
+        guarded = self._playbook_guarded()
+        went_in_work = guarded.filtered(lambda lead: statuses.get(lead.id) == "new" and lead.work_status == "in_work")
+        contacted = went_in_work._contacted_leads()
+        problems = []
+        for lead in guarded:
+            before, now = statuses.get(lead.id), lead.work_status
+            if lead in went_in_work and lead not in contacted and not lead._may_override(SUPPORT_GROUP):
+                problems.append(self.env._(
+                    "Lead %(lead)s cannot go in work: no contact with the client is logged. Log a call, or mark "
+                    "a call, meeting or email activity done (sales support may override with a reason).",
+                    lead=lead.display_name))
+            if before == "new" and now not in ("new", "lost") and (data := lead._contact_data_problem()):
+                problems.append(self.env._(
+                    "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
+                    lead=lead.display_name, problem=data))
+            if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
+                problems.extend(lead._lost_problems(lead.lost_reason_id))
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    def _check_playbook_guards_on_create(self):
+        problems = []
+        guarded = self._playbook_guarded()
+        in_work = guarded.filtered(lambda lead: lead.work_status == "in_work")
+        for lead in guarded:
+            data = lead._contact_data_problem() if (
+                lead.deal_type == "connection" or lead.work_status not in ("new", "lost")) else False
+            if data:
+                problems.append(self.env._(
+                    "Lead %(lead)s needs real contact data to be a connection lead or to start out of New "
+                    "(%(problem)s).", lead=lead.display_name, problem=data))
+            if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._may_override(SUPPORT_GROUP):
+                problems.append(self.env._(
+                    "Lead %(lead)s cannot be created in work: only a call or a chat with the client is a contact. "
+                    "Create it in New and log the contact.", lead=lead.display_name))
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    def _lost_problems(self, reason):
+        problems = []
+        if not reason:
+            problems.append(self.env._("Lead %(lead)s: choose the refusal reason to mark it lost.",
+                                       lead=self.display_name))
+        if not (self.closing_comment or "").strip():
+            problems.append(self.env._("Lead %(lead)s: write a comment on the refusal to mark it lost.",
+                                       lead=self.display_name))
+        return problems
+
+    def action_set_lost(self, **additional_values):
+        """A refusal needs its reason and a comment in teams that enforce the rules (EV-4)."""
+        reason = self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id"))
+        problems = [problem for lead in self._playbook_guarded()
+                    for problem in lead._lost_problems(reason or lead.lost_reason_id)]
+        if problems:
+            raise UserError("\n".join(problems))
+        return super(CrmLead, self.with_context(playbook_lost_checked=True)).action_set_lost(**additional_values)
+
+    def action_open_log_call(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Log a Call"), "res_model": "crm.lead.call",
+            "view_mode": "form", "target": "new",
+            "context": {"default_lead_id": self.id, "default_direction": "outbound"},
+        }
+
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_lead_call_action")
+        action.update(domain=[("lead_id", "=", self.id)], context={"default_lead_id": self.id})
+        return action
+
+    def action_view_followups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_lead_followup_action")
+        action.update(domain=[("lead_id", "=", self.id)], context={"default_lead_id": self.id})
+        return action
+
+    # Request follow-ups (ST-2, ST-4, LG-4) --------------------------------------
+
+    def _playbook_plan_request_followups(self):
+        """A web request gets a confirmation call; a new request given to a manager a call back in an hour."""
+        if self.env.context.get("playbook_no_request_followups"):
+            return
+        Followup = self.env["crm.lead.followup"].sudo()
+        new = self.filtered(lambda lead: lead.work_status == "new" and lead.team_id.playbook_guards and lead.active)
+        if not new:
+            return
+        pending = {(followup.lead_id.id, followup.kind) for followup in Followup.search(
+            [("lead_id", "in", new.ids), ("state", "=", "pending")])}
+        now = self.env.cr.now()
+        values = []
+        for lead in new:
+            company = lead.company_id or self.env.company
+            if lead.channel == "web_form" and (lead.id, "confirm_call") not in pending:
+                operator = lead._playbook_operator()
+                if operator:
+                    values.append({
+                        "lead_id": lead.id, "kind": "confirm_call", "user_id": operator.id,
+                        "name": self.env._("Confirmation call: %(lead)s", lead=lead.display_name),
+                        "date_due": Followup._plan_due(lead.team_id, now, company.playbook_confirm_minutes)})
+            if lead.user_id and lead._is_client_request() and not lead.date_planned_contact and not {
+                    (lead.id, kind) for kind in ("answer_call", "first_contact", "busy_callback")} & pending:
+                values.append({
+                    "lead_id": lead.id, "kind": "answer_call", "user_id": lead.user_id.id,
+                    "name": self.env._("Call the client back: %(lead)s", lead=lead.display_name),
+                    "date_due": Followup._plan_due(lead.team_id, now, company.playbook_answer_minutes)})
+        if values:
+            Followup.create(values)
+
+    def _is_client_request(self):
+        """The client asked (a call, letter, web form or chat, or a source the client starts): not a prospect."""
+        return self.channel in ("inbound_call", "email", "web_form", "online_chat") or \
+            self.source_id.initiator == "client"
+
+    def _playbook_operator(self):
+        """Who makes the confirmation call of a web request: the team's call-center operator, else its leader."""
+        self.ensure_one()
+        operators = self.team_id.member_ids.filtered(
+            lambda user: user.has_group("crm_sales_playbook.group_crm_sales_playbook_operator"))
+        return operators[:1] or self.team_id.user_id
 
     def _split_assignable(self):
         """Leads a salesperson may be given (new or in work), and the others with the reason (PP-9)."""

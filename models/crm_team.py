@@ -54,6 +54,13 @@ class CrmTeam(models.Model):
         "not opted out, with the lowest load for the capacity: hot leads as they arrive, the others when "
         "Odoo's lead assignment runs.")
 
+    # Rules
+    playbook_guards = fields.Boolean(
+        string="Enforce Contact Rules", tracking=True,
+        help="A lead goes in work only after a logged contact with the client and leaves New only with a real "
+        "phone or email; a refusal needs its reason and a comment; web requests and requests given to a "
+        "manager get their timed follow-ups.")
+
     # Notifications
     playbook_notify_email = fields.Char(
         string="Notification Email", tracking=True,

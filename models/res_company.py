@@ -35,6 +35,21 @@ class ResCompany(models.Model):
         help="Hour of the day, in each team's time zone, when the team gets the digest of its new warm "
         "and cold leads.",
     )
+    # Follow-ups (EV-2, ST-2, ST-3, ST-4), in working minutes of the team
+    playbook_first_contact_minutes = fields.Integer(
+        string="First Contact Reminder (min)", default=5,
+        help="Working minutes after a registered call or letter when the employee it went to is reminded "
+        "of the first contact with the client.")
+    playbook_busy_callback_minutes = fields.Integer(
+        string="Promised Callback (min)", default=10,
+        help="Working minutes within which a busy manager calls back the client the operator promised a "
+        "callback to; the team leader is told if it is not done.")
+    playbook_confirm_minutes = fields.Integer(
+        string="Web Request Confirmation (min)", default=10,
+        help="Working minutes within which the operator makes the confirmation call of a web request.")
+    playbook_answer_minutes = fields.Integer(
+        string="Manager Call Back (min)", default=60,
+        help="Working minutes within which the manager calls back a client whose request was given to them.")
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests", default=True,
@@ -45,7 +60,9 @@ class ResCompany(models.Model):
     _sql_constraints = [
         ("playbook_periods_positive",
          "CHECK (playbook_reservation_days > 0 AND playbook_paid_period_days > 0 "
-         "AND playbook_new_sale_months >= 0 AND playbook_digest_hour >= 0 AND playbook_digest_hour < 24)",
+         "AND playbook_new_sale_months >= 0 AND playbook_digest_hour >= 0 AND playbook_digest_hour < 24 "
+         "AND playbook_first_contact_minutes > 0 AND playbook_busy_callback_minutes > 0 "
+         "AND playbook_confirm_minutes > 0 AND playbook_answer_minutes > 0)",
          "Reservation and paid periods must be positive, the new-sale months not negative, "
-         "the digest hour between 0:00 and 23:59."),
+         "the digest hour between 0:00 and 23:59, the follow-up minutes positive."),
     ]

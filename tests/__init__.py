@@ -15,3 +15,5 @@ from . import test_assignment
 from . import test_planning
 from . import test_auto_assign
 from . import test_notifications
+from . import test_guards
+from . import test_inbound

@@ -41,3 +41,16 @@ class TestExternalApi(HttpCase):
         first = self._call("create", values)
         second = self._call("create", dict(values, name="API request again", channel="email"))
         self.assertEqual(second, first, "the integration gets the open lead back")
+
+    def test_contact_rules_over_xmlrpc(self):
+        team = self.env["crm.team"].create({"name": "API guarded team", "playbook_guards": True})
+        stage_contact = self.env.ref("crm.stage_lead2")
+        lead_id = self._call("create", {"name": "API new", "team_id": team.id, "phone": "+7 912 604-18-37",
+                                        "stage_id": self.env.ref("crm.stage_lead1").id})
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "Lead API new cannot go in work: no contact"):
+            self._call("write", [lead_id], {"stage_id": stage_contact.id})
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "Lead API ghost needs real contact data"):
+            self._call("create", {"name": "API ghost", "team_id": team.id, "deal_type": "service",
+                                  "stage_id": stage_contact.id, "channel": "inbound_call", "phone": "1234567"})
+        [values] = self._call("read", [lead_id], ["work_status"])
+        self.assertEqual(values["work_status"], "new", "the refused write changed nothing")

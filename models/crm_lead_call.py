@@ -1,0 +1,124 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CALL_RESULTS = [
+    ("reached", "Reached"),
+    ("no_answer", "No Answer"),
+    ("callback", "Call Back Later"),
+    ("refused", "Refused"),
+    ("request_taken", "Request Taken"),
+    ("meeting_set", "Meeting Set"),
+    ("materials_sent", "Materials Sent"),
+]
+# Results in which the client was talked to: they count as the contact that lets a lead go in work.
+CONTACT_RESULTS = ("reached", "callback", "refused", "request_taken", "meeting_set", "materials_sent")
+
+
+class CrmLeadCall(models.Model):
+    """A call made or taken about a lead, with its result deciding the next step (LG-5)."""
+
+    _name = "crm.lead.call"
+    _description = "Logged Call"
+    _order = "date desc, id desc"
+    _rec_name = "lead_id"
+
+    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="lead_id.partner_id", string="Client", store=True)
+    team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", string="Called By", required=True, default=lambda self: self.env.user,
+                              index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], required=True,
+                                 default="outbound")
+    result = fields.Selection(CALL_RESULTS, required=True, index=True)
+    is_contact = fields.Boolean(string="Client Reached", compute="_compute_is_contact", store=True)
+    duration = fields.Float(string="Duration (min)", help="Length of the call in minutes.")
+    notes = fields.Text()
+    callback_at = fields.Datetime(string="Call Back On",
+                                  help="The moment agreed with the client for the next call.")
+    lost_reason_id = fields.Many2one("crm.lost.reason", string="Refusal Reason")
+    meeting_start = fields.Datetime(string="Meeting On")
+    meeting_hours = fields.Float(string="Meeting Length (h)", default=1.0)
+    meeting_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
+    followup_id = fields.Many2one("crm.lead.followup", string="Follow-up", readonly=True, copy=False)
+
+    @api.depends("result")
+    def _compute_is_contact(self):
+        for call in self:
+            call.is_contact = call.result in CONTACT_RESULTS
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        if any(call.duration < 0 for call in self):
+            raise UserError(self.env._("A call cannot last a negative time."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_result_values(vals)
+        calls = super().create(vals_list)
+        for call in calls:
+            call._apply_next_step()
+        return calls
+
+    def write(self, vals):
+        if {"result", "lead_id", "callback_at", "meeting_start", "lost_reason_id"} & set(vals):
+            raise UserError(self.env._("A logged call is history: log a new call instead of changing its result."))
+        return super().write(vals)
+
+    def _check_result_values(self, vals):
+        result = vals.get("result")
+        labels = dict(self._fields["result"]._description_selection(self.env))
+        if result and result not in labels:
+            raise UserError(self.env._("%(value)s is not a call result. Allowed: %(allowed)s.",
+                                       value=repr(result), allowed=", ".join(labels)))
+        needs = {"callback": ("callback_at", self.env._("the moment to call back")),
+                 "refused": ("lost_reason_id", self.env._("the refusal reason")),
+                 "meeting_set": ("meeting_start", self.env._("when the meeting is"))}
+        if result in needs and not vals.get(needs[result][0]):
+            raise UserError(self.env._("A call with the result %(result)s needs %(what)s.",
+                                       result=labels[result], what=needs[result][1]))
+        if result == "callback" and fields.Datetime.to_datetime(vals["callback_at"]) <= fields.Datetime.now():
+            raise UserError(self.env._("The agreed callback must be in the future."))
+
+    def _apply_next_step(self):
+        """What the result means for the lead: a follow-up, a meeting, a notice or the refusal (LG-5)."""
+        self.ensure_one()
+        lead = self.lead_id
+        labels = dict(self._fields["result"]._description_selection(self.env))
+        summary = self.env._("%(direction)s call: %(result)s",
+                             direction=dict(self._fields["direction"]._description_selection(self.env))[
+                                 self.direction], result=labels[self.result])
+        # The call is the caller's act: its note and notices go on the lead even where the caller may only
+        # read it (an operator calling for a sales agent).
+        lead.sudo().message_post(body=f"{summary}. {self.notes or ''}".strip(), message_type="comment",
+                                 subtype_xmlid="mail.mt_note")
+        if self.result == "callback":
+            self.followup_id = self.env["crm.lead.followup"].sudo().create({
+                "lead_id": lead.id, "kind": "callback", "user_id": self.user_id.id, "date_due": self.callback_at,
+                "name": self.env._("Call back %(lead)s", lead=lead.display_name), "note": self.notes,
+            })
+        elif self.result == "meeting_set":
+            agent = lead.user_id or self.user_id
+            self.meeting_id = self.env["calendar.event"].sudo().with_context(default_res_model=False).create({
+                "name": self.env._("Meeting: %(lead)s", lead=lead.display_name),
+                "start": self.meeting_start, "stop": self.meeting_start + timedelta(hours=self.meeting_hours or 1),
+                "user_id": agent.id, "opportunity_id": lead.id,
+                "partner_ids": [(6, 0, (agent.partner_id | lead.partner_id).ids)],
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
+                "description": self.notes or False,
+            })
+            if agent != self.env.user:
+                lead.sudo().message_notify(partner_ids=agent.partner_id.ids, subject=summary,
+                                    body=self.env._("A meeting with the client is set for you: %(lead)s.",
+                                                    lead=lead.display_name))
+        elif self.result == "materials_sent" and lead.user_id and lead.user_id != self.env.user:
+            lead.sudo().message_notify(partner_ids=lead.user_id.partner_id.ids, subject=summary,
+                                body=self.env._("Materials were sent to the client of %(lead)s: follow up.",
+                                                lead=lead.display_name))
+        elif self.result == "refused":
+            lead.write({"closing_comment": self.notes or labels["refused"]})
+            lead.action_set_lost(lost_reason_id=self.lost_reason_id.id)

@@ -1,0 +1,224 @@
+import logging
+import threading
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+FOLLOWUP_KINDS = [
+    ("first_contact", "First Contact with the Client"),
+    ("busy_callback", "Promised Callback"),
+    ("confirm_call", "Confirmation Call"),
+    ("answer_call", "Call the Client Back"),
+    ("callback", "Agreed Callback"),
+]
+
+
+class CrmLeadFollowup(models.Model):
+    """A task on a lead due at an exact minute, with its reminder and escalation (EV-2, ST-2, ST-3, ST-4).
+
+    Odoo's activities are due on a day; the follow-up keeps the minute and mirrors itself as an
+    activity in the responsible user's list. A cron woken exactly at the due minute (``_trigger``)
+    reminds the user, and for urgent follow-ups tells the team leader, each exactly once.
+    """
+
+    _name = "crm.lead.followup"
+    _description = "Lead Follow-up"
+    _inherit = ["mail.thread"]
+    _order = "date_due, id"
+
+    name = fields.Char(string="Summary", required=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
+    team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    kind = fields.Selection(FOLLOWUP_KINDS, required=True, index=True)
+    user_id = fields.Many2one("res.users", string="Responsible", required=True, index=True, tracking=True,
+                              domain="[('share', '=', False)]")
+    date_due = fields.Datetime(string="Due", required=True, tracking=True,
+                               help="The exact minute by which the follow-up must be done.")
+    date_due_team_tz = fields.Char(string="Due (Team Time)", compute="_compute_date_due_team_tz")
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0", tracking=True)
+    state = fields.Selection([("pending", "Pending"), ("done", "Done"), ("cancelled", "Cancelled")],
+                             default="pending", required=True, tracking=True)
+    is_late = fields.Boolean(string="Late", compute="_compute_is_late", search="_search_is_late")
+    date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
+    reminded_at = fields.Datetime(string="Reminded On", readonly=True, copy=False,
+                                  help="When the responsible was reminded that the follow-up was due.")
+    escalated_at = fields.Datetime(string="Escalated On", readonly=True, copy=False,
+                                   help="When the team leader was told the urgent follow-up was not done in time.")
+    note = fields.Text()
+    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, copy=False,
+                                  ondelete="set null", index="btree_not_null")
+
+    def init(self):
+        # The reminder cron looks for pending follow-ups that fell due and were not reminded yet.
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS crm_lead_followup_due_pending ON crm_lead_followup (date_due) "
+            "WHERE state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"))
+
+    @api.depends("date_due", "team_id.tz")
+    def _compute_date_due_team_tz(self):
+        for followup in self:
+            tz = pytz.timezone(followup.team_id.tz or followup.env.user.tz or "UTC")
+            followup.date_due_team_tz = followup.lead_id._format_in_tz(followup.date_due, tz) \
+                if followup.date_due else False
+
+    @api.depends("date_due", "state")
+    def _compute_is_late(self):
+        now = fields.Datetime.now()
+        for followup in self:
+            followup.is_late = followup.state == "pending" and followup.date_due and followup.date_due < now
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search on lateness supports = and != True/False only."))
+        late = [("state", "=", "pending"), ("date_due", "<", fields.Datetime.now())]
+        return late if (operator == "=") == value else ["!", *late[:1], "|", ("state", "!=", "pending"),
+                                                        ("date_due", ">=", fields.Datetime.now())][1:]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        followups = super().create(vals_list)
+        followups._schedule_activities()
+        followups.filtered(lambda f: f.priority == "1")._notify(
+            self.env._("Urgent: %(name)s"), self.env._("Due at %(due)s. %(note)s"))
+        followups._wake_reminders()
+        return followups
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "date_due" in vals:
+            self.filtered(lambda f: f.state == "pending")._wake_reminders()
+        return result
+
+    def _schedule_activities(self):
+        """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
+        call = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id, "res_id": followup.lead_id.id, "activity_type_id": call.id,
+            "user_id": followup.user_id.id, "summary": followup.name,
+            "date_deadline": fields.Datetime.context_timestamp(followup.with_user(followup.user_id),
+                                                               followup.date_due).date(),
+            "note": followup.note or False,
+        } for followup in self])
+        for followup, activity in zip(self, activities):
+            followup.activity_id = activity
+
+    def _wake_reminders(self):
+        cron = self.env.ref("crm_sales_playbook.crm_lead_followup_cron_remind", raise_if_not_found=False)
+        if cron:
+            for moment in sorted(set(self.mapped("date_due"))):
+                cron._trigger(at=moment)
+
+    def _notify(self, subject, body, partners=None):
+        """Tell the responsible (or ``partners``) in Odoo and by email, with a link to the lead."""
+        for followup in self:
+            recipients = partners or followup.user_id.partner_id
+            values = {"name": followup.name, "due": followup.date_due_team_tz, "note": followup.note or "",
+                      "lead": followup.lead_id.display_name}
+            followup.lead_id.message_notify(
+                partner_ids=recipients.ids, subject=subject % values,
+                body=Markup("<p>%s</p>") % (body % values), email_layout_xmlid="mail.mail_notification_light")
+            inbox = recipients.filtered(lambda p: p.user_ids[:1].notification_type == "inbox" and p.email)
+            if inbox:
+                self.env["mail.mail"].sudo().create({
+                    "subject": subject % values, "body_html": Markup("<p>%s</p>") % (body % values),
+                    "email_to": ",".join(inbox.mapped("email_formatted")), "model": "crm.lead",
+                    "res_id": followup.lead_id.id, "auto_delete": False,
+                })
+
+    def action_done(self):
+        pending = self.filtered(lambda f: f.state == "pending")
+        pending.write({"state": "done", "date_done": fields.Datetime.now()})
+        for followup in pending.filtered("activity_id"):
+            activity = followup.activity_id
+            followup.activity_id = False
+            activity.action_feedback(feedback=followup.name)
+        return True
+
+    def action_cancel(self):
+        pending = self.filtered(lambda f: f.state == "pending")
+        pending.write({"state": "cancelled"})
+        pending.activity_id.unlink()
+        return True
+
+    @api.model
+    def _cron_remind(self, batch_size=200):
+        """Remind the responsibles of what fell due, and tell team leaders of urgent ones not done, once."""
+        now = fields.Datetime.now()
+        domain = [("state", "=", "pending"), ("date_due", "<=", now),
+                  "|", ("reminded_at", "=", False), "&", ("priority", "=", "1"), ("escalated_at", "=", False)]
+        followups = self.sudo().search(domain, limit=batch_size, order="date_due, id")
+        done = 0
+        for followup in followups._lock_due():
+            try:
+                with self.env.cr.savepoint():
+                    followup._remind_or_escalate(now)
+                done += 1
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception("Reminder of follow-up %s failed", followup.id)
+        remaining = self.sudo().search_count(domain) if len(followups) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _lock_due(self):
+        """Lock the follow-ups still to remind; those another worker holds are skipped, not waited for."""
+        if not self:
+            return self
+        self.flush_recordset()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM crm_lead_followup WHERE id IN %s AND state = 'pending' "
+            "AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL)) "
+            "ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset()
+        return locked
+
+    def _remind_or_escalate(self, now):
+        self.ensure_one()
+        if not self.reminded_at:
+            self._notify(self.env._("Due now: %(name)s"),
+                         self.env._("%(name)s for %(lead)s was due at %(due)s and is not done yet. %(note)s"))
+            self.reminded_at = now
+        if self.priority == "1" and not self.escalated_at:
+            leader = self.team_id.user_id
+            if leader:
+                self._notify(self.env._("Not done in time: %(name)s"),
+                             self.env._("%(name)s for %(lead)s was promised by %(due)s and is not done. "
+                                        "Make sure the client is called back. %(note)s"),
+                             partners=leader.partner_id)
+                self.lead_id.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=leader.id,
+                    date_deadline=fields.Date.context_today(self),
+                    summary=self.env._("Promised callback not done: %(name)s", name=self.name))
+            self.escalated_at = now
+
+    @api.model
+    def _plan_due(self, team, start, minutes):
+        """The moment ``minutes`` of the team's working time after ``start`` (naive UTC)."""
+        if team:
+            calendar, zone = team._playbook_calendar()
+            tz = zone.zone
+        else:
+            calendar = self.env.company.resource_calendar_id
+            tz = calendar.tz
+        if not calendar:
+            return start + timedelta(minutes=minutes)
+        Policy = self.env["crm.sla.policy"]
+        intervals = Policy._work_intervals(calendar, tz, start, start, minutes * 60)
+        return Policy._plan(intervals, start, minutes * 60) or start + timedelta(minutes=minutes)
+
+    def unlink(self):
+        if any(followup.state == "done" for followup in self) and not self.env.su:
+            raise UserError(self.env._("Done follow-ups are history: they cannot be deleted."))
+        return super().unlink()

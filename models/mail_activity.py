@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """Marking a follow-up's activity done from the chatter or the activity list does the follow-up."""
+        followups = self.env["crm.lead.followup"].sudo().search(
+            [("activity_id", "in", self.ids), ("state", "=", "pending")])
+        followups.write({"state": "done", "date_done": fields.Datetime.now()})
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

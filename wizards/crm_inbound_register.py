@@ -1,0 +1,121 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+from ..models.crm_lead import CHANNELS
+
+
+class CrmInboundRegister(models.TransientModel):
+    """The call-center operator registers an inbound call or letter (EV-1, EV-2, ST-1, ST-3, ST-13).
+
+    The client and its open lead are looked up first; the call or letter is recorded as a done
+    activity on the lead, and the employee it went to gets a follow-up due minutes later: the first
+    contact with the client, or, when the manager was busy, the urgent callback the operator promised.
+    """
+
+    _name = "crm.inbound.register"
+    _description = "Register an Inbound Call or Letter"
+
+    kind = fields.Selection([("call", "Call"), ("letter", "Letter")], required=True, default="call")
+    caller_name = fields.Char(string="Caller", required=True)
+    company_name = fields.Char(string="Company")
+    customer_type = fields.Selection([("person", "Individual"), ("company", "Legal Entity")],
+                                     string="Client Type", required=True, default="company")
+    phone = fields.Char()
+    email = fields.Char()
+    city = fields.Char()
+    question = fields.Text(required=True)
+    channel = fields.Selection(CHANNELS, compute="_compute_channel", store=True, readonly=False, required=True)
+    source_id = fields.Many2one("utm.source", string="Source")
+    team_id = fields.Many2one("crm.team", string="Team", required=True,
+                              default=lambda self: self.env.user.sale_team_id)
+    transferred_to_id = fields.Many2one(
+        "res.users", string="Transferred To", required=True, domain="[('share', '=', False)]",
+        help="The employee the call was put through to, or who must answer the letter.")
+    manager_busy = fields.Boolean(
+        string="Manager Busy",
+        help="The manager could not take the call: the operator took the contacts and promised a callback.")
+    partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_matches", store=True,
+                                 readonly=False)
+    lead_id = fields.Many2one("crm.lead", string="Open Lead", compute="_compute_matches", store=True,
+                              readonly=False, domain="[('work_status', 'in', ('new', 'in_work'))]")
+
+    @api.depends("kind")
+    def _compute_channel(self):
+        for wizard in self:
+            wizard.channel = "email" if wizard.kind == "letter" else "inbound_call"
+
+    @api.depends("phone", "email")
+    def _compute_matches(self):
+        Partner = self.env["res.partner"]
+        Lead = self.env["crm.lead"]
+        for wizard in self:
+            country = self.env.company.country_id
+            email = email_normalize(wizard.email or "")
+            phone = wizard.phone and Lead._phone_format(number=wizard.phone, country=country, force_format="E164")
+            if not (email or phone):
+                wizard.partner_id = wizard.lead_id = False
+                continue
+            contact_domain = ["|", ("email_normalized", "=", email or "-"), ("phone_sanitized", "=", phone or "-")]
+            wizard.partner_id = Partner.search(contact_domain, limit=1).commercial_partner_id
+            lead_domain = [("work_status", "in", ("new", "in_work"))]
+            if wizard.partner_id:
+                lead_domain += ["|", ("commercial_partner_id", "=", wizard.partner_id.id), *contact_domain]
+            else:
+                lead_domain += contact_domain
+            wizard.lead_id = Lead.search(lead_domain, order="create_date desc", limit=1)
+
+    def action_register(self):
+        self.ensure_one()
+        if not (self.phone or self.email):
+            raise UserError(self.env._("Take the caller's phone or email: every client goes into the CRM with a "
+                                       "way to reach them."))
+        lead = self.lead_id or self._create_lead()
+        activity_type = self.env.ref("crm_sales_playbook.mail_activity_type_inbound_" + self.kind)
+        subject = self.env._("Call from a client") if self.kind == "call" else self.env._("Letter from a client")
+        activity = lead.activity_schedule(
+            activity_type_id=activity_type.id, summary=subject, note=self.question,
+            user_id=self.env.user.id, date_deadline=fields.Date.context_today(self))
+        activity.action_feedback(feedback=self.question)
+        company = lead.company_id or self.env.company
+        Followup = self.env["crm.lead.followup"].sudo()
+        now = self.env.cr.now()
+        if self.manager_busy:
+            values = {
+                "kind": "busy_callback", "priority": "1",
+                "name": self.env._("Call back as promised: %(caller)s", caller=self.caller_name),
+                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_busy_callback_minutes),
+            }
+        else:
+            values = {
+                "kind": "first_contact",
+                "name": self.env._("First contact with the client: %(caller)s", caller=self.caller_name),
+                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_first_contact_minutes),
+            }
+        Followup.create(dict(values, lead_id=lead.id, user_id=self.transferred_to_id.id, note=self.question))
+        return {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": lead.id,
+                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
+    def _create_lead(self):
+        partner = self.partner_id
+        if not partner:
+            partner = self.env["res.partner"].create({
+                "name": self.company_name if self.customer_type == "company" and self.company_name
+                else self.caller_name,
+                "is_company": self.customer_type == "company",
+                "phone": self.phone, "email": self.email, "city": self.city,
+            })
+            if partner.is_company and self.caller_name != partner.name:
+                partner = self.env["res.partner"].create({
+                    "name": self.caller_name, "parent_id": partner.id, "type": "contact",
+                    "phone": self.phone, "email": self.email})
+        first_line = (self.question or "").strip().splitlines()[0][:80]
+        # The registration plans its own first-contact follow-up: no second "call back" one.
+        return self.env["crm.lead"].with_context(playbook_no_request_followups=True).create({
+            "name": first_line or self.caller_name,
+            "type": "opportunity" if not self.team_id.use_leads else "lead",
+            "partner_id": partner.id, "contact_name": self.caller_name, "partner_name": self.company_name,
+            "phone": self.phone, "email_from": self.email, "city": self.city,
+            "channel": self.channel, "source_id": self.source_id.id, "team_id": self.team_id.id,
+            "user_id": self.transferred_to_id.id, "description": self.question,
+        })
