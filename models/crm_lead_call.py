@@ -24,7 +24,7 @@ class CrmLeadCall(models.Model):
     _order = "date desc, id desc"
     _rec_name = "lead_id"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client", store=True)
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
@@ -42,7 +42,7 @@ class CrmLeadCall(models.Model):
     lost_reason_id = fields.Many2one("crm.lost.reason", string="Refusal Reason")
     meeting_start = fields.Datetime(string="Meeting On")
     meeting_hours = fields.Float(string="Meeting Length (h)", default=1.0)
-    meeting_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
+    meeting_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     followup_id = fields.Many2one("crm.lead.followup", string="Follow-up", readonly=True, copy=False)
 
     @api.depends("result")

@@ -34,7 +34,7 @@ class CrmLeadFollowup(models.Model):
     _order = "date_due, id"
 
     name = fields.Char(string="Summary", required=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
@@ -54,7 +54,7 @@ class CrmLeadFollowup(models.Model):
     escalated_at = fields.Datetime(string="Escalated On", readonly=True, copy=False,
                                    help="When the team leader was told the urgent follow-up was not done in time.")
     note = fields.Text()
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, copy=False,
+    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False,
                                   ondelete="set null", index="btree_not_null")
 
     def init(self):
@@ -218,7 +218,7 @@ class CrmLeadFollowup(models.Model):
         intervals = Policy._work_intervals(calendar, tz, start, start, minutes * 60)
         return Policy._plan(intervals, start, minutes * 60) or start + timedelta(minutes=minutes)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
         if any(followup.state == "done" for followup in self) and not self.env.su:
             raise UserError(self.env._("Done follow-ups are history: they cannot be deleted."))
-        return super().unlink()

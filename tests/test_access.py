@@ -25,6 +25,14 @@ class TestAccess(PlaybookCase):
                                       "company_id": cls.company_2.id}),
         }
         cls.all_ids = [lead.id for lead in cls.leads.values()]
+        # A follow-up and a call on some leads, for their salesperson, made by the administrator.
+        for key in ("own", "team_a", "team_b", "company_2"):
+            lead = cls.leads[key]
+            cls.env["crm.lead.followup"].create({
+                "lead_id": lead.id, "kind": "callback", "name": key, "date_due": "2099-01-05 08:00:00",
+                "user_id": (lead.user_id or cls.user_admin).id})
+            cls.env["crm.lead.call"].create({"lead_id": lead.id, "result": "no_answer",
+                                             "user_id": (lead.user_id or cls.user_admin).id})
 
     def _visible(self):
         return set(self.env["crm.lead"].search([("id", "in", self.all_ids)]).mapped("name"))
@@ -50,6 +58,22 @@ class TestAccess(PlaybookCase):
             "pb_support": company_1,
         }[self.env.user.login]
         self.assertEqual(self._visible(), expected, f"what {self.env.user.login} reads")
+
+    @users(*ROLES)
+    def test_follow_up_and_call_read_matrix(self):
+        expected = {
+            "pb_operator": {"own", "team_a", "team_b"},
+            "pb_salesperson": {"own"},
+            "pb_regular": {"own", "team_a"},
+            "pb_head": {"own", "team_a"},
+            "pb_legal": set(),
+            "pb_support": {"own", "team_a", "team_b"},
+        }[self.env.user.login]
+        ids = [lead.id for lead in self.leads.values()]
+        followups = self.env["crm.lead.followup"].search([("lead_id", "in", ids)])
+        calls = self.env["crm.lead.call"].search([("lead_id", "in", ids)])
+        self.assertEqual(set(followups.mapped("name")), expected, f"follow-ups {self.env.user.login} reads")
+        self.assertEqual(set(calls.sudo().mapped("lead_id.name")), expected, f"calls {self.env.user.login} reads")
 
     @users(*ROLES)
     def test_write_matrix(self):

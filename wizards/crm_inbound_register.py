@@ -26,14 +26,13 @@ class CrmInboundRegister(models.TransientModel):
     city = fields.Char()
     question = fields.Text(required=True)
     channel = fields.Selection(CHANNELS, compute="_compute_channel", store=True, readonly=False, required=True)
-    source_id = fields.Many2one("utm.source", string="Source")
-    team_id = fields.Many2one("crm.team", string="Team", required=True,
+    source_id = fields.Many2one("utm.source")
+    team_id = fields.Many2one("crm.team", required=True,
                               default=lambda self: self.env.user.sale_team_id)
     transferred_to_id = fields.Many2one(
-        "res.users", string="Transferred To", required=True, domain="[('share', '=', False)]",
+        "res.users", required=True, domain="[('share', '=', False)]",
         help="The employee the call was put through to, or who must answer the letter.")
     manager_busy = fields.Boolean(
-        string="Manager Busy",
         help="The manager could not take the call: the operator took the contacts and promised a callback.")
     partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_matches", store=True,
                                  readonly=False)
