@@ -20,7 +20,9 @@ class GuardCase(PlaybookCase):
     def lead(self, **values):
         values.setdefault("phone", REAL_PHONE)
         values.setdefault("user_id", self.user_salesperson.id)
-        return self.create_lead(stage_id=self.stage_new.id, **values)
+        lead = self.create_lead(stage_id=self.stage_new.id, **values)
+        self.env.flush_all()  # the lead was saved by an earlier request
+        return lead
 
     def log_call(self, lead, result="reached", **values):
         return self.env["crm.lead.call"].create(dict({"lead_id": lead.id, "result": result}, **values))
