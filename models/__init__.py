@@ -15,3 +15,6 @@ from . import account_move_line
 from . import crm_lead_followup
 from . import crm_lead_call
 from . import mail_activity
+from . import crm_lead_proposal
+from . import sale_order
+from . import calendar_event

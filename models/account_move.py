@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountMove(models.Model):
@@ -8,8 +9,32 @@ class AccountMove(models.Model):
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
-        self.filtered(lambda move: move.move_type == "out_invoice")._reserve_paid_clients()
+        paid = self.filtered(lambda move: move.move_type == "out_invoice")
+        paid._reserve_paid_clients()
+        paid._playbook_close_paid_leads()
         return result
+
+    def _playbook_close_paid_leads(self):
+        """A paid invoice is recorded on its leads, confirmed to the client, and wins the leads it closes."""
+        template = self.env.ref("crm_sales_playbook.mail_template_payment_confirmation", raise_if_not_found=False)
+        for invoice in self:
+            leads = invoice.line_ids.sale_line_ids.order_id.opportunity_id.sudo()
+            for lead in leads:
+                lead.message_post(body=self.env._("Invoice %(invoice)s is paid.", invoice=invoice.name),
+                                  message_type="notification", subtype_xmlid="mail.mt_note")
+            if template and invoice.partner_id.email:
+                template.sudo().send_mail(invoice.id)
+            closing = leads.filtered(lambda lead: lead.deal_needs_invoice and lead.work_status in ("new", "in_work"))
+            for lead in closing:
+                # The payment is booked whatever the lead's state: a lead that cannot be won says why.
+                try:
+                    with self.env.cr.savepoint():
+                        lead.action_set_won()
+                except (UserError, ValidationError) as error:
+                    lead.message_post(body=self.env._(
+                        "Invoice %(invoice)s is paid but the lead could not be marked won: %(error)s",
+                        invoice=invoice.name, error=error.args[0]),
+                        message_type="notification", subtype_xmlid="mail.mt_note")
 
     def _reserve_paid_clients(self):
         """A paid invoice keeps its client with the selling team for the paid period (PP-7).

@@ -94,6 +94,14 @@ HEAD_GROUP = "crm_sales_playbook.group_crm_sales_playbook_head"
 LIVE_CHANNELS = ("inbound_call", "outbound_call", "online_chat")
 # Fields whose change may move a lead between work statuses.
 STATUS_FIELDS = {"stage_id", "active", "probability", "lost_reason_id"}
+# The next steps each step of the sale allows (EV-5); a refusal is always allowed on an open lead (EV-4).
+NEXT_STEPS = {
+    False: (),
+    "contact": ("proposal", "meeting", "order"),
+    "proposal": ("meeting", "order"),
+    "meeting": ("order",),
+    "order": ("order",),
+}
 # Fields the system may still write on a blocked lead.
 BLOCKED_WRITABLE = {"blocking_reservation_id", "message_main_attachment_id"}
 
@@ -260,6 +268,12 @@ class CrmLead(models.Model):
         string="Rule Override Reason", copy=False, tracking=True,
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.")
+    playbook_step = fields.Selection(related="stage_id.playbook_step", string="Playbook Step")
+    playbook_can_propose = fields.Boolean(compute="_compute_playbook_next_steps")
+    playbook_can_meet = fields.Boolean(compute="_compute_playbook_next_steps")
+    playbook_can_order = fields.Boolean(compute="_compute_playbook_next_steps")
+    proposal_ids = fields.One2many("crm.lead.proposal", "lead_id", string="Proposals")
+    proposal_count = fields.Integer(string="Proposals Sent", compute="_compute_proposal_count")
     call_ids = fields.One2many("crm.lead.call", "lead_id", string="Logged Calls")
     call_count = fields.Integer(string="Calls", compute="_compute_call_count")
     followup_ids = fields.One2many("crm.lead.followup", "lead_id", string="Follow-ups")
@@ -1025,6 +1039,89 @@ class CrmLead(models.Model):
         for lead in self:
             lead.followup_pending_count = counts.get(lead, 0)
 
+    @api.depends("stage_id.playbook_step", "work_status", "team_id.playbook_guards")
+    def _compute_playbook_next_steps(self):
+        for lead in self:
+            steps = lead._playbook_next_steps()
+            lead.playbook_can_propose = "proposal" in steps
+            lead.playbook_can_meet = "meeting" in steps
+            lead.playbook_can_order = "order" in steps
+
+    def _compute_proposal_count(self):
+        counts = dict(self.env["crm.lead.proposal"]._read_group(
+            [("lead_id", "in", self.ids), ("state", "=", "sent")], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.proposal_count = counts.get(lead, 0)
+
+    def _playbook_next_steps(self):
+        """The next steps the lead's stage allows (EV-5). Teams without the rules allow every step."""
+        self.ensure_one()
+        if self.work_status not in ("new", "in_work"):
+            return ()
+        if not self.team_id.playbook_guards:
+            return ("proposal", "meeting", "order")
+        return NEXT_STEPS.get(self.stage_id.playbook_step, ())
+
+    def _playbook_check_next_step(self, step):
+        labels = {"proposal": self.env._("a commercial proposal"), "meeting": self.env._("a meeting"),
+                  "order": self.env._("an order")}
+        for lead in self:
+            allowed = lead._playbook_next_steps()
+            if step not in allowed:
+                raise UserError(self.env._(
+                    "Lead %(lead)s is at stage %(stage)s: %(step)s is not a next step here (allowed: %(allowed)s).",
+                    lead=lead.display_name, stage=lead.stage_id.name, step=labels[step],
+                    allowed=", ".join([labels[s] for s in allowed] + [self.env._("a refusal")])))
+
+    def _playbook_move_to_step(self, step):
+        """Move the lead forward to the first stage of ``step``; never backwards."""
+        for lead in self:
+            stage = self.env["crm.stage"].search([
+                ("playbook_step", "=", step), "|", ("team_id", "=", False), ("team_id", "=", lead.team_id.id)],
+                order="sequence, id", limit=1)
+            if stage and stage.sequence > lead.stage_id.sequence:
+                lead.stage_id = stage
+
+    def action_open_proposal(self):
+        self.ensure_one()
+        self._playbook_check_next_step("proposal")
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Commercial Proposal"),
+            "res_model": "crm.lead.proposal", "view_mode": "form", "target": "current",
+            "context": {"default_lead_id": self.id,
+                        "default_name": self.env._("Commercial proposal: %(lead)s", lead=self.name)},
+        }
+
+    def action_view_proposals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_lead_proposal_action")
+        action.update(domain=[("lead_id", "=", self.id)], context={"default_lead_id": self.id})
+        return action
+
+    def action_schedule_meeting(self, smart_calendar=True):
+        """Meetings are planned with the sales agent as attendee (EV-7)."""
+        action = super().action_schedule_meeting(smart_calendar=smart_calendar)
+        if self.team_id.playbook_guards:
+            self._playbook_check_next_step("meeting")
+        if self.user_id:
+            partners = action["context"].get("default_partner_ids") or []
+            action["context"]["default_partner_ids"] = list(dict.fromkeys(partners + self.user_id.partner_id.ids))
+            action["context"]["default_user_id"] = self.user_id.id
+        return action
+
+    def action_sale_quotations_new(self):
+        if self.team_id.playbook_guards:
+            self._playbook_check_next_step("order")
+        return super().action_sale_quotations_new()
+
+    def action_open_consultation(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Request Consultation"),
+            "res_model": "crm.lead.consultation", "view_mode": "form", "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
     def _playbook_guarded(self):
         """The leads of teams that enforce the contact rules."""
         return self.filtered(lambda lead: lead.team_id.playbook_guards)
@@ -1041,7 +1138,10 @@ class CrmLead(models.Model):
             ["res_id"])
         calls = self.env["crm.lead.call"].sudo()._read_group(
             [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"])
-        return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls})
+        meetings = self.env["calendar.event"].sudo()._read_group(
+            [("opportunity_id", "in", self.ids), ("playbook_done", "=", True)], ["opportunity_id"])
+        return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls}
+                           | {lead.id for (lead,) in meetings})
 
     def _contact_data_problem(self):
         """Why the lead has no real contact data (a phone for the company's country or an email), or False."""

@@ -17,6 +17,8 @@ FOLLOWUP_KINDS = [
     ("confirm_call", "Confirmation Call"),
     ("answer_call", "Call the Client Back"),
     ("callback", "Agreed Callback"),
+    ("approve_proposal", "Approve Proposal"),
+    ("approve_order", "Approve Order"),
 ]
 
 
@@ -34,10 +36,13 @@ class CrmLeadFollowup(models.Model):
     _order = "date_due, id"
 
     name = fields.Char(string="Summary", required=True)
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", ondelete="cascade", index=True)
+    order_id = fields.Many2one("sale.order", string="Order", ondelete="cascade", index="btree_not_null")
+    proposal_id = fields.Many2one("crm.lead.proposal", string="Proposal", ondelete="cascade",
+                                  index="btree_not_null")
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
-    team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True)
+    company_id = fields.Many2one("res.company", compute="_compute_team_company", store=True, index=True)
     kind = fields.Selection(FOLLOWUP_KINDS, required=True, index=True)
     user_id = fields.Many2one("res.users", string="Responsible", required=True, index=True, tracking=True,
                               domain="[('share', '=', False)]")
@@ -63,11 +68,27 @@ class CrmLeadFollowup(models.Model):
             "CREATE INDEX IF NOT EXISTS crm_lead_followup_due_pending ON crm_lead_followup (date_due) "
             "WHERE state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"))
 
+    _sql_constraints = [
+        ("lead_or_order", "CHECK (lead_id IS NOT NULL OR order_id IS NOT NULL)",
+         "A follow-up belongs to a lead or to an order."),
+    ]
+
+    @api.depends("lead_id.team_id", "lead_id.company_id", "order_id.team_id", "order_id.company_id")
+    def _compute_team_company(self):
+        for followup in self:
+            followup.team_id = followup.lead_id.team_id or followup.order_id.team_id
+            followup.company_id = followup.lead_id.company_id or followup.order_id.company_id
+
+    def _target(self):
+        """The record the follow-up is about: the order when there is one, else the lead."""
+        self.ensure_one()
+        return self.order_id or self.lead_id
+
     @api.depends("date_due", "team_id.tz")
     def _compute_date_due_team_tz(self):
         for followup in self:
             tz = pytz.timezone(followup.team_id.tz or followup.env.user.tz or "UTC")
-            followup.date_due_team_tz = followup.lead_id._format_in_tz(followup.date_due, tz) \
+            followup.date_due_team_tz = self.env["crm.lead"]._format_in_tz(followup.date_due, tz) \
                 if followup.date_due else False
 
     @api.depends("date_due", "state")
@@ -101,9 +122,10 @@ class CrmLeadFollowup(models.Model):
     def _schedule_activities(self):
         """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
         call = self.env.ref("mail.mail_activity_data_call")
-        model_id = self.env["ir.model"]._get_id("crm.lead")
+        todo = self.env.ref("mail.mail_activity_data_todo")
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
-            "res_model_id": model_id, "res_id": followup.lead_id.id, "activity_type_id": call.id,
+            "res_model_id": self.env["ir.model"]._get_id(followup._target()._name), "res_id": followup._target().id,
+            "activity_type_id": (todo if followup.kind.startswith("approve") else call).id,
             "user_id": followup.user_id.id, "summary": followup.name,
             "date_deadline": fields.Datetime.context_timestamp(followup.with_user(followup.user_id),
                                                                followup.date_due).date(),
@@ -122,17 +144,18 @@ class CrmLeadFollowup(models.Model):
         """Tell the responsible (or ``partners``) in Odoo and by email, with a link to the lead."""
         for followup in self:
             recipients = partners or followup.user_id.partner_id
+            target = followup._target()
             values = {"name": followup.name, "due": followup.date_due_team_tz, "note": followup.note or "",
-                      "lead": followup.lead_id.display_name}
-            followup.lead_id.message_notify(
+                      "lead": target.display_name}
+            target.message_notify(
                 partner_ids=recipients.ids, subject=subject % values,
                 body=Markup("<p>%s</p>") % (body % values), email_layout_xmlid="mail.mail_notification_light")
             inbox = recipients.filtered(lambda p: p.user_ids[:1].notification_type == "inbox" and p.email)
             if inbox:
                 self.env["mail.mail"].sudo().create({
                     "subject": subject % values, "body_html": Markup("<p>%s</p>") % (body % values),
-                    "email_to": ",".join(inbox.mapped("email_formatted")), "model": "crm.lead",
-                    "res_id": followup.lead_id.id, "auto_delete": False,
+                    "email_to": ",".join(inbox.mapped("email_formatted")), "model": target._name,
+                    "res_id": target.id, "auto_delete": False,
                 })
 
     def action_done(self):
@@ -197,7 +220,7 @@ class CrmLeadFollowup(models.Model):
                              self.env._("%(name)s for %(lead)s was promised by %(due)s and is not done. "
                                         "Make sure the client is called back. %(note)s"),
                              partners=leader.partner_id)
-                self.lead_id.activity_schedule(
+                self._target().activity_schedule(
                     "mail.mail_activity_data_todo", user_id=leader.id,
                     date_deadline=fields.Date.context_today(self),
                     summary=self.env._("Promised callback not done: %(name)s", name=self.name))

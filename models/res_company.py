@@ -50,6 +50,14 @@ class ResCompany(models.Model):
     playbook_answer_minutes = fields.Integer(
         string="Manager Call Back (min)", default=60,
         help="Working minutes within which the manager calls back a client whose request was given to them.")
+    playbook_approval_minutes = fields.Integer(
+        string="Approval Reminder (min)", default=5,
+        help="Working minutes after a proposal or an order is sent for approval when the approver is reminded.")
+    # Orders
+    playbook_require_supplier_step = fields.Boolean(
+        string="Supplier Answer before Invoicing",
+        help="The client is invoiced only once the order records the supplier's availability answer and "
+        "the supplier's invoice or documents.")
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests", default=True,
@@ -62,7 +70,7 @@ class ResCompany(models.Model):
          "CHECK (playbook_reservation_days > 0 AND playbook_paid_period_days > 0 "
          "AND playbook_new_sale_months >= 0 AND playbook_digest_hour >= 0 AND playbook_digest_hour < 24 "
          "AND playbook_first_contact_minutes > 0 AND playbook_busy_callback_minutes > 0 "
-         "AND playbook_confirm_minutes > 0 AND playbook_answer_minutes > 0)",
+         "AND playbook_confirm_minutes > 0 AND playbook_answer_minutes > 0 AND playbook_approval_minutes > 0)",
          "Reservation and paid periods must be positive, the new-sale months not negative, "
          "the digest hour between 0:00 and 23:59, the follow-up minutes positive."),
     ]

@@ -17,3 +17,4 @@ from . import test_auto_assign
 from . import test_notifications
 from . import test_guards
 from . import test_inbound
+from . import test_deal_steps

@@ -5,3 +5,4 @@ from . import crm_lead_postpone
 from . import crm_lead_distribute
 from . import crm_inbound_register
 from . import crm_lead_lost
+from . import crm_lead_consultation

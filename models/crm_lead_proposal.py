@@ -1,0 +1,110 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmLeadProposal(models.Model):
+    """A commercial proposal sent from a lead, approved first when the manager asks for it (EV-6)."""
+
+    _name = "crm.lead.proposal"
+    _description = "Commercial Proposal"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
+    team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", string="Manager", default=lambda self: self.env.user, required=True)
+    body = fields.Html(string="Message", sanitize=True)
+    attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
+    requires_approval = fields.Boolean(tracking=True)
+    approver_id = fields.Many2one("res.users", tracking=True, domain="[('share', '=', False)]")
+    state = fields.Selection(
+        [("draft", "Draft"), ("to_approve", "Waiting for Approval"), ("approved", "Approved"),
+         ("rejected", "Rejected"), ("sent", "Sent")], default="draft", required=True, tracking=True)
+    date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
+
+    def _check_editable(self):
+        if any(proposal.state == "sent" for proposal in self):
+            raise UserError(self.env._("A sent proposal is history: make a new one."))
+
+    def write(self, vals):
+        if set(vals) - {"state", "date_sent", "message_main_attachment_id"}:
+            self._check_editable()
+        return super().write(vals)
+
+    def action_request_approval(self):
+        Followup = self.env["crm.lead.followup"].sudo()
+        for proposal in self:
+            if not proposal.approver_id:
+                raise UserError(self.env._("Choose who approves the proposal %(name)s.", name=proposal.name))
+            if proposal.state not in ("draft", "rejected"):
+                raise UserError(self.env._("Proposal %(name)s is already %(state)s.", name=proposal.name,
+                                           state=dict(self._fields["state"]._description_selection(self.env))[
+                                               proposal.state].lower()))
+            proposal.state = "to_approve"
+            lead = proposal.lead_id
+            Followup.create({
+                "lead_id": lead.id, "proposal_id": proposal.id, "kind": "approve_proposal",
+                "user_id": proposal.approver_id.id,
+                "name": self.env._("Approve the proposal %(name)s", name=proposal.name),
+                "note": self.env._("For %(client)s, from %(manager)s.", client=lead.partner_id.display_name or
+                                   lead.display_name, manager=proposal.user_id.name),
+                "date_due": Followup._plan_due(lead.team_id, self.env.cr.now(),
+                                               (lead.company_id or self.env.company).playbook_approval_minutes),
+            })
+        return True
+
+    def _approval_followups(self):
+        return self.env["crm.lead.followup"].sudo().search(
+            [("proposal_id", "in", self.ids), ("kind", "=", "approve_proposal"), ("state", "=", "pending")])
+
+    def _check_approver(self):
+        for proposal in self:
+            if proposal.state != "to_approve":
+                raise UserError(self.env._("Proposal %(name)s is not waiting for approval.", name=proposal.name))
+            if self.env.user != proposal.approver_id and not self.env.user.has_group(
+                    "sales_team.group_sale_manager"):
+                raise UserError(self.env._("Only %(approver)s may approve or reject the proposal %(name)s.",
+                                           approver=proposal.approver_id.name, name=proposal.name))
+
+    def action_approve(self):
+        self._check_approver()
+        self.state = "approved"
+        self._approval_followups().action_done()
+        return True
+
+    def action_reject(self):
+        self._check_approver()
+        self.state = "rejected"
+        self._approval_followups().action_cancel()
+        return True
+
+    def action_send(self):
+        for proposal in self:
+            lead = proposal.lead_id
+            if proposal.state == "sent":
+                raise UserError(self.env._("Proposal %(name)s was already sent.", name=proposal.name))
+            if not proposal.attachment_ids:
+                raise UserError(self.env._("Attach the proposal itself before sending %(name)s.",
+                                           name=proposal.name))
+            if proposal.requires_approval and proposal.state != "approved":
+                raise UserError(self.env._("Proposal %(name)s must be approved before it is sent.",
+                                           name=proposal.name))
+            if not lead.partner_id:
+                raise UserError(self.env._("Lead %(lead)s has no client contact to send the proposal to.",
+                                           lead=lead.display_name))
+            lead._playbook_check_next_step("proposal")
+            attachments = proposal.attachment_ids.sudo().copy({"res_model": "crm.lead", "res_id": lead.id})
+            lead.message_post(
+                subject=proposal.name, body=proposal.body or proposal.name, partner_ids=lead.partner_id.ids,
+                attachment_ids=attachments.ids, message_type="comment", subtype_xmlid="mail.mt_comment")
+            proposal.write({"state": "sent", "date_sent": fields.Datetime.now()})
+            lead._playbook_move_to_step("proposal")
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(proposal.state == "sent" for proposal in self) and not self.env.su:
+            raise UserError(self.env._("A sent proposal is history: it cannot be deleted."))

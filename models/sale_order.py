@@ -1,0 +1,169 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+EXECUTION_GROUP = "crm_sales_playbook.group_crm_sales_playbook_execution"
+EXECUTION_HEAD_GROUP = "crm_sales_playbook.group_crm_sales_playbook_execution_head"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # Approval (EV-9)
+    playbook_requires_approval = fields.Boolean(
+        string="Requires Approval", tracking=True, copy=False,
+        help="The order is confirmed only after the approver chosen by the manager approves it.")
+    playbook_approver_id = fields.Many2one(
+        "res.users", string="Approver", tracking=True, copy=False, domain="[('share', '=', False)]")
+    playbook_approval_state = fields.Selection(
+        [("pending", "Waiting for Approval"), ("approved", "Approved"), ("rejected", "Rejected")],
+        string="Approval", tracking=True, copy=False, readonly=True)
+    # Execution (EV-8)
+    playbook_executor_id = fields.Many2one(
+        "res.users", string="Executor", tracking=True, copy=False,
+        domain=lambda self: [("groups_id", "in", self.env.ref(EXECUTION_GROUP).ids)],
+        help="Who carries the order out, from the execution department. Left empty, the head of the "
+        "department gets it at confirmation.")
+    # Contract (ST-6)
+    playbook_contract_ref = fields.Char(string="Contract", tracking=True, copy=False)
+    playbook_contract_date = fields.Date(string="Contract Date", tracking=True, copy=False)
+    playbook_is_legal_entity = fields.Boolean(
+        string="Legal Entity", compute="_compute_playbook_is_legal_entity",
+        help="Orders of legal entities need a contract to be confirmed; individuals never do.")
+    # Supplier (ST-5)
+    playbook_supplier_answer = fields.Selection(
+        [("available", "Available"), ("partial", "Partly Available"), ("unavailable", "Not Available")],
+        string="Supplier Answer", tracking=True, copy=False)
+    playbook_supplier_bill_id = fields.Many2one(
+        "account.move", string="Supplier Invoice", copy=False, domain="[('move_type', '=', 'in_invoice')]")
+    playbook_supplier_attachment_ids = fields.Many2many(
+        "ir.attachment", "sale_order_playbook_supplier_attachment_rel", string="Supplier Documents", copy=False)
+    # Delivery documents (ST-8)
+    playbook_docs_printed_on = fields.Datetime(string="Documents Printed", tracking=True, copy=False)
+    playbook_docs_handed_on = fields.Datetime(string="Documents Handed Over", tracking=True, copy=False)
+
+    @api.depends("partner_id.commercial_partner_id.is_company")
+    def _compute_playbook_is_legal_entity(self):
+        for order in self:
+            order.playbook_is_legal_entity = order.partner_id.commercial_partner_id.is_company
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The lead source stays on the order for new clients only (EV-10)."""
+        orders = super().create(vals_list)
+        returning = orders.filtered(lambda order: order.source_id and order._playbook_client_bought_before())
+        returning.write({"source_id": False})
+        return orders
+
+    def _playbook_client_bought_before(self):
+        self.ensure_one()
+        return bool(self.search_count([
+            ("partner_id", "child_of", self.partner_id.commercial_partner_id.id),
+            ("state", "=", "sale"), ("id", "!=", self.id)], limit=1))
+
+    def action_confirm(self):
+        self._playbook_check_contract()
+        waiting = self.filtered(lambda order: order.playbook_requires_approval
+                                and order.playbook_approval_state != "approved")
+        if waiting:
+            waiting._playbook_request_approval()
+            if waiting == self:
+                return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+                    "type": "warning", "title": self.env._("Sent for approval"),
+                    "message": self.env._("The order is confirmed once %(approver)s approves it.",
+                                          approver=", ".join(waiting.playbook_approver_id.mapped("name"))),
+                    "next": {"type": "ir.actions.act_window_close"}}}
+            raise UserError(self.env._("Orders %(orders)s need approval first.",
+                                       orders=", ".join(waiting.mapped("name"))))
+        result = super().action_confirm()
+        self._playbook_hand_to_executor()
+        return result
+
+    def _playbook_check_contract(self):
+        missing = self.filtered(lambda order: order.playbook_is_legal_entity
+                                and not (order.playbook_contract_ref and order.playbook_contract_date))
+        if missing:
+            raise UserError(self.env._(
+                "Order %(orders)s is for a legal entity: enter the contract and its date before confirming.",
+                orders=", ".join(missing.mapped("name"))))
+
+    def _playbook_request_approval(self):
+        Followup = self.env["crm.lead.followup"].sudo()
+        for order in self:
+            if not order.playbook_approver_id:
+                raise UserError(self.env._("Order %(order)s requires approval: choose the approver.",
+                                           order=order.name))
+            if order.playbook_approval_state == "pending":
+                raise UserError(self.env._("Order %(order)s is waiting for %(approver)s to approve it.",
+                                           order=order.name, approver=order.playbook_approver_id.name))
+            order.playbook_approval_state = "pending"
+            contact = order.partner_id
+            Followup.create({
+                "order_id": order.id, "lead_id": order.opportunity_id.id, "kind": "approve_order",
+                "user_id": order.playbook_approver_id.id,
+                "name": self.env._("Approve order %(order)s", order=order.name),
+                "note": self.env._("Customer: %(customer)s, contact: %(contact)s, total %(total)s %(currency)s.",
+                                   customer=contact.commercial_partner_id.name, contact=contact.name,
+                                   total=order.amount_total, currency=order.currency_id.name),
+                "date_due": Followup._plan_due(order.team_id, self.env.cr.now(),
+                                               order.company_id.playbook_approval_minutes),
+            })
+
+    def _playbook_approval_followups(self):
+        return self.env["crm.lead.followup"].sudo().search(
+            [("order_id", "in", self.ids), ("kind", "=", "approve_order"), ("state", "=", "pending")])
+
+    def _playbook_check_approver(self):
+        for order in self:
+            if order.playbook_approval_state != "pending":
+                raise UserError(self.env._("Order %(order)s is not waiting for approval.", order=order.name))
+            if self.env.user != order.playbook_approver_id and not self.env.user.has_group(
+                    "sales_team.group_sale_manager"):
+                raise UserError(self.env._("Only %(approver)s may approve or reject order %(order)s.",
+                                           approver=order.playbook_approver_id.name, order=order.name))
+
+    def action_playbook_approve(self):
+        self._playbook_check_approver()
+        self.write({"playbook_approval_state": "approved"})
+        self._playbook_approval_followups().action_done()
+        return True
+
+    def action_playbook_reject(self):
+        self._playbook_check_approver()
+        self.write({"playbook_approval_state": "rejected"})
+        self._playbook_approval_followups().action_cancel()
+        return True
+
+    def _playbook_hand_to_executor(self):
+        """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-8)."""
+        head = self.env["res.users"].search([("groups_id", "in", self.env.ref(EXECUTION_HEAD_GROUP).ids)],
+                                            order="id", limit=1)
+        for order in self.filtered(lambda o: o.state == "sale"):
+            if not order.playbook_executor_id and head:
+                order.playbook_executor_id = head
+            if order.playbook_executor_id:
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=order.playbook_executor_id.id,
+                    date_deadline=fields.Date.context_today(self),
+                    summary=self.env._("New order to carry out: %(order)s", order=order.name))
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        """With the supplier step required, the client is invoiced only after the supplier answered (ST-5)."""
+        for order in self.filtered(lambda o: o.company_id.playbook_require_supplier_step):
+            if order.playbook_supplier_answer != "available" or not (
+                    order.playbook_supplier_bill_id or order.playbook_supplier_attachment_ids):
+                raise UserError(self.env._(
+                    "Order %(order)s: record the supplier's availability answer and its invoice before "
+                    "invoicing the client.", order=order.name))
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def action_playbook_docs_printed(self):
+        self.write({"playbook_docs_printed_on": fields.Datetime.now()})
+        return True
+
+    def action_playbook_docs_handed(self):
+        for order in self:
+            if not order.playbook_docs_printed_on:
+                raise UserError(self.env._("Order %(order)s: print the delivery documents before handing them "
+                                           "over.", order=order.name))
+        self.write({"playbook_docs_handed_on": fields.Datetime.now()})
+        return True
