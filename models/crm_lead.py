@@ -268,7 +268,7 @@ class CrmLead(models.Model):
         string="Rule Override Reason", copy=False, tracking=True,
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.")
-    playbook_step = fields.Selection(related="stage_id.playbook_step", string="Playbook Step")
+    playbook_step = fields.Selection(related="stage_id.playbook_step")
     playbook_can_propose = fields.Boolean(compute="_compute_playbook_next_steps")
     playbook_can_meet = fields.Boolean(compute="_compute_playbook_next_steps")
     playbook_can_order = fields.Boolean(compute="_compute_playbook_next_steps")

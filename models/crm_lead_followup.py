@@ -37,8 +37,8 @@ class CrmLeadFollowup(models.Model):
 
     name = fields.Char(string="Summary", required=True)
     lead_id = fields.Many2one("crm.lead", ondelete="cascade", index=True)
-    order_id = fields.Many2one("sale.order", string="Order", ondelete="cascade", index="btree_not_null")
-    proposal_id = fields.Many2one("crm.lead.proposal", string="Proposal", ondelete="cascade",
+    order_id = fields.Many2one("sale.order", ondelete="cascade", index="btree_not_null")
+    proposal_id = fields.Many2one("crm.lead.proposal", ondelete="cascade",
                                   index="btree_not_null")
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True)

@@ -11,7 +11,6 @@ class CrmStage(models.Model):
     )
     playbook_step = fields.Selection(
         [("contact", "First Contact"), ("proposal", "Proposal"), ("meeting", "Meeting"), ("order", "Order")],
-        string="Playbook Step",
         help="The step of the sale this stage stands for: it decides the next steps the lead form offers "
         "(after first contact a proposal, meeting, order or refusal; after a proposal a meeting, order or "
         "refusal; after a meeting an order or refusal).",

@@ -28,7 +28,8 @@ class SaleOrder(models.Model):
     playbook_contract_date = fields.Date(string="Contract Date", tracking=True, copy=False)
     playbook_is_legal_entity = fields.Boolean(
         string="Legal Entity", compute="_compute_playbook_is_legal_entity",
-        help="Orders of legal entities need a contract to be confirmed; individuals never do.")
+        help="In teams with the contact rules, orders of legal entities need a contract to be confirmed; "
+        "individuals never do.")
     # Supplier (ST-5)
     playbook_supplier_answer = fields.Selection(
         [("available", "Available"), ("partial", "Partly Available"), ("unavailable", "Not Available")],
@@ -79,7 +80,7 @@ class SaleOrder(models.Model):
         return result
 
     def _playbook_check_contract(self):
-        missing = self.filtered(lambda order: order.playbook_is_legal_entity
+        missing = self.filtered(lambda order: order.playbook_is_legal_entity and order.team_id.playbook_guards
                                 and not (order.playbook_contract_ref and order.playbook_contract_date))
         if missing:
             raise UserError(self.env._(

@@ -171,6 +171,9 @@ class TestOrders(DealCase):
         individual = self.order(partner=self.person)
         individual.action_confirm()
         self.assertEqual(individual.state, "sale", "no contract for an individual")
+        other_team = self.order(team_id=self.team_b.id)
+        other_team.action_confirm()
+        self.assertEqual(other_team.state, "sale", "teams without the rules keep Odoo's confirmation")
 
     def test_approval_before_confirmation(self):
         order = self.order(partner=self.person, playbook_requires_approval=True,

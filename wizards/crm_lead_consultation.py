@@ -8,7 +8,7 @@ class CrmLeadConsultation(models.TransientModel):
     _description = "Request a Consultation"
 
     lead_id = fields.Many2one("crm.lead", required=True)
-    specialist_id = fields.Many2one("res.users", string="Specialist", required=True,
+    specialist_id = fields.Many2one("res.users", required=True,
                                     domain="[('share', '=', False)]")
     date_deadline = fields.Date(string="Due Date", required=True, default=fields.Date.context_today)
     note = fields.Text(string="Question", required=True)
