@@ -16,6 +16,7 @@ from odoo.tools.sql import create_index, drop_index
 from .contact_check import email_problem, phone_problem
 from .lead_intake import LeadMatcher
 from .lead_planning import spread_over_days
+from .locking import lock_skip_locked
 from .utm_source import TEMPERATURES
 
 _logger = logging.getLogger(__name__)
@@ -918,15 +919,7 @@ class CrmLead(models.Model):
 
     def _lock_for_escalation(self):
         """Lock the leads still to escalate; the ones locked elsewhere are skipped, not waited for."""
-        if not self:
-            return self
-        self.flush_recordset(["sla_escalated", "sla_status"])
-        self.env.cr.execute(SQL(
-            "SELECT id FROM crm_lead WHERE id IN %s AND sla_escalated IS NOT TRUE AND sla_status = 'running' "
-            "ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
-        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        locked.invalidate_recordset(["sla_escalated", "sla_status", "team_id", "user_id"])
-        return locked
+        return lock_skip_locked(self, SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"))
 
     def _escalate_sla_breach(self):
         """Record the breach, tell the team leader and sales support, and apply the sanction."""
@@ -1015,15 +1008,7 @@ class CrmLead(models.Model):
 
     def _lock_unassigned(self):
         """Lock the leads still without salesperson; the ones locked elsewhere are skipped, not waited for."""
-        if not self:
-            return self
-        self.flush_recordset(["user_id"])
-        self.env.cr.execute(SQL(
-            "SELECT id FROM crm_lead WHERE id IN %s AND user_id IS NULL ORDER BY id FOR UPDATE SKIP LOCKED",
-            tuple(self.ids)))
-        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        locked.invalidate_recordset(["user_id"])
-        return locked
+        return lock_skip_locked(self, SQL("user_id IS NULL"))
 
     # Guards (PP-14, EV-4, EV-10) ---------------------------------------------
 

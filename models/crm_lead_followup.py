@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .locking import lock_skip_locked
+
 _logger = logging.getLogger(__name__)
 
 FOLLOWUP_KINDS = [
@@ -196,16 +198,8 @@ class CrmLeadFollowup(models.Model):
 
     def _lock_due(self):
         """Lock the follow-ups still to remind; those another worker holds are skipped, not waited for."""
-        if not self:
-            return self
-        self.flush_recordset()
-        self.env.cr.execute(SQL(
-            "SELECT id FROM crm_lead_followup WHERE id IN %s AND state = 'pending' "
-            "AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL)) "
-            "ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
-        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        locked.invalidate_recordset()
-        return locked
+        return lock_skip_locked(self, SQL(
+            "state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"))
 
     def _remind_or_escalate(self, now):
         self.ensure_one()

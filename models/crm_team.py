@@ -9,8 +9,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 from odoo.addons.base.models.res_partner import _tz_get
+
+from .locking import lock_skip_locked
 
 _logger = logging.getLogger(__name__)
 
@@ -170,16 +171,11 @@ class CrmTeam(models.Model):
         return due
 
     def _lock_for_digest(self):
-        """Lock the teams whose digest is still due; a team another worker holds is skipped."""
-        if not self:
-            return self
-        self.flush_recordset(["playbook_digest_date"])
-        self.env.cr.execute(SQL(
-            "SELECT id FROM crm_team WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
-        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        # The leads of the digest are computed without dependencies: read them afresh under the lock.
-        locked.invalidate_recordset(["playbook_digest_date", "playbook_digest_lead_ids"])
-        return locked
+        """Lock the teams whose digest is still due; a team another worker holds is skipped.
+
+        The leads of the digest are computed without dependencies: the lock reads them afresh.
+        """
+        return lock_skip_locked(self)
 
     @api.depends("playbook_excluded_until", "playbook_excluded_forever")
     @api.depends_context("date")

@@ -187,6 +187,11 @@ class TestOrders(DealCase):
                          (self.user_head, MON_1100_MSK + timedelta(minutes=5), "approve_order"))
         self.assertIn("Customer: Pavel Sidorov, contact: Pavel Sidorov", followup.note)
         self.assertTrue(order.activity_ids.filtered(lambda a: a.user_id == self.user_head))
+        with self.pinned_time(MON_1100_MSK + timedelta(minutes=5)):
+            self.assertEqual(self.env["crm.lead.followup"]._cron_remind(), 1)
+        reminder = self.env["mail.message"].search([("model", "=", "sale.order"), ("res_id", "=", order.id),
+                                                    ("subject", "=like", "Due now%")])
+        self.assertEqual(reminder.partner_ids, self.user_head.partner_id, "the approver is reminded at 5 min")
         with self.assertRaisesRegex(UserError, "is waiting for Pb Head"):
             order.action_confirm()
         order.with_user(self.user_head).action_playbook_approve()

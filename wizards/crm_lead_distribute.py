@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .common import selected_leads
+from .common import reopen, selected_leads
 
 
 class CrmLeadDistribute(models.TransientModel):
@@ -51,10 +51,7 @@ class CrmLeadDistribute(models.TransientModel):
                     "cold_count": temperatures.count("cold")})
             for (day, user), temperatures in sorted(summary.items(), key=lambda item: (item[0][0], item[0][1].name))
         ]})
-        return {
-            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-            "view_mode": "form", "target": "new", "name": self.env._("Planned Contacts"),
-        }
+        return reopen(self, self.env._("Planned Contacts"))
 
 
 class CrmLeadDistributeLine(models.TransientModel):

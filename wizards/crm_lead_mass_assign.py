@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .common import selected_leads
+from .common import reopen, selected_leads
 
 
 class CrmLeadMassAssign(models.TransientModel):
@@ -33,10 +33,7 @@ class CrmLeadMassAssign(models.TransientModel):
             detail=", ".join(f"{user.name} {len(leads)}" for user, leads in assigned.grouped("user_id").items()))
         if skipped:
             self.result += "\n" + self.env._("Not taken:") + "\n" + self.skipped_text
-        return {
-            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-            "view_mode": "form", "target": "new", "name": self.env._("Assignment Result"),
-        }
+        return reopen(self, self.env._("Assignment Result"))
 
 
 class CrmLeadMassAssignLine(models.TransientModel):
