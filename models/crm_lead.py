@@ -270,6 +270,7 @@ class CrmLead(models.Model):
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.")
     playbook_step = fields.Selection(related="stage_id.playbook_step")
+    playbook_guards = fields.Boolean(related="team_id.playbook_guards", string="Team Enforces Contact Rules")
     playbook_can_propose = fields.Boolean(compute="_compute_playbook_next_steps")
     playbook_can_meet = fields.Boolean(compute="_compute_playbook_next_steps")
     playbook_can_order = fields.Boolean(compute="_compute_playbook_next_steps")
@@ -1027,9 +1028,10 @@ class CrmLead(models.Model):
     @api.depends("stage_id.playbook_step", "work_status", "team_id.playbook_guards")
     def _compute_playbook_next_steps(self):
         for lead in self:
+            # The step buttons belong to the playbook's teams; elsewhere the form stays Odoo's.
             steps = lead._playbook_next_steps()
-            lead.playbook_can_propose = "proposal" in steps
-            lead.playbook_can_meet = "meeting" in steps
+            lead.playbook_can_propose = lead.team_id.playbook_guards and "proposal" in steps
+            lead.playbook_can_meet = lead.team_id.playbook_guards and "meeting" in steps
             lead.playbook_can_order = "order" in steps
 
     def _compute_proposal_count(self):

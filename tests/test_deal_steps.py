@@ -47,6 +47,9 @@ class TestNextSteps(DealCase):
                 lead.stage_id = stage
             self.assertEqual((lead.playbook_can_propose, lead.playbook_can_meet, lead.playbook_can_order), flags,
                              stage.name)
+        other = self.create_lead(team_id=self.team_b.id, stage_id=self.stage_new.id)
+        self.assertEqual((other.playbook_can_propose, other.playbook_can_meet, other.playbook_can_order),
+                         (False, False, True), "teams without the rules keep Odoo's form and quotation button")
 
     def test_steps_out_of_order_are_refused(self):
         lead = self.contacted_lead(stage=self.stage_meeting, name="Met")
