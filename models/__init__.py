@@ -18,3 +18,4 @@ from . import mail_activity
 from . import crm_lead_proposal
 from . import sale_order
 from . import calendar_event
+from . import crm_call_script

@@ -1231,8 +1231,46 @@ class CrmLead(models.Model):
         return {
             "type": "ir.actions.act_window", "name": self.env._("Log a Call"), "res_model": "crm.lead.call",
             "view_mode": "form", "target": "new",
-            "context": {"default_lead_id": self.id, "default_direction": "outbound"},
+            "context": {"default_lead_id": self.id, "default_direction": "outbound",
+                        "default_script_id": self._playbook_script("outbound").id},
         }
+
+    def _playbook_script_purpose(self, direction):
+        """Which script fits a call about this lead by the current user (ST-10)."""
+        self.ensure_one()
+        user = self.env.user
+        operator = user.has_group("crm_sales_playbook.group_crm_sales_playbook_operator")
+        regular = self.partner_id and self.env["sale.order"].sudo().search_count([
+            ("partner_id", "child_of", self.partner_id.commercial_partner_id.id), ("state", "=", "sale")], limit=1)
+        if direction == "inbound":
+            return "operator_inbound" if operator else "manager_inbound"
+        if operator and self.channel == "web_form":
+            return "operator_web_request"
+        if regular:
+            return "regular_customer"
+        if self.temperature == "cold":
+            return "cold_call"
+        if self.channel == "email":
+            return "after_letter"
+        return "callback_individual"
+
+    def _playbook_script(self, direction):
+        self.ensure_one()
+        customer_type = "company" if self.partner_id.commercial_partner_id.is_company or self.partner_name \
+            else "person"
+        return self.env["crm.call.script"]._find_for(
+            self._playbook_script_purpose(direction), direction, customer_type, self.channel,
+            self.company_id or self.env.company)
+
+    def action_open_script(self):
+        self.ensure_one()
+        script = self._playbook_script(self.env.context.get("playbook_direction", "outbound"))
+        if not script:
+            raise UserError(self.env._("No call script fits this lead yet: sales support writes them in "
+                                       "CRM > Configuration > Call Scripts."))
+        return {"type": "ir.actions.act_window", "res_model": "crm.call.script", "res_id": script.id,
+                "view_mode": "form", "target": "new", "name": script.name,
+                "context": {"form_view_ref": "crm_sales_playbook.crm_call_script_view_form_read"}}
 
     def action_view_calls(self):
         self.ensure_one()

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_call_script import REFUSAL_LIMIT
+
 CALL_RESULTS = [
     ("reached", "Reached"),
     ("no_answer", "No Answer"),
@@ -44,16 +46,28 @@ class CrmLeadCall(models.Model):
     meeting_hours = fields.Float(string="Meeting Length (h)", default=1.0)
     meeting_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     followup_id = fields.Many2one("crm.lead.followup", string="Follow-up", readonly=True, copy=False)
+    script_id = fields.Many2one("crm.call.script", string="Script")
+    script_body = fields.Html(related="script_id.body", string="Script Text")
+    objection_ids = fields.Many2many("crm.call.objection", string="Objections Heard")
+    objection_hint_ids = fields.Many2many(related="script_id.objection_ids", string="Expected Objections")
+    refusal_count = fields.Integer(
+        string="Refusals Heard", help="How many times the client said no during the call. After three, stop.")
+    script_stop = fields.Boolean(string="Stop the Call", compute="_compute_script_stop")
 
     @api.depends("result")
     def _compute_is_contact(self):
         for call in self:
             call.is_contact = call.result in CONTACT_RESULTS
 
-    @api.constrains("duration")
+    @api.depends("refusal_count")
+    def _compute_script_stop(self):
+        for call in self:
+            call.script_stop = call.refusal_count >= REFUSAL_LIMIT
+
+    @api.constrains("duration", "refusal_count")
     def _check_duration(self):
-        if any(call.duration < 0 for call in self):
-            raise UserError(self.env._("A call cannot last a negative time."))
+        if any(call.duration < 0 or call.refusal_count < 0 for call in self):
+            raise UserError(self.env._("A call cannot last a negative time or count negative refusals."))
 
     @api.model_create_multi
     def create(self, vals_list):

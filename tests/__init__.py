@@ -18,3 +18,4 @@ from . import test_notifications
 from . import test_guards
 from . import test_inbound
 from . import test_deal_steps
+from . import test_call_scripts
