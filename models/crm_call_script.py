@@ -49,7 +49,7 @@ class CrmCallScript(models.Model):
                                      string="Client Type", help="Leave empty for every client.")
     channel = fields.Selection(selection=lambda self: self.env["crm.lead"]._fields["channel"].selection,
                                help="Leave empty for every channel.")
-    company_id = fields.Many2one("res.company", string="Company", help="Leave empty for every company.")
+    company_id = fields.Many2one("res.company", help="Leave empty for every company.")
     body = fields.Html(string="Script", translate=True, sanitize=True,
                        help="What to say, with its branches: is it convenient to talk? yes → ..., no → ask when "
                        "to call back.")

@@ -46,7 +46,7 @@ class CrmLeadCall(models.Model):
     meeting_hours = fields.Float(string="Meeting Length (h)", default=1.0)
     meeting_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     followup_id = fields.Many2one("crm.lead.followup", string="Follow-up", readonly=True, copy=False)
-    script_id = fields.Many2one("crm.call.script", string="Script")
+    script_id = fields.Many2one("crm.call.script")
     script_body = fields.Html(related="script_id.body", string="Script Text")
     objection_ids = fields.Many2many("crm.call.objection", string="Objections Heard")
     objection_hint_ids = fields.Many2many(related="script_id.objection_ids", string="Expected Objections")
