@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .contact_check import email_problem, phone_problem
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -12,6 +14,82 @@ class ResPartner(models.Model):
     playbook_reservation_label = fields.Char(
         string="Reserved By", compute="_compute_playbook_reservations",
         help="Teams that hold this client now, and until when.")
+
+    # Prospect database (LG-3): the customer portrait of a prospect and its completeness.
+    playbook_is_prospect = fields.Boolean(
+        string="Prospect", index=True, tracking=True,
+        help="A company or person found for cold calling, not a client yet.")
+    playbook_found_where = fields.Char(
+        string="Found In", help="Where the prospect was found: a directory, a fair, a website...")
+    playbook_missing_info = fields.Char(
+        string="Missing for Calling", compute="_compute_playbook_missing_info",
+        help="What must be filled in before the prospect can enter a call list.")
+    playbook_is_complete = fields.Boolean(
+        string="Ready for Calling", compute="_compute_playbook_is_complete", store=True, index=True)
+    # Regular customers (RC-1, RC-2)
+    playbook_regular_mode = fields.Selection(
+        [("auto", "From Orders"), ("yes", "Regular Customer"), ("no", "Not Regular")],
+        string="Regular Customer Rule", default="auto", required=True, tracking=True,
+        help="From Orders: a client who has a confirmed order is a regular customer. Or set it by hand.")
+    playbook_is_regular = fields.Boolean(
+        string="Regular Customer", compute="_compute_playbook_is_regular", store=True, index=True)
+    playbook_regular_manager_id = fields.Many2one(
+        "res.users", string="Regular-Customers Manager", tracking=True, domain="[('share', '=', False)]")
+    playbook_next_contact = fields.Date(string="Next Contact", tracking=True, index=True)
+    playbook_vip = fields.Boolean(string="VIP", tracking=True,
+                                  help="Requests of a VIP client are flagged to the sales center and served first.")
+
+    def _playbook_missing(self):
+        """What the prospect lacks for a call list: a real phone or email, city, industry, where it was found."""
+        self.ensure_one()
+        missing = []
+        country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
+        phones = [number for number in (self.phone, self.mobile) if number]
+        if not any(not phone_problem(number, country) for number in phones) and (
+                not self.email or email_problem(self.email)):
+            missing.append(self.env._("a real phone or email"))
+        if not self.city:
+            missing.append(self.env._("city"))
+        if self.is_company and not self.industry_id:
+            missing.append(self.env._("industry"))
+        if not self.playbook_found_where:
+            missing.append(self.env._("where it was found"))
+        return missing
+
+    @api.depends("playbook_is_prospect", "phone", "mobile", "email", "city", "is_company", "industry_id",
+                 "playbook_found_where", "country_id")
+    def _compute_playbook_is_complete(self):
+        for partner in self:
+            partner.playbook_is_complete = partner.playbook_is_prospect and not partner._playbook_missing()
+
+    @api.depends("playbook_is_prospect", "phone", "mobile", "email", "city", "is_company", "industry_id",
+                 "playbook_found_where", "country_id")
+    def _compute_playbook_missing_info(self):
+        for partner in self:
+            partner.playbook_missing_info = ", ".join(partner._playbook_missing()) \
+                if partner.playbook_is_prospect else False
+
+    @api.depends("playbook_regular_mode", "sale_order_ids.state", "child_ids.sale_order_ids.state")
+    def _compute_playbook_is_regular(self):
+        bought = set()
+        companies = self.filtered(lambda partner: partner.playbook_regular_mode == "auto").commercial_partner_id.ids
+        if companies:
+            for (partner,) in self.env["sale.order"].sudo()._read_group(
+                    [("partner_id.commercial_partner_id", "in", companies), ("state", "=", "sale")],
+                    ["partner_id"]):
+                bought.add(partner.commercial_partner_id.id)
+        for partner in self:
+            mode = partner.playbook_regular_mode
+            partner.playbook_is_regular = mode == "yes" or (
+                mode == "auto" and partner.commercial_partner_id.id in bought)
+
+    def action_check_prospect(self):
+        """Say what is missing before the prospect can enter a call list (LG-3)."""
+        incomplete = self.filtered(lambda partner: partner.playbook_is_prospect and not partner.playbook_is_complete)
+        if incomplete:
+            raise UserError("\n".join(self.env._("%(partner)s: fill in %(missing)s.", partner=partner.display_name,
+                                                  missing=partner.playbook_missing_info) for partner in incomplete))
+        return True
 
     @api.depends("playbook_reservation_ids.state", "playbook_reservation_ids.date_end")
     def _compute_playbook_reservations(self):

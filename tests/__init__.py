@@ -19,3 +19,4 @@ from . import test_guards
 from . import test_inbound
 from . import test_deal_steps
 from . import test_call_scripts
+from . import test_prospects
