@@ -31,6 +31,7 @@
         "views/crm_lead_call_views.xml",
         "views/crm_lead_proposal_views.xml",
         "views/crm_call_script_views.xml",
+        "views/crm_call_list_views.xml",
         "views/sale_order_views.xml",
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",

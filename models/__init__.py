@@ -19,3 +19,4 @@ from . import crm_lead_proposal
 from . import sale_order
 from . import calendar_event
 from . import crm_call_script
+from . import crm_call_list

@@ -47,6 +47,7 @@ class CrmLeadCall(models.Model):
     meeting_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     followup_id = fields.Many2one("crm.lead.followup", string="Follow-up", readonly=True, copy=False)
     script_id = fields.Many2one("crm.call.script")
+    call_list_line_id = fields.Many2one("crm.call.list.line", string="Call List Line", index="btree_not_null")
     script_body = fields.Html(related="script_id.body", string="Script Text")
     objection_ids = fields.Many2many("crm.call.objection", string="Objections Heard")
     objection_hint_ids = fields.Many2many(related="script_id.objection_ids", string="Expected Objections")
@@ -76,6 +77,9 @@ class CrmLeadCall(models.Model):
         calls = super().create(vals_list)
         for call in calls:
             call._apply_next_step()
+        for call in calls.filtered("call_list_line_id"):
+            call.call_list_line_id.sudo().call_id = call
+        calls.lead_id.partner_id.commercial_partner_id.sudo().write({"playbook_called_at": fields.Datetime.now()})
         return calls
 
     def write(self, vals):

@@ -296,6 +296,44 @@ class CrmTeam(models.Model):
             ("date_from", "<=", now), ("date_to", ">", now)]).resource_id.user_id
         return members.filtered(lambda member: member.user_id not in away)
 
+    def _playbook_build_call_lists(self, day):
+        """The call lists of ``day`` for the team's cold callers: callbacks falling due that day, then complete
+        prospects not called yet, spread over each salesperson's calling hours. Built once a day."""
+        self.ensure_one()
+        CallList = self.env["crm.call.list"].sudo()
+        _calendar, zone = self._playbook_calendar()
+        members = self.crm_team_member_ids.filtered(lambda member: member.playbook_cold_calls_per_day > 0)
+        existing = CallList.search([("team_id", "=", self.id), ("date", "=", day)])
+        members = members.filtered(lambda member: member.user_id not in existing.user_id)
+        if not members:
+            return CallList
+        day_start = zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        day_end = day_start + timedelta(days=1)
+        planned = self.env["crm.call.list.line"].sudo().search([("partner_id", "!=", False)]).partner_id
+        prospects = self.env["res.partner"].sudo().search([
+            ("playbook_is_complete", "=", True), ("playbook_called_at", "=", False),
+            ("id", "not in", planned.ids), ("company_id", "in", [False, self.company_id.id or self.env.company.id]),
+        ], order="id", limit=sum(members.mapped("playbook_cold_calls_per_day")))
+        callbacks = self.env["crm.lead.followup"].sudo().search([
+            ("kind", "=", "callback"), ("state", "=", "pending"), ("user_id", "in", members.user_id.ids),
+            ("date_due", ">=", day_start), ("date_due", "<", day_end)])
+        lists = CallList.create([{"user_id": member.user_id.id, "team_id": self.id, "date": day}
+                                 for member in members])
+        by_user = {call_list.user_id: call_list for call_list in lists}
+        lines = [{"list_id": by_user[followup.user_id].id, "kind": "callback", "lead_id": followup.lead_id.id,
+                  "partner_id": followup.lead_id.partner_id.id, "followup_id": followup.id,
+                  "planned_at": followup.date_due} for followup in callbacks]
+        queue = list(prospects)
+        for member in members:
+            mine, queue = queue[:member.playbook_cold_calls_per_day], queue[member.playbook_cold_calls_per_day:]
+            start = zone.localize(datetime.combine(day, time.min) + timedelta(hours=member.playbook_calling_from))
+            step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / max(len(mine), 1)
+            lines += [{"list_id": by_user[member.user_id].id, "kind": "cold", "partner_id": partner.id,
+                       "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
+                           tzinfo=None)} for index, partner in enumerate(mine)]
+        self.env["crm.call.list.line"].sudo().create(lines)
+        return lists
+
     def _playbook_calendar(self):
         """The working calendar of the team and its time zone."""
         self.ensure_one()

@@ -53,6 +53,9 @@ class ResCompany(models.Model):
     playbook_approval_minutes = fields.Integer(
         string="Approval Reminder (min)", default=5,
         help="Working minutes after a proposal or an order is sent for approval when the approver is reminded.")
+    playbook_call_list_hour = fields.Float(
+        string="Call Lists Built at", default=17.0,
+        help="Hour of a working day, in each team's time zone, when the next working day's call lists are built.")
     # Orders
     playbook_require_supplier_step = fields.Boolean(
         string="Supplier Answer before Invoicing",

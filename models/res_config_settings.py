@@ -18,5 +18,6 @@ class ResConfigSettings(models.TransientModel):
     playbook_confirm_minutes = fields.Integer(related="company_id.playbook_confirm_minutes", readonly=False)
     playbook_answer_minutes = fields.Integer(related="company_id.playbook_answer_minutes", readonly=False)
     playbook_approval_minutes = fields.Integer(related="company_id.playbook_approval_minutes", readonly=False)
+    playbook_call_list_hour = fields.Float(related="company_id.playbook_call_list_hour", readonly=False)
     playbook_require_supplier_step = fields.Boolean(related="company_id.playbook_require_supplier_step",
                                                     readonly=False)

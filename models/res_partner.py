@@ -24,6 +24,9 @@ class ResPartner(models.Model):
     playbook_missing_info = fields.Char(
         string="Missing for Calling", compute="_compute_playbook_missing_info",
         help="What must be filled in before the prospect can enter a call list.")
+    playbook_called_at = fields.Datetime(
+        string="Last Called", readonly=True, copy=False, index="btree_not_null",
+        help="When a call to this client was last logged.")
     playbook_is_complete = fields.Boolean(
         string="Ready for Calling", compute="_compute_playbook_is_complete", store=True, index=True)
     # Regular customers (RC-1, RC-2)

@@ -20,3 +20,4 @@ from . import test_inbound
 from . import test_deal_steps
 from . import test_call_scripts
 from . import test_prospects
+from . import test_call_lists
