@@ -65,7 +65,7 @@ class CrmCallListLine(models.Model):
     partner_id = fields.Many2one("res.partner", string="Client", index=True)
     lead_id = fields.Many2one("crm.lead", index="btree_not_null")
     followup_id = fields.Many2one("crm.lead.followup", index="btree_not_null")
-    planned_at = fields.Datetime(string="Planned At", required=True)
+    planned_at = fields.Datetime(required=True)
     call_id = fields.Many2one("crm.lead.call", string="Logged Call", readonly=True)
     result = fields.Selection(related="call_id.result")
     done = fields.Boolean(compute="_compute_done", store=True)

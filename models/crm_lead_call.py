@@ -47,7 +47,7 @@ class CrmLeadCall(models.Model):
     meeting_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     followup_id = fields.Many2one("crm.lead.followup", string="Follow-up", readonly=True, copy=False)
     script_id = fields.Many2one("crm.call.script")
-    call_list_line_id = fields.Many2one("crm.call.list.line", string="Call List Line", index="btree_not_null")
+    call_list_line_id = fields.Many2one("crm.call.list.line", index="btree_not_null")
     script_body = fields.Html(related="script_id.body", string="Script Text")
     objection_ids = fields.Many2many("crm.call.objection", string="Objections Heard")
     objection_hint_ids = fields.Many2many(related="script_id.objection_ids", string="Expected Objections")
