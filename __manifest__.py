@@ -27,6 +27,7 @@
         "wizards/crm_lead_distribute_views.xml",
         "wizards/crm_inbound_register_views.xml",
         "wizards/crm_lead_consultation_views.xml",
+        "wizards/crm_agent_notice_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_call_views.xml",
         "views/crm_lead_proposal_views.xml",

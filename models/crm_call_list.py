@@ -53,6 +53,24 @@ class CrmCallList(models.Model):
                 built |= team._playbook_build_call_lists(days[0])
         return built
 
+    @api.model
+    def _cron_build_week_plans(self):
+        """On the configured day and hour of each team's week, plan next week's regular-customer calls, once."""
+        now = self.env.cr.now()
+        built = self.browse()
+        for team in self.env["crm.team"].search([]):
+            _calendar, zone = team._playbook_calendar()
+            local = pytz.utc.localize(now).astimezone(zone)
+            company = team.company_id or self.env.company
+            monday = local.date() + timedelta(days=7 - local.weekday())
+            if str(local.weekday()) != company.playbook_plan_weekday \
+                    or local.hour + local.minute / 60 < company.playbook_plan_hour \
+                    or team.playbook_plan_built_for == monday:
+                continue
+            built |= team._playbook_build_week_plan(monday)
+            team.sudo().playbook_plan_built_for = monday
+        return built
+
 
 class CrmCallListLine(models.Model):
     _name = "crm.call.list.line"
@@ -61,7 +79,8 @@ class CrmCallListLine(models.Model):
 
     list_id = fields.Many2one("crm.call.list", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one(related="list_id.user_id", store=True)
-    kind = fields.Selection([("cold", "Cold Call"), ("callback", "Callback")], required=True)
+    kind = fields.Selection([("cold", "Cold Call"), ("callback", "Callback"), ("regular", "Regular Customer")],
+                            required=True)
     partner_id = fields.Many2one("res.partner", string="Client", index=True)
     lead_id = fields.Many2one("crm.lead", index="btree_not_null")
     followup_id = fields.Many2one("crm.lead.followup", index="btree_not_null")
@@ -80,10 +99,13 @@ class CrmCallListLine(models.Model):
         self.ensure_one()
         lead = self.lead_id
         if not lead:
+            regular = self.kind == "regular"
+            name = self.env._("Regular customer call: %(partner)s", partner=self.partner_id.display_name) \
+                if regular else self.env._("Cold call: %(partner)s", partner=self.partner_id.display_name)
             lead = self.env["crm.lead"].create({
-                "name": self.env._("Cold call: %(partner)s", partner=self.partner_id.display_name),
-                "partner_id": self.partner_id.id, "team_id": self.list_id.team_id.id, "user_id": self.user_id.id,
-                "temperature": "cold", "channel": "outbound_call", "type": "opportunity",
+                "name": name, "partner_id": self.partner_id.id, "team_id": self.list_id.team_id.id,
+                "user_id": self.user_id.id, "temperature": "warm" if regular else "cold",
+                "channel": "outbound_call", "type": "opportunity",
             })
             self.lead_id = lead
         action = lead.action_open_log_call()

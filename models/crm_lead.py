@@ -118,6 +118,8 @@ TEAM_TZ_PATTERN = "yyyy-MM-dd HH:mm"
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+    # VIP clients' requests come first in every list and kanban column (RC-1); the rest is Odoo's order.
+    _order = "playbook_vip desc, priority desc, id desc"
 
     # Deal type
     deal_type = fields.Selection(
@@ -270,6 +272,10 @@ class CrmLead(models.Model):
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.")
     playbook_step = fields.Selection(related="stage_id.playbook_step")
+    playbook_vip = fields.Boolean(
+        string="VIP Client", related="partner_id.commercial_partner_id.playbook_vip", store=True, index=True)
+    playbook_request_reason = fields.Char(
+        string="Request Reason", tracking=True, help="Why a regular customer got in touch.")
     playbook_guards = fields.Boolean(related="team_id.playbook_guards", string="Team Enforces Contact Rules")
     playbook_can_propose = fields.Boolean(compute="_compute_playbook_next_steps")
     playbook_can_meet = fields.Boolean(compute="_compute_playbook_next_steps")
@@ -479,6 +485,7 @@ class CrmLead(models.Model):
         leads._playbook_assign_hot()
         leads._playbook_plan_request_followups()
         leads._playbook_notify_hot()
+        leads.filtered(lambda lead: lead.playbook_vip and lead.work_status == "new")._playbook_flag_vip()
         if not matcher:
             return leads
         return matcher.merge(leads)
@@ -510,6 +517,8 @@ class CrmLead(models.Model):
             self._apply_reservation_rules()
         if statuses:
             self._check_playbook_guards(statuses)
+            self.filtered(lambda lead: statuses.get(lead.id) != "won" and lead.work_status == "won") \
+                ._playbook_enter_call_plan()
         if {"team_id", "user_id", "temperature", "source_id", "active"} & set(vals):
             self._playbook_notify_hot()
         if "user_id" in vals:
@@ -1108,6 +1117,40 @@ class CrmLead(models.Model):
             "res_model": "crm.lead.consultation", "view_mode": "form", "target": "new",
             "context": {"default_lead_id": self.id},
         }
+
+    def _playbook_flag_vip(self):
+        """A VIP client's request is flagged to the sales center: high priority, an activity, a notice (RC-1)."""
+        support = self.env.ref(SUPPORT_GROUP).sudo().users
+        for lead in self.sudo():
+            lead.priority = "3"
+            center = (lead.team_id.user_id | support).filtered("active")
+            responsible = lead.team_id.user_id or lead.user_id or support[:1]
+            if responsible:
+                lead.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=responsible.id,
+                    date_deadline=fields.Date.context_today(lead),
+                    summary=self.env._("VIP request: serve first (%(client)s)",
+                                       client=lead.partner_id.commercial_partner_id.name))
+            if center:
+                lead.message_notify(
+                    partner_ids=center.partner_id.ids,
+                    subject=self.env._("VIP request: %(lead)s", lead=lead.display_name),
+                    body=self.env._("%(client)s, a VIP client, sent a request: serve it first.",
+                                    client=lead.partner_id.commercial_partner_id.name))
+
+    def _playbook_enter_call_plan(self):
+        """After the deal the client enters the regular customers' call plan (RC-3)."""
+        today = fields.Date.context_today(self)
+        for lead in self.filtered("partner_id"):
+            client = lead.partner_id.commercial_partner_id.sudo()
+            values = {}
+            if not client.playbook_next_contact or client.playbook_next_contact < today:
+                days = (lead.company_id or self.env.company).playbook_regular_contact_days
+                values["playbook_next_contact"] = today + timedelta(days=days)
+            if not client.playbook_regular_manager_id and lead.user_id:
+                values["playbook_regular_manager_id"] = lead.user_id.id
+            if values:
+                client.write(values)
 
     def _playbook_guarded(self):
         """The leads of teams that enforce the contact rules."""

@@ -77,6 +77,7 @@ class CrmLeadCall(models.Model):
         calls = super().create(vals_list)
         for call in calls:
             call._apply_next_step()
+        calls.filtered("is_contact")._plan_next_regular_contact()
         for call in calls.filtered("call_list_line_id"):
             call.call_list_line_id.sudo().call_id = call
         calls.lead_id.partner_id.commercial_partner_id.sudo().write({"playbook_called_at": fields.Datetime.now()})
@@ -101,6 +102,16 @@ class CrmLeadCall(models.Model):
                                        result=labels[result], what=needs[result][1]))
         if result == "callback" and fields.Datetime.to_datetime(vals["callback_at"]) <= fields.Datetime.now():
             raise UserError(self.env._("The agreed callback must be in the future."))
+
+    def _plan_next_regular_contact(self):
+        """Every talk with a regular customer plans the next one: the agreed date, else the usual interval (RC-1)."""
+        today = fields.Date.context_today(self)
+        for call in self:
+            client = call.lead_id.partner_id.commercial_partner_id.sudo()
+            if not client.playbook_is_regular:
+                continue
+            days = (call.company_id or self.env.company).playbook_regular_contact_days
+            client.playbook_next_contact = call.callback_at.date() if call.callback_at else today + timedelta(days=days)
 
     def _apply_next_step(self):
         """What the result means for the lead: a follow-up, a meeting, a notice or the refusal (LG-5)."""

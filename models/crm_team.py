@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.addons.base.models.res_partner import _tz_get
 
+from .lead_planning import spread_over_days
 from .locking import lock_skip_locked
 
 _logger = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ class CrmTeam(models.Model):
         string="Members Follow Team Leads", tracking=True,
         help="Members follow the team, so they follow its new leads and get its hot-lead alerts and daily "
         "digest in Odoo.")
+    playbook_plan_built_for = fields.Date(
+        string="Week Planned", copy=False, readonly=True,
+        help="The Monday of the last week whose regular-customer calls were planned.")
     playbook_digest_date = fields.Date(
         string="Last Digest", copy=False, readonly=True,
         help="The day, in the team's time zone, of the last digest of new warm and cold leads.")
@@ -304,7 +308,9 @@ class CrmTeam(models.Model):
         _calendar, zone = self._playbook_calendar()
         members = self.crm_team_member_ids.filtered(lambda member: member.playbook_cold_calls_per_day > 0)
         existing = CallList.search([("team_id", "=", self.id), ("date", "=", day)])
-        members = members.filtered(lambda member: member.user_id not in existing.user_id)
+        done = existing.filtered(lambda call_list: call_list.line_ids.filtered(
+            lambda line: line.kind in ("cold", "callback"))).user_id
+        members = members.filtered(lambda member: member.user_id not in done)
         if not members:
             return CallList
         day_start = zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
@@ -317,8 +323,7 @@ class CrmTeam(models.Model):
         callbacks = self.env["crm.lead.followup"].sudo().search([
             ("kind", "=", "callback"), ("state", "=", "pending"), ("user_id", "in", members.user_id.ids),
             ("date_due", ">=", day_start), ("date_due", "<", day_end)])
-        lists = CallList.create([{"user_id": member.user_id.id, "team_id": self.id, "date": day}
-                                 for member in members])
+        lists = self._playbook_call_lists(day, members.user_id, existing)
         by_user = {call_list.user_id: call_list for call_list in lists}
         lines = [{"list_id": by_user[followup.user_id].id, "kind": "callback", "lead_id": followup.lead_id.id,
                   "partner_id": followup.lead_id.partner_id.id, "followup_id": followup.id,
@@ -331,6 +336,50 @@ class CrmTeam(models.Model):
             lines += [{"list_id": by_user[member.user_id].id, "kind": "cold", "partner_id": partner.id,
                        "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
                            tzinfo=None)} for index, partner in enumerate(mine)]
+        self.env["crm.call.list.line"].sudo().create(lines)
+        return lists
+
+    def _playbook_call_lists(self, day, users, existing=None):
+        """The team's call lists of ``day`` for ``users``, created where missing."""
+        CallList = self.env["crm.call.list"].sudo()
+        existing = existing if existing is not None else CallList.search(
+            [("team_id", "=", self.id), ("date", "=", day)])
+        missing = users - existing.user_id
+        created = CallList.create([{"user_id": user.id, "team_id": self.id, "date": day} for user in missing])
+        return (existing | created).filtered(lambda call_list: call_list.user_id in users)
+
+    def _playbook_build_week_plan(self, monday):
+        """Next week's calls to regular customers whose next contact falls due, for their managers in this
+        team, spread evenly over the week's working days within each manager's calling hours (RC-2)."""
+        self.ensure_one()
+        _calendar, zone = self._playbook_calendar()
+        days = self._playbook_working_days(monday, monday + timedelta(days=6))
+        members = self.crm_team_member_ids.filtered(lambda member: member.user_id.active)
+        if not days or not members:
+            return self.env["crm.call.list"]
+        planned = self.env["crm.call.list.line"].sudo().search([
+            ("kind", "=", "regular"), ("done", "=", False), ("list_id.date", ">=", monday)]).partner_id
+        clients = self.env["res.partner"].sudo().search([
+            ("playbook_is_regular", "=", True), ("playbook_regular_manager_id", "in", members.user_id.ids),
+            ("playbook_next_contact", "<=", days[-1]), ("id", "not in", planned.ids)],
+            order="playbook_vip desc, playbook_next_contact, id")
+        lines, lists = [], self.env["crm.call.list"]
+        for member in members:
+            mine = clients.filtered(lambda client: client.playbook_regular_manager_id == member.user_id)
+            if not mine:
+                continue
+            plan = spread_over_days(list(mine), [], days, [member.user_id])
+            per_day = {}
+            for client, (day, _user) in plan.items():
+                per_day.setdefault(day, []).append(client)
+            for day, day_clients in per_day.items():
+                call_list = self._playbook_call_lists(day, member.user_id)
+                lists |= call_list
+                start = zone.localize(datetime.combine(day, time.min) + timedelta(hours=member.playbook_calling_from))
+                step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / len(day_clients)
+                lines += [{"list_id": call_list.id, "kind": "regular", "partner_id": client.id,
+                           "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
+                               tzinfo=None)} for index, client in enumerate(day_clients)]
         self.env["crm.call.list.line"].sudo().create(lines)
         return lists
 

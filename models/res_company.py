@@ -56,6 +56,14 @@ class ResCompany(models.Model):
     playbook_call_list_hour = fields.Float(
         string="Call Lists Built at", default=17.0,
         help="Hour of a working day, in each team's time zone, when the next working day's call lists are built.")
+    playbook_regular_contact_days = fields.Integer(
+        string="Regular Contact Every (days)", default=30,
+        help="Days to the next planned contact with a regular customer after a request or a deal.")
+    playbook_plan_weekday = fields.Selection(
+        [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
+         ("5", "Saturday"), ("6", "Sunday")], string="Weekly Call Plan on", default="4", required=True,
+        help="Day of the week when next week's call plan of regular customers is built.")
+    playbook_plan_hour = fields.Float(string="Weekly Call Plan at", default=15.0)
     # Orders
     playbook_require_supplier_step = fields.Boolean(
         string="Supplier Answer before Invoicing",

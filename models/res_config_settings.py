@@ -19,5 +19,9 @@ class ResConfigSettings(models.TransientModel):
     playbook_answer_minutes = fields.Integer(related="company_id.playbook_answer_minutes", readonly=False)
     playbook_approval_minutes = fields.Integer(related="company_id.playbook_approval_minutes", readonly=False)
     playbook_call_list_hour = fields.Float(related="company_id.playbook_call_list_hour", readonly=False)
+    playbook_regular_contact_days = fields.Integer(related="company_id.playbook_regular_contact_days",
+                                                   readonly=False)
+    playbook_plan_weekday = fields.Selection(related="company_id.playbook_plan_weekday", readonly=False)
+    playbook_plan_hour = fields.Float(related="company_id.playbook_plan_hour", readonly=False)
     playbook_require_supplier_step = fields.Boolean(related="company_id.playbook_require_supplier_step",
                                                     readonly=False)

@@ -21,3 +21,4 @@ from . import test_deal_steps
 from . import test_call_scripts
 from . import test_prospects
 from . import test_call_lists
+from . import test_regular_customers

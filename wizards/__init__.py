@@ -6,3 +6,4 @@ from . import crm_lead_distribute
 from . import crm_inbound_register
 from . import crm_lead_lost
 from . import crm_lead_consultation
+from . import crm_agent_notice

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
@@ -36,6 +38,10 @@ class CrmInboundRegister(models.TransientModel):
         help="The manager could not take the call: the operator took the contacts and promised a callback.")
     partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_matches", store=True,
                                  readonly=False)
+    is_regular = fields.Boolean(related="partner_id.playbook_is_regular", string="Regular Customer")
+    is_vip = fields.Boolean(related="partner_id.playbook_vip", string="VIP")
+    regular_manager_id = fields.Many2one(related="partner_id.playbook_regular_manager_id")
+    request_reason = fields.Char(help="Why the regular customer calls: a new purchase, a renewal, a question...")
     lead_id = fields.Many2one("crm.lead", string="Open Lead", compute="_compute_matches", store=True,
                               readonly=False, domain="[('work_status', 'in', ('new', 'in_work'))]")
 
@@ -64,12 +70,27 @@ class CrmInboundRegister(models.TransientModel):
                 lead_domain += contact_domain
             wizard.lead_id = Lead.search(lead_domain, order="create_date desc", limit=1)
 
+    @api.onchange("partner_id")
+    def _onchange_partner_regular(self):
+        if self.partner_id.playbook_regular_manager_id:
+            self.transferred_to_id = self.partner_id.playbook_regular_manager_id
+
     def action_register(self):
         self.ensure_one()
         if not (self.phone or self.email):
             raise UserError(self.env._("Take the caller's phone or email: every client goes into the CRM with a "
                                        "way to reach them."))
+        if self.is_regular and not (self.request_reason or "").strip():
+            raise UserError(self.env._("%(client)s is a regular customer: record why they call.",
+                                       client=self.partner_id.name))
         lead = self.lead_id or self._create_lead()
+        if self.is_regular:
+            lead.playbook_request_reason = self.request_reason
+            company = lead.company_id or self.env.company
+            self.partner_id.sudo().playbook_next_contact = fields.Date.context_today(self) + timedelta(
+                days=company.playbook_regular_contact_days)
+            if self.lead_id and self.is_vip:
+                lead._playbook_flag_vip()
         activity_type = self.env.ref("crm_sales_playbook.mail_activity_type_inbound_" + self.kind)
         subject = self.env._("Call from a client") if self.kind == "call" else self.env._("Letter from a client")
         activity = lead.activity_schedule(

@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+
+class CrmAgentNotice(models.TransientModel):
+    """A sales agent's notice about a client (RC-3): the client is looked up first, the request confirmed as a lead."""
+
+    _name = "crm.agent.notice"
+    _description = "Sales Agent Notice"
+
+    agent_id = fields.Many2one("res.users", string="Sales Agent", required=True, default=lambda self: self.env.user)
+    client_name = fields.Char(string="Client", required=True)
+    vat = fields.Char(string="Tax ID")
+    phone = fields.Char()
+    email = fields.Char()
+    product_id = fields.Many2one("product.product", string="Product")
+    team_id = fields.Many2one("crm.team", required=True, default=lambda self: self.env.user.sale_team_id)
+    note = fields.Text(string="Request", required=True)
+    partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_partner", store=True,
+                                 readonly=False)
+    known_message = fields.Char(compute="_compute_known_message")
+
+    @api.depends("vat", "phone", "email", "client_name")
+    def _compute_partner(self):
+        Partner = self.env["res.partner"].sudo()
+        for notice in self:
+            partner = Partner.browse()
+            phone = notice.phone and self.env["crm.lead"]._phone_format(
+                number=notice.phone, country=self.env.company.country_id, force_format="E164")
+            email = email_normalize(notice.email or "")
+            for domain in ([("vat", "=", notice.vat)] if notice.vat else None,
+                           [("phone_sanitized", "=", phone)] if phone else None,
+                           [("email_normalized", "=", email)] if email else None,
+                           [("name", "=ilike", notice.client_name)] if notice.client_name else None):
+                if domain and not partner:
+                    partner = Partner.search(domain, limit=1).commercial_partner_id
+            notice.partner_id = partner
+
+    @api.depends("partner_id")
+    def _compute_known_message(self):
+        for notice in self:
+            partner = notice.partner_id
+            if partner.playbook_is_regular:
+                notice.known_message = self.env._(
+                    "%(client)s is already a regular customer of %(manager)s.", client=partner.name,
+                    manager=partner.playbook_regular_manager_id.name or self.env._("the sales center"))
+            elif partner:
+                notice.known_message = self.env._("%(client)s is already in the database.", client=partner.name)
+            else:
+                notice.known_message = False
+
+    def action_confirm(self):
+        """Confirm the request as a lead; tell the agent at once whose customer a known client is."""
+        self.ensure_one()
+        if not (self.phone or self.email or self.partner_id):
+            raise UserError(self.env._("Give the client's phone or email so that the sales center can reach them."))
+        partner = self.partner_id or self.env["res.partner"].create({
+            "name": self.client_name, "is_company": True, "vat": self.vat, "phone": self.phone,
+            "email": self.email})
+        manager = partner.playbook_regular_manager_id
+        # The agent hands the request to the sales center: the lead is the center's, not the agent's.
+        lead = self.env["crm.lead"].sudo().create({
+            "name": self.env._("Agent notice: %(client)s", client=partner.name),
+            "partner_id": partner.id, "team_id": self.team_id.id, "user_id": manager.id or False,
+            "channel": "agent_notice", "product_id": self.product_id.id, "description": self.note,
+            "phone": self.phone or partner.phone, "email_from": self.email or partner.email,
+        })
+        if self.known_message:
+            lead.message_notify(partner_ids=self.agent_id.partner_id.ids, subject=self.known_message,
+                                body=self.known_message)
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "title": self.env._("Request confirmed"),
+            "message": self.known_message or self.env._("%(client)s was added; the sales center has the request.",
+                                                        client=partner.name),
+            "next": {"type": "ir.actions.act_window_close"}}}
