@@ -58,7 +58,7 @@ class CrmCallList(models.Model):
         """On the configured day and hour of each team's week, plan next week's regular-customer calls, once."""
         now = self.env.cr.now()
         built = self.browse()
-        for team in self.env["crm.team"].search([]):
+        for team in self.env["crm.team"].search([("active", "=", True)]):
             _calendar, zone = team._playbook_calendar()
             local = pytz.utc.localize(now).astimezone(zone)
             company = team.company_id or self.env.company

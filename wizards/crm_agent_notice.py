@@ -14,7 +14,7 @@ class CrmAgentNotice(models.TransientModel):
     vat = fields.Char(string="Tax ID")
     phone = fields.Char()
     email = fields.Char()
-    product_id = fields.Many2one("product.product", string="Product")
+    product_id = fields.Many2one("product.product")
     team_id = fields.Many2one("crm.team", required=True, default=lambda self: self.env.user.sale_team_id)
     note = fields.Text(string="Request", required=True)
     partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_partner", store=True,
