@@ -39,7 +39,7 @@ class ResPartner(models.Model):
     playbook_regular_manager_id = fields.Many2one(
         "res.users", string="Regular-Customers Manager", tracking=True, domain="[('share', '=', False)]")
     playbook_next_contact = fields.Date(string="Next Contact", tracking=True, index=True)
-    playbook_vip = fields.Boolean(string="VIP", tracking=True,
+    playbook_vip = fields.Boolean(string="VIP Client", tracking=True,
                                   help="Requests of a VIP client are flagged to the sales center and served first.")
 
     def _playbook_missing(self):

@@ -39,7 +39,7 @@ class CrmInboundRegister(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_matches", store=True,
                                  readonly=False)
     is_regular = fields.Boolean(related="partner_id.playbook_is_regular", string="Regular Customer")
-    is_vip = fields.Boolean(related="partner_id.playbook_vip", string="VIP")
+    is_vip = fields.Boolean(related="partner_id.playbook_vip", string="VIP Client")
     regular_manager_id = fields.Many2one(related="partner_id.playbook_regular_manager_id")
     request_reason = fields.Char(help="Why the regular customer calls: a new purchase, a renewal, a question...")
     lead_id = fields.Many2one("crm.lead", string="Open Lead", compute="_compute_matches", store=True,
