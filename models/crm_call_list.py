@@ -63,7 +63,7 @@ class CrmCallList(models.Model):
             local = pytz.utc.localize(now).astimezone(zone)
             company = team.company_id or self.env.company
             monday = local.date() + timedelta(days=7 - local.weekday())
-            if str(local.weekday()) != company.playbook_plan_weekday \
+            if str(local.weekday()) != (company.playbook_plan_weekday or "4") \
                     or local.hour + local.minute / 60 < company.playbook_plan_hour \
                     or team.playbook_plan_built_for == monday:
                 continue

@@ -61,7 +61,7 @@ class ResCompany(models.Model):
         help="Days to the next planned contact with a regular customer after a request or a deal.")
     playbook_plan_weekday = fields.Selection(
         [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
-         ("5", "Saturday"), ("6", "Sunday")], string="Weekly Call Plan on", default="4", required=True,
+         ("5", "Saturday"), ("6", "Sunday")], string="Weekly Call Plan on", default="4",
         help="Day of the week when next week's call plan of regular customers is built.")
     playbook_plan_hour = fields.Float(string="Weekly Call Plan at", default=15.0)
     # Orders

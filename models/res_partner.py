@@ -32,7 +32,7 @@ class ResPartner(models.Model):
     # Regular customers (RC-1, RC-2)
     playbook_regular_mode = fields.Selection(
         [("auto", "From Orders"), ("yes", "Regular Customer"), ("no", "Not Regular")],
-        string="Regular Customer Rule", default="auto", required=True, tracking=True,
+        string="Regular Customer Rule", default="auto", tracking=True,
         help="From Orders: a client who has a confirmed order is a regular customer. Or set it by hand.")
     playbook_is_regular = fields.Boolean(
         string="Regular Customer", compute="_compute_playbook_is_regular", store=True, index=True)
@@ -75,14 +75,16 @@ class ResPartner(models.Model):
     @api.depends("playbook_regular_mode", "sale_order_ids.state", "child_ids.sale_order_ids.state")
     def _compute_playbook_is_regular(self):
         bought = set()
-        companies = self.filtered(lambda partner: partner.playbook_regular_mode == "auto").commercial_partner_id.ids
+        # Partners created while the addon is not loaded (other modules' install tests) have no rule: "auto".
+        companies = self.filtered(
+            lambda partner: (partner.playbook_regular_mode or "auto") == "auto").commercial_partner_id.ids
         if companies:
             for (partner,) in self.env["sale.order"].sudo()._read_group(
                     [("partner_id.commercial_partner_id", "in", companies), ("state", "=", "sale")],
                     ["partner_id"]):
                 bought.add(partner.commercial_partner_id.id)
         for partner in self:
-            mode = partner.playbook_regular_mode
+            mode = partner.playbook_regular_mode or "auto"
             partner.playbook_is_regular = mode == "yes" or (
                 mode == "auto" and partner.commercial_partner_id.id in bought)
 
