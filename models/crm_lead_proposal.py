@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .approval import decide_approval
+
 
 class CrmLeadProposal(models.Model):
     """A commercial proposal sent from a lead, approved first when the manager asks for it (EV-6)."""
@@ -56,30 +58,21 @@ class CrmLeadProposal(models.Model):
             })
         return True
 
-    def _approval_followups(self):
-        return self.env["crm.lead.followup"].sudo().search(
-            [("proposal_id", "in", self.ids), ("kind", "=", "approve_proposal"), ("state", "=", "pending")])
-
-    def _check_approver(self):
-        for proposal in self:
-            if proposal.state != "to_approve":
-                raise UserError(self.env._("Proposal %(name)s is not waiting for approval.", name=proposal.name))
-            if self.env.user != proposal.approver_id and not self.env.user.has_group(
-                    "sales_team.group_sale_manager"):
-                raise UserError(self.env._("Only %(approver)s may approve or reject the proposal %(name)s.",
-                                           approver=proposal.approver_id.name, name=proposal.name))
+    def _decide(self, approve):
+        return decide_approval(
+            self, approve, state_field="state", pending="to_approve", approver_field="approver_id",
+            followup_field="proposal_id", kind="approve_proposal",
+            not_pending=lambda proposal: self.env._("Proposal %(name)s is not waiting for approval.",
+                                                    name=proposal.name),
+            not_approver=lambda proposal: self.env._(
+                "Only %(approver)s may approve or reject the proposal %(name)s.",
+                approver=proposal.approver_id.name, name=proposal.name))
 
     def action_approve(self):
-        self._check_approver()
-        self.state = "approved"
-        self._approval_followups().action_done()
-        return True
+        return self._decide(True)
 
     def action_reject(self):
-        self._check_approver()
-        self.state = "rejected"
-        self._approval_followups().action_cancel()
-        return True
+        return self._decide(False)
 
     def action_send(self):
         for proposal in self:

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .approval import decide_approval
+
 EXECUTION_GROUP = "crm_sales_playbook.group_crm_sales_playbook_execution"
 EXECUTION_HEAD_GROUP = "crm_sales_playbook.group_crm_sales_playbook_execution_head"
 
@@ -109,30 +111,19 @@ class SaleOrder(models.Model):
                                                order.company_id.playbook_approval_minutes),
             })
 
-    def _playbook_approval_followups(self):
-        return self.env["crm.lead.followup"].sudo().search(
-            [("order_id", "in", self.ids), ("kind", "=", "approve_order"), ("state", "=", "pending")])
-
-    def _playbook_check_approver(self):
-        for order in self:
-            if order.playbook_approval_state != "pending":
-                raise UserError(self.env._("Order %(order)s is not waiting for approval.", order=order.name))
-            if self.env.user != order.playbook_approver_id and not self.env.user.has_group(
-                    "sales_team.group_sale_manager"):
-                raise UserError(self.env._("Only %(approver)s may approve or reject order %(order)s.",
-                                           approver=order.playbook_approver_id.name, order=order.name))
+    def _playbook_decide(self, approve):
+        return decide_approval(
+            self, approve, state_field="playbook_approval_state", pending="pending",
+            approver_field="playbook_approver_id", followup_field="order_id", kind="approve_order",
+            not_pending=lambda order: self.env._("Order %(order)s is not waiting for approval.", order=order.name),
+            not_approver=lambda order: self.env._("Only %(approver)s may approve or reject order %(order)s.",
+                                                  approver=order.playbook_approver_id.name, order=order.name))
 
     def action_playbook_approve(self):
-        self._playbook_check_approver()
-        self.write({"playbook_approval_state": "approved"})
-        self._playbook_approval_followups().action_done()
-        return True
+        return self._playbook_decide(True)
 
     def action_playbook_reject(self):
-        self._playbook_check_approver()
-        self.write({"playbook_approval_state": "rejected"})
-        self._playbook_approval_followups().action_cancel()
-        return True
+        return self._playbook_decide(False)
 
     def _playbook_hand_to_executor(self):
         """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-8)."""
