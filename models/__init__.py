@@ -20,3 +20,6 @@ from . import sale_order
 from . import calendar_event
 from . import crm_call_script
 from . import crm_call_list
+from . import crm_customer_claim
+from . import crm_quality
+from . import request_form

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -69,6 +70,28 @@ class ResCompany(models.Model):
         string="Supplier Answer before Invoicing",
         help="The client is invoiced only once the order records the supplier's availability answer and "
         "the supplier's invoice or documents.")
+    # Claims (RC-4) and quality control (ST-9)
+    playbook_deputy_director_id = fields.Many2one(
+        "res.users", string="Deputy Director", domain="[('share', '=', False)]",
+        help="Receives new claims, late claim notices and complaints. When empty, the sales heads of the "
+        "company do.")
+    playbook_claim_notice_hours = fields.Integer(
+        string="Claim Notice within (h)", default=24,
+        help="Hours from a claim within which the client is told that every aspect is being clarified; the "
+        "deputy director is told once when the deadline passes.")
+    playbook_claim_notice_mode = fields.Selection(
+        [("clock", "Clock Hours"), ("working", "Working Hours")], string="Count Claim Notice in",
+        default="clock",
+        help="Clock hours count nights and weekends; working hours count only the team's working calendar, "
+        "holidays off.")
+    playbook_qc_call_days = fields.Integer(
+        string="Quality Call after (days)", default=7,
+        help="Days after an order is delivered (or invoiced, when it has nothing to deliver) when the "
+        "call center makes the quality-control call. 0 turns the calls off.")
+    playbook_qc_operator_id = fields.Many2one(
+        "res.users", string="Quality Calls by", domain="[('share', '=', False)]",
+        help="Who makes the quality-control calls. When empty, the call-center operators of the order's "
+        "team (or of the company) share them, the least loaded first.")
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests", default=True,
@@ -85,3 +108,19 @@ class ResCompany(models.Model):
          "Reservation and paid periods must be positive, the new-sale months not negative, "
          "the digest hour between 0:00 and 23:59, the follow-up minutes positive."),
     ]
+
+    @api.constrains("playbook_claim_notice_hours", "playbook_qc_call_days")
+    def _check_playbook_claim_figures(self):
+        for company in self:
+            if (company.playbook_claim_notice_hours or 0) < 0 or (company.playbook_qc_call_days or 0) < 0:
+                raise ValidationError(self.env._("The claim notice hours and the quality-call days cannot be "
+                                                 "negative."))
+
+    def _playbook_deputy_directors(self):
+        """Who stands for the deputy director of the company: the one set, else its sales heads."""
+        self.ensure_one()
+        if self.playbook_deputy_director_id:
+            return self.playbook_deputy_director_id
+        heads = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_head").sudo().users
+        support = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_support").sudo().users
+        return (heads - support).filtered(lambda user: self in user.company_ids and user.active)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -43,6 +45,15 @@ class SaleOrder(models.Model):
     # Delivery documents (ST-8)
     playbook_docs_printed_on = fields.Datetime(string="Documents Printed", tracking=True, copy=False)
     playbook_docs_handed_on = fields.Datetime(string="Documents Handed Over", tracking=True, copy=False)
+    # Quality control (ST-9)
+    playbook_delivered_on = fields.Date(
+        string="Delivered On", tracking=True, copy=False,
+        help="When the goods reached the client; the quality-control call is planned from this day. With "
+        "Inventory installed, the first done delivery counts when this is empty.")
+    playbook_qc_call_id = fields.Many2one("crm.quality.call", string="Quality Call", copy=False, readonly=True,
+                                          index="btree_not_null")
+    playbook_complaint_ids = fields.One2many("crm.quality.complaint", "order_id", string="Complaints")
+    playbook_claim_ids = fields.One2many("crm.customer.claim", "order_id", string="Claims")
 
     @api.depends("partner_id.commercial_partner_id.is_company")
     def _compute_playbook_is_legal_entity(self):
@@ -159,3 +170,41 @@ class SaleOrder(models.Model):
                                            "over.", order=order.name))
         self.write({"playbook_docs_handed_on": fields.Datetime.now()})
         return True
+
+    def action_playbook_mark_delivered(self):
+        self.filtered(lambda order: not order.playbook_delivered_on).write(
+            {"playbook_delivered_on": fields.Date.context_today(self)})
+        return True
+
+    def _playbook_has_delivery(self):
+        return any(line.product_id.type == "consu" for line in self.order_line)
+
+    def _playbook_qc_base_date(self):
+        """The day the quality call counts from: delivery of goods, or the invoice when nothing ships."""
+        self.ensure_one()
+        if self._playbook_has_delivery():
+            delivered = self.playbook_delivered_on
+            effective = self._fields.get("effective_date") and self["effective_date"]
+            return delivered or (effective and fields.Date.to_date(effective)) or False
+        invoices = self.invoice_ids.filtered(lambda move: move.move_type == "out_invoice"
+                                             and move.state == "posted" and move.invoice_date)
+        return min(invoices.mapped("invoice_date"), default=False)
+
+    def _playbook_qc_call_date(self, days, cache=None):
+        """The working day of the quality call: ``days`` after the base date, moved past days off.
+
+        ``cache`` (team, day) -> working day spares a calendar lookup per order in a batch.
+        """
+        self.ensure_one()
+        base = self._playbook_qc_base_date()
+        if not base:
+            return False
+        day = base + timedelta(days=days)
+        team = self.team_id
+        if not team:
+            return day
+        cache = {} if cache is None else cache
+        if (team, day) not in cache:
+            working = team._playbook_working_days(day, day + timedelta(days=21))
+            cache[team, day] = working[0] if working else day
+        return cache[team, day]

@@ -22,3 +22,6 @@ from . import test_call_scripts
 from . import test_prospects
 from . import test_call_lists
 from . import test_regular_customers
+from . import test_claims
+from . import test_quality
+from . import test_forms

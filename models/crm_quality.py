@@ -1,0 +1,314 @@
+import logging
+import threading
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmComplaintCategory(models.Model):
+    """What a complaint is about, for the management report (ST-9)."""
+
+    _name = "crm.complaint.category"
+    _description = "Complaint Category"
+    _order = "sequence, id"
+
+    name = fields.Char(string="Category", required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [("name_uniq", "unique(name)", "A complaint category with this name exists already.")]
+
+
+class CrmQualityComplaint(models.Model):
+    """A client's complaint (претензия), mostly heard in a quality-control call; it may become a claim."""
+
+    _name = "crm.quality.complaint"
+    _description = "Quality Complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True,
+                                 check_company=True)
+    order_id = fields.Many2one("sale.order", string="Sales Order", index=True, tracking=True, check_company=True)
+    product_id = fields.Many2one("product.product", string="Product", index=True, tracking=True,
+                                 check_company=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True,
+                              domain="[('share', '=', False)]",
+                              help="The salesperson of the order the complaint is about.")
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    category_id = fields.Many2one("crm.complaint.category", string="Category", index=True, tracking=True)
+    essence = fields.Text(string="Essence of the Complaint", required=True, tracking=True)
+    recorded_by_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user,
+                                     readonly=True)
+    quality_call_id = fields.Many2one("crm.quality.call", string="Quality Call", readonly=True, copy=False)
+    state = fields.Selection(
+        [("open", "Open"), ("claim", "Turned into a Claim"), ("closed", "Closed")], default="open",
+        required=True, tracking=True, index=True)
+    claim_id = fields.Many2one("crm.customer.claim", string="Claim", readonly=True, copy=False)
+    resolution = fields.Text(tracking=True)
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "A complaint reference is unique in its company."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "crm.quality.complaint") or "/"
+        complaints = super().create(vals_list)
+        complaints._notify_management()
+        return complaints
+
+    @api.onchange("order_id")
+    def _onchange_order_id(self):
+        order = self.order_id
+        if order:
+            self.partner_id = order.partner_id.commercial_partner_id
+            self.user_id = order.user_id
+            self.team_id = order.team_id
+            if not self.product_id or self.product_id not in order.order_line.product_id:
+                self.product_id = order.order_line.product_id[:1]
+
+    def _notify_management(self):
+        """The complaint goes to management (ST-9): a message and a to-do for the deputy director."""
+        for complaint in self:
+            directors = complaint.company_id._playbook_deputy_directors()
+            summary = self.env._("Complaint %(name)s from %(client)s", name=complaint.name,
+                                 client=complaint.partner_id.name)
+            for director in directors:
+                complaint.activity_schedule("mail.mail_activity_data_todo", user_id=director.id,
+                                            date_deadline=fields.Date.context_today(self), summary=summary,
+                                            note=complaint.essence)
+            complaint.message_post(body=Markup("%s<br/>%s") % (summary, complaint.essence),
+                                   message_type="notification", subtype_xmlid="mail.mt_comment",
+                                   partner_ids=directors.partner_id.ids)
+
+    def action_make_claim(self):
+        """Turn the complaint into a claim handled by the claim procedure (RC-4)."""
+        self.ensure_one()
+        if self.claim_id:
+            raise UserError(self.env._("Complaint %(name)s is already claim %(claim)s.", name=self.name,
+                                       claim=self.claim_id.name))
+        order = self.order_id.sudo()
+        invoice = order.invoice_ids.filtered(lambda move: move.move_type == "out_invoice"
+                                             and move.state == "posted")[:1] if order else order
+        claim = self.env["crm.customer.claim"].create({
+            "partner_id": self.partner_id.id,
+            "essence": self.essence,
+            "order_id": order.id,
+            "invoice_id": invoice.id if invoice else False,
+            "lead_id": order.opportunity_id.id if order else False,
+            "team_id": self.team_id.id or order.team_id.id,
+            "company_id": self.company_id.id,
+            "complaint_id": self.id,
+        })
+        self.write({"claim_id": claim.id, "state": "claim"})
+        self.message_post(body=Markup("%s <a href='/odoo/crm.customer.claim/%s'>%s</a>") % (
+            self.env._("Turned into claim"), claim.id, claim.name), subtype_xmlid="mail.mt_note")
+        return {"type": "ir.actions.act_window", "res_model": "crm.customer.claim", "res_id": claim.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+    def action_close(self):
+        if any(not complaint.resolution for complaint in self):
+            raise UserError(self.env._("Write how the complaint was resolved before closing it."))
+        self.write({"state": "closed"})
+        return True
+
+    def action_reopen(self):
+        self.filtered(lambda complaint: complaint.state == "closed").write({"state": "open"})
+        return True
+
+
+class CrmQualityCall(models.Model):
+    """The quality-control call some days after an order was delivered or invoiced (ST-9)."""
+
+    _name = "crm.quality.call"
+    _description = "Quality-Control Call"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_planned desc, id desc"
+    _rec_name = "order_id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one("sale.order", string="Sales Order", required=True, index=True, ondelete="cascade",
+                               readonly=True, check_company=True)
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, readonly=True)
+    phone = fields.Char(related="partner_id.phone")
+    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson", store=True, index=True)
+    team_id = fields.Many2one(related="order_id.team_id", store=True, index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", string="Operator", index=True, tracking=True,
+                              domain="[('share', '=', False)]")
+    base_date = fields.Date(string="Delivered or Invoiced On", readonly=True)
+    date_planned = fields.Date(string="Call On", required=True, index=True, tracking=True)
+    script_id = fields.Many2one("crm.call.script", string="Script", domain="[('purpose', '=', 'quality_control')]")
+    script_body = fields.Html(related="script_id.body", string="What to Say")
+    state = fields.Selection(
+        [("planned", "Planned"), ("positive", "Positive"), ("negative", "Negative: Complaint"),
+         ("cancelled", "Cancelled")], default="planned", required=True, tracking=True, index=True)
+    date_done = fields.Datetime(string="Called On", readonly=True, copy=False)
+    note = fields.Text(string="Outcome Notes")
+    complaint_essence = fields.Text(string="Essence of the Complaint")
+    complaint_category_id = fields.Many2one("crm.complaint.category", string="Complaint Category")
+    complaint_product_id = fields.Many2one("product.product", string="Product Complained About")
+    complaint_id = fields.Many2one("crm.quality.complaint", string="Complaint", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("order_uniq", "unique(order_id)", "An order gets one quality-control call."),
+    ]
+
+    def _check_planned(self):
+        done = self.filtered(lambda call: call.state != "planned")
+        if done:
+            raise UserError(self.env._("The quality call for %(order)s is already %(state)s.",
+                                       order=done[0].order_id.name,
+                                       state=dict(self._fields["state"]._description_selection(self.env))[
+                                           done[0].state].lower()))
+
+    def action_positive(self):
+        """The client is satisfied: thank them and record it."""
+        self._check_planned()
+        now = fields.Datetime.now()
+        for call in self:
+            call.write({"state": "positive", "date_done": now})
+            text = self.env._("Quality call: the client is satisfied and was thanked.")
+            if call.note:
+                text = "%s %s" % (text, call.note)
+            # The operator may not read the order's other data: posting on it is the call's own record.
+            call.order_id.sudo().message_post(body=text, subtype_xmlid="mail.mt_note",
+                                              author_id=self.env.user.partner_id.id)
+            call.activity_ids.action_feedback(feedback=text)
+        return True
+
+    def action_negative(self):
+        """The client is not satisfied: record the complaint and pass it to management."""
+        self._check_planned()
+        Complaint = self.env["crm.quality.complaint"]
+        now = fields.Datetime.now()
+        for call in self:
+            if not (call.complaint_essence or "").strip():
+                raise UserError(self.env._("Write the essence of the complaint for %(order)s.",
+                                           order=call.order_id.name))
+            order = call.order_id.sudo()
+            complaint = Complaint.create({
+                "partner_id": call.partner_id.id, "order_id": order.id,
+                "product_id": (call.complaint_product_id or order.order_line.product_id[:1]).id,
+                "user_id": order.user_id.id, "team_id": order.team_id.id, "company_id": order.company_id.id,
+                "category_id": call.complaint_category_id.id, "essence": call.complaint_essence,
+                "quality_call_id": call.id,
+            })
+            call.write({"state": "negative", "date_done": now, "complaint_id": complaint.id})
+            order.message_post(body=self.env._("Quality call: complaint %(name)s recorded.", name=complaint.name),
+                               subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+            call.activity_ids.action_feedback(feedback=call.complaint_essence)
+        return True
+
+    def action_cancel(self):
+        self._check_planned()
+        self.write({"state": "cancelled"})
+        self.activity_ids.unlink()
+        return True
+
+    # Planning (daily cron) ----------------------------------------------------
+
+    @api.model
+    def _cron_plan_calls(self, batch_size=500):
+        """Plan the quality-control calls whose day came, one per order (ST-9)."""
+        today = fields.Date.context_today(self)
+        planned = self.browse()
+        Order = self.env["sale.order"].sudo()
+        companies = self.env["res.company"].sudo().search([("playbook_qc_call_days", ">", 0)])
+        for company in companies:
+            days = company.playbook_qc_call_days
+            domain = [("company_id", "=", company.id), ("state", "=", "sale"),
+                      ("playbook_qc_call_id", "=", False),
+                      ("date_order", ">=", fields.Datetime.to_datetime(today - timedelta(days=days + 120)))]
+            last_id = 0
+            cache = {}
+            while True:
+                orders = Order.search(domain + [("id", ">", last_id)], limit=batch_size, order="id")
+                if not orders:
+                    break
+                last_id = orders[-1].id
+                due = {order: order._playbook_qc_call_date(days, cache) for order in orders}
+                due = {order: day for order, day in due.items() if day and day <= today}
+                try:
+                    with self.env.cr.savepoint():
+                        planned |= self._plan_for(due, company)
+                except Exception:  # pylint: disable=broad-except
+                    _logger.exception("Planning quality calls of company %s failed; trying order by order",
+                                      company.id)
+                    for order, day in due.items():
+                        try:
+                            with self.env.cr.savepoint():
+                                planned |= self._plan_for({order: day}, company)
+                        except Exception:  # pylint: disable=broad-except
+                            _logger.exception("Planning the quality call of order %s failed", order.id)
+                self.env["ir.cron"]._notify_progress(done=len(planned), remaining=0)
+                if not getattr(threading.current_thread(), "testing", False):
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        return planned
+
+    def _plan_for(self, due, company):
+        """Create the calls of ``due`` (order -> day), each given to an operator with the QC script."""
+        if not due:
+            return self.browse()
+        # Another worker may have planned some of them meanwhile: lock and re-read.
+        orders = self.env["sale.order"].sudo().browse([order.id for order in due])
+        self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", [tuple(orders.ids)])
+        orders.invalidate_recordset(["playbook_qc_call_id"])
+        taken = set(self.sudo().search([("order_id", "in", orders.ids)]).order_id.ids)
+        load = self._operator_load(company)
+        Script = self.env["crm.call.script"].sudo()
+        vals_list = []
+        for order, day in due.items():
+            if order.id in taken:
+                continue
+            operator = self._pick_operator(order, company, load)
+            if operator:
+                load[operator] = load.get(operator, 0) + 1
+            client_type = "company" if order.partner_id.commercial_partner_id.is_company else "person"
+            script = Script._find_for("quality_control", direction="outbound", customer_type=client_type,
+                                      company=company)
+            vals_list.append({
+                "order_id": order.id, "partner_id": order.partner_id.id, "user_id": operator.id,
+                "date_planned": max(day, fields.Date.context_today(self)),
+                "base_date": order._playbook_qc_base_date(), "script_id": script.id,
+            })
+        calls = self.sudo().create(vals_list)
+        for call in calls:
+            call.order_id.playbook_qc_call_id = call
+            if call.user_id:
+                call.activity_schedule(
+                    "crm_sales_playbook.mail_activity_type_quality_call", date_deadline=call.date_planned,
+                    user_id=call.user_id.id,
+                    summary=self.env._("Quality call: %(client)s, %(order)s", client=call.partner_id.name,
+                                       order=call.order_id.name))
+        return calls
+
+    def _operator_load(self, company):
+        groups = self.sudo()._read_group([("state", "=", "planned"), ("company_id", "=", company.id)],
+                                         ["user_id"], ["__count"])
+        return {user: count for user, count in groups if user}
+
+    def _pick_operator(self, order, company, load):
+        if company.playbook_qc_operator_id:
+            return company.playbook_qc_operator_id
+        group = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_operator").sudo()
+        operators = order.team_id.member_ids.filtered(lambda user: group in user.groups_id and user.active)
+        if not operators:
+            operators = group.users.filtered(lambda user: company in user.company_ids and user.active)
+        if not operators:
+            return order.user_id
+        return min(operators, key=lambda user: (load.get(user, 0), user.id))
