@@ -36,8 +36,6 @@
         "views/crm_call_list_views.xml",
         "views/crm_customer_claim_views.xml",
         "views/crm_quality_views.xml",
-        "report/crm_customer_claim_report.xml",
-        "report/request_form_report.xml",
         "views/sale_order_views.xml",
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",
@@ -48,6 +46,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/crm_customer_claim_report.xml",
+        "report/request_form_report.xml",
     ],
     "demo": [
         "data/crm_sales_playbook_demo.xml",

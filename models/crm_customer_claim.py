@@ -91,16 +91,16 @@ class CrmCustomerClaim(models.Model):
     filled_at = fields.Datetime(string="Form Filled At", required=True, readonly=True,
                                 default=fields.Datetime.now, copy=False)
     # What it is about
-    lead_id = fields.Many2one("crm.lead", string="Lead", index=True, check_company=True)
+    lead_id = fields.Many2one("crm.lead", index=True, check_company=True)
     order_id = fields.Many2one("sale.order", string="Sales Order", index=True, check_company=True)
-    invoice_id = fields.Many2one("account.move", string="Invoice", check_company=True,
+    invoice_id = fields.Many2one("account.move", check_company=True,
                                  domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]")
     complaint_id = fields.Many2one("crm.quality.complaint", string="From Complaint", readonly=True, copy=False)
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True, tracking=True, check_company=True,
                               default=lambda self: self.env.user.sale_team_id)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     # Procedure (RC-4)
-    stage_id = fields.Many2one("crm.customer.claim.stage", string="Stage", required=True, index=True,
+    stage_id = fields.Many2one("crm.customer.claim.stage", required=True, index=True,
                                tracking=True, copy=False, group_expand="_read_group_stage_ids",
                                default=lambda self: self._default_stage(), ondelete="restrict")
     step = fields.Selection(related="stage_id.step", store=True, index=True)
@@ -136,7 +136,7 @@ class CrmCustomerClaim(models.Model):
                                      string="Notice Late")
     notice_remaining = fields.Char(compute="_compute_notice_state", string="Notice Time Left")
     notice_urgency = fields.Selection([("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")],
-                                      compute="_compute_notice_state", string="Notice Urgency")
+                                      compute="_compute_notice_state")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "A claim reference is unique in its company."),

@@ -17,7 +17,7 @@ class CrmComplaintCategory(models.Model):
     _description = "Complaint Category"
     _order = "sequence, id"
 
-    name = fields.Char(string="Category", required=True, translate=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 
@@ -38,22 +38,22 @@ class CrmQualityComplaint(models.Model):
     partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True,
                                  check_company=True)
     order_id = fields.Many2one("sale.order", string="Sales Order", index=True, tracking=True, check_company=True)
-    product_id = fields.Many2one("product.product", string="Product", index=True, tracking=True,
+    product_id = fields.Many2one("product.product", index=True, tracking=True,
                                  check_company=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True,
                               domain="[('share', '=', False)]",
                               help="The salesperson of the order the complaint is about.")
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    category_id = fields.Many2one("crm.complaint.category", string="Category", index=True, tracking=True)
+    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True)
     essence = fields.Text(string="Essence of the Complaint", required=True, tracking=True)
-    recorded_by_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user,
+    recorded_by_id = fields.Many2one("res.users", default=lambda self: self.env.user,
                                      readonly=True)
-    quality_call_id = fields.Many2one("crm.quality.call", string="Quality Call", readonly=True, copy=False)
+    quality_call_id = fields.Many2one("crm.quality.call", readonly=True, copy=False)
     state = fields.Selection(
         [("open", "Open"), ("claim", "Turned into a Claim"), ("closed", "Closed")], default="open",
         required=True, tracking=True, index=True)
-    claim_id = fields.Many2one("crm.customer.claim", string="Claim", readonly=True, copy=False)
+    claim_id = fields.Many2one("crm.customer.claim", readonly=True, copy=False)
     resolution = fields.Text(tracking=True)
 
     _sql_constraints = [
@@ -152,7 +152,7 @@ class CrmQualityCall(models.Model):
                               domain="[('share', '=', False)]")
     base_date = fields.Date(string="Delivered or Invoiced On", readonly=True)
     date_planned = fields.Date(string="Call On", required=True, index=True, tracking=True)
-    script_id = fields.Many2one("crm.call.script", string="Script", domain="[('purpose', '=', 'quality_control')]")
+    script_id = fields.Many2one("crm.call.script", domain="[('purpose', '=', 'quality_control')]")
     script_body = fields.Html(related="script_id.body", string="What to Say")
     state = fields.Selection(
         [("planned", "Planned"), ("positive", "Positive"), ("negative", "Negative: Complaint"),
@@ -160,13 +160,20 @@ class CrmQualityCall(models.Model):
     date_done = fields.Datetime(string="Called On", readonly=True, copy=False)
     note = fields.Text(string="Outcome Notes")
     complaint_essence = fields.Text(string="Essence of the Complaint")
-    complaint_category_id = fields.Many2one("crm.complaint.category", string="Complaint Category")
+    complaint_category_id = fields.Many2one("crm.complaint.category")
     complaint_product_id = fields.Many2one("product.product", string="Product Complained About")
-    complaint_id = fields.Many2one("crm.quality.complaint", string="Complaint", readonly=True, copy=False)
+    complaint_id = fields.Many2one("crm.quality.complaint", readonly=True, copy=False)
 
     _sql_constraints = [
         ("order_uniq", "unique(order_id)", "An order gets one quality-control call."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        calls = super().create(vals_list)
+        for call in calls:
+            call.order_id.sudo().playbook_qc_call_id = call
+        return calls
 
     def _check_planned(self):
         done = self.filtered(lambda call: call.state != "planned")
@@ -288,7 +295,6 @@ class CrmQualityCall(models.Model):
             })
         calls = self.sudo().create(vals_list)
         for call in calls:
-            call.order_id.playbook_qc_call_id = call
             if call.user_id:
                 call.activity_schedule(
                     "crm_sales_playbook.mail_activity_type_quality_call", date_deadline=call.date_planned,

@@ -52,7 +52,7 @@ class TestPrintedForms(PlaybookCase):
                                 playbook_request_conditions="Pay on pickup")
         context = lead._prepare_opportunity_quotation_context()
         self.assertEqual(context["default_playbook_delivery_method"], "pickup")
-        order = self.env["sale.order"].with_context(context).create({
+        order = self.env["sale.order"].with_context(**context).create({
             "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 3})]})
         self.assertEqual((order.playbook_delivery_method, order.playbook_request_conditions),
                          ("pickup", "Pay on pickup"))
