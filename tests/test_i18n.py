@@ -36,3 +36,23 @@ class TestRussian(PlaybookCase):
         [mail] = self.env["mail.mail"].search([("email_to", "=", "moscow-sales@example.com")])
         self.assertEqual(mail.subject, "Горячий лид: Ромашка")
         self.assertIn("Срок ответа: 2026-11-23 14:00", mail.body_html)
+
+    def test_claim_form_prints_in_the_clients_language(self):
+        self.partner.lang = "ru_RU"
+        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        claim = self.env["crm.customer.claim"].create({
+            "partner_id": self.partner.id, "essence": "Треснула плитка.", "talk_result": "more_time"})
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "crm_sales_playbook.report_customer_claim", claim.ids)[0].decode()
+        for text in ("Рекламация", "Суть рекламации", "Что предложил менеджер", "Требуется дополнительное время",
+                     "Дата и время заполнения", "Треснула плитка."):
+            self.assertIn(text, html)
+        self.assertNotIn("Essence of the claim", html)
+
+    def test_claim_step_refusal_in_russian(self):
+        claim = self.env["crm.customer.claim"].create({"partner_id": self.partner.id, "essence": "Брак"})
+        self.env.flush_all()
+        legal = self.env.ref("crm_sales_playbook.claim_stage_legal")
+        with self.assertRaisesRegex(ValidationError, "не может быть на шаге «Юридическая оценка» без: "
+                                                     "Клиенту сообщено: выясняется, Ответственный сотрудник"):
+            claim.with_context(lang="ru_RU").write({"stage_id": legal.id})
