@@ -11,6 +11,7 @@ class ResPartner(models.Model):
         "crm.client.reservation", "partner_id", string="Reservations")
     playbook_reservation_count = fields.Integer(
         string="Reservation Count", compute="_compute_playbook_reservations")
+    playbook_claim_count = fields.Integer(string="Claim Count", compute="_compute_playbook_claim_count")
     playbook_reservation_label = fields.Char(
         string="Reserved By", compute="_compute_playbook_reservations",
         help="Teams that hold this client now, and until when.")
@@ -112,6 +113,24 @@ class ResPartner(models.Model):
                            date=r.date_end, product=r.product_id.display_name)
                 for r in active.get(company, [])
             ) or False
+
+    def _compute_playbook_claim_count(self):
+        """Claims of the client company the user may read (RC-4)."""
+        clients = self.commercial_partner_id
+        counts = dict(self.env["crm.customer.claim"]._read_group(
+            [("partner_id", "in", clients.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.playbook_claim_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_playbook_claims(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_customer_claim_action")
+        client = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", client.id)]
+        action["context"] = {"default_partner_id": client.id}
+        action["view_mode"] = "list,kanban,form"
+        action["views"] = [(False, "list"), (False, "kanban"), (False, "form")]
+        return action
 
     def action_view_playbook_reservations(self):
         self.ensure_one()

@@ -290,3 +290,12 @@ class TestClaimAccess(ClaimCase):
         claim = form.save()
         self.assertEqual(claim.user_id, self.user_salesperson)
         self.assertEqual(claim.lead_id, lead)
+
+    def test_partner_shows_the_claims_the_user_may_read(self):
+        mine = self.claim(team_id=self.team_a.id, user_id=self.user_salesperson.id)
+        self.claim(team_id=self.team_b.id, user_id=self.user_salesperson_b.id)
+        self.assertEqual(self.contact.playbook_claim_count, 2, "a contact shows its company's claims")
+        partner = self.partner.with_user(self.user_salesperson)
+        self.assertEqual(partner.playbook_claim_count, 1)
+        action = partner.action_view_playbook_claims()
+        self.assertEqual(self.Claim.with_user(self.user_salesperson).search(action["domain"]), mine)
