@@ -36,6 +36,7 @@
         "views/crm_call_list_views.xml",
         "views/crm_customer_claim_views.xml",
         "views/crm_quality_views.xml",
+        "views/crm_playbook_report_views.xml",
         "views/sale_order_views.xml",
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",
@@ -48,6 +49,7 @@
         "views/menus.xml",
         "report/crm_customer_claim_report.xml",
         "report/request_form_report.xml",
+        "report/crm_playbook_daily_report.xml",
     ],
     "demo": [
         "data/crm_sales_playbook_demo.xml",

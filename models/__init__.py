@@ -23,3 +23,5 @@ from . import crm_call_list
 from . import crm_customer_claim
 from . import crm_quality
 from . import request_form
+from . import crm_inbound_contact
+from . import crm_playbook_report

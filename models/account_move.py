@@ -1,15 +1,45 @@
 from datetime import timedelta
 
+import pytz
+
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+
+
+# Payments recorded before this hour (the team's local time) are the late entries of the day before (ST-12).
+LATE_ENTRY_HOUR = 10
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Reporting (ST-12): the lead an invoice sells for, its origin, and when its payment was recorded.
+    playbook_lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", copy=False,
+                                       readonly=True, help="The lead of the order this invoice bills.")
+    playbook_channel = fields.Selection(related="playbook_lead_id.channel", string="Lead Channel", store=True,
+                                        index=True)
+    playbook_paid_at = fields.Datetime(string="Payment Recorded", copy=False, readonly=True, index=True,
+                                       help="When the invoice was recorded as paid.")
+    playbook_paid_late_entry = fields.Boolean(
+        string="Recorded Next Morning", copy=False, readonly=True,
+        help="The payment was recorded before 10:00 local time: a late entry for the day before.")
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.filtered(lambda move: move.move_type in ("out_invoice", "out_refund"))._playbook_link_leads()
+        return posted
+
+    def _playbook_link_leads(self):
+        """Remember the lead of the orders each customer invoice bills."""
+        for move in self:
+            lead = move.invoice_line_ids.sale_line_ids.order_id.opportunity_id[:1]
+            if lead != move.playbook_lead_id:
+                move.playbook_lead_id = lead
+
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
         paid = self.filtered(lambda move: move.move_type == "out_invoice")
+        paid._playbook_stamp_payment()
         paid._reserve_paid_clients()
         paid._playbook_close_paid_leads()
         return result
@@ -60,3 +90,10 @@ class AccountMove(models.Model):
                     invoice.commercial_partner_id, line.product_id, team, date_end, origin,
                     user=invoice.invoice_user_id, lead=lead, invoice=invoice,
                 )
+
+    def _playbook_stamp_payment(self):
+        now = fields.Datetime.now()
+        for move in self.filtered(lambda move: not move.playbook_paid_at):
+            zone = pytz.timezone(move.team_id.tz or move.company_id.resource_calendar_id.tz or "UTC")
+            local = pytz.utc.localize(now).astimezone(zone)
+            move.write({"playbook_paid_at": now, "playbook_paid_late_entry": local.hour < LATE_ENTRY_HOUR})

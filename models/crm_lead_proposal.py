@@ -17,6 +17,7 @@ class CrmLeadProposal(models.Model):
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    channel = fields.Selection(related="lead_id.channel", string="Origin", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Manager", default=lambda self: self.env.user, required=True)
     body = fields.Html(string="Message", sanitize=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")

@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -92,6 +94,25 @@ class ResCompany(models.Model):
         "res.users", string="Quality Calls by", domain="[('share', '=', False)]",
         help="Who makes the quality-control calls. When empty, the call-center operators of the order's "
         "team (or of the company) share them, the least loaded first.")
+    # Management reports (ST-11, ST-12, RC-5), in the company's time zone
+    playbook_operator_report_hour = fields.Float(
+        string="Operator's Report at", default=11.0,
+        help="Hour when the call center's report of the previous working day is emailed to management.")
+    playbook_head_report_hour = fields.Float(
+        string="Sales Head's Report at", default=19.5,
+        help="Hour when the sales head's report of the day is emailed to management.")
+    playbook_report_recipient_ids = fields.Many2many(
+        "res.users", "res_company_playbook_report_recipient_rel", "company_id", "user_id",
+        string="Report Recipients", domain="[('share', '=', False)]",
+        help="Management who receive the daily reports and the weekly review. When empty, the deputy director.")
+    playbook_review_weekday = fields.Selection(
+        [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
+         ("5", "Saturday"), ("6", "Sunday")], string="Weekly Review on", default="4",
+        help="Day of the week when the client database review runs.")
+    playbook_review_hour = fields.Float(string="Weekly Review at", default=16.0)
+    playbook_stale_new_days = fields.Integer(
+        string="Stale in New after (days)", default=3,
+        help="The weekly review lists leads still in New after this many days.")
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests", default=True,
@@ -124,3 +145,12 @@ class ResCompany(models.Model):
         heads = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_head").sudo().users
         support = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_support").sudo().users
         return (heads - support).filtered(lambda user: self in user.company_ids and user.active)
+
+    def _playbook_tz(self):
+        """The company's time zone: of its working calendar, else its partner's, else UTC."""
+        self.ensure_one()
+        return pytz.timezone(self.resource_calendar_id.tz or self.partner_id.tz or "UTC")
+
+    def _playbook_report_recipients(self):
+        self.ensure_one()
+        return self.playbook_report_recipient_ids.filtered("active") or self._playbook_deputy_directors()

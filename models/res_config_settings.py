@@ -31,3 +31,10 @@ class ResConfigSettings(models.TransientModel):
     playbook_claim_notice_mode = fields.Selection(related="company_id.playbook_claim_notice_mode", readonly=False)
     playbook_qc_call_days = fields.Integer(related="company_id.playbook_qc_call_days", readonly=False)
     playbook_qc_operator_id = fields.Many2one(related="company_id.playbook_qc_operator_id", readonly=False)
+    playbook_operator_report_hour = fields.Float(related="company_id.playbook_operator_report_hour", readonly=False)
+    playbook_head_report_hour = fields.Float(related="company_id.playbook_head_report_hour", readonly=False)
+    playbook_report_recipient_ids = fields.Many2many(related="company_id.playbook_report_recipient_ids",
+                                                     readonly=False)
+    playbook_review_weekday = fields.Selection(related="company_id.playbook_review_weekday", readonly=False)
+    playbook_review_hour = fields.Float(related="company_id.playbook_review_hour", readonly=False)
+    playbook_stale_new_days = fields.Integer(related="company_id.playbook_stale_new_days", readonly=False)

@@ -25,3 +25,4 @@ from . import test_regular_customers
 from . import test_claims
 from . import test_quality
 from . import test_forms
+from . import test_reports

@@ -101,6 +101,12 @@ class TestInboundDesk(GuardCase):
         self.assertEqual(wizard.partner_id, first.partner_id.commercial_partner_id)
         self.assertEqual(len(first.followup_ids), 2)
         self.assertEqual(self.Lead.search_count([("phone", "=", REAL_PHONE)]), 1)
+        log = self.env["crm.inbound.contact"].search([("lead_id", "=", first.id)], order="id")
+        self.assertEqual([(c.kind, c.channel, c.new_client, c.lead_created, c.forwarded_to_id, c.operator_id)
+                          for c in log],
+                         [("call", "inbound_call", True, True, self.user_salesperson, self.user_operator),
+                          ("call", "inbound_call", False, False, self.user_salesperson, self.user_operator)],
+                         "every registration is logged for the call center's report")
 
     def test_manager_busy_promises_a_callback_and_escalates(self):
         _wizard, lead = self.register(manager_busy=True)

@@ -83,6 +83,8 @@ class CrmInboundRegister(models.TransientModel):
         if self.is_regular and not (self.request_reason or "").strip():
             raise UserError(self.env._("%(client)s is a regular customer: record why they call.",
                                        client=self.partner_id.name))
+        new_client = not self.partner_id
+        lead_created = not self.lead_id
         lead = self.lead_id or self._create_lead()
         if self.is_regular:
             lead.playbook_request_reason = self.request_reason
@@ -97,6 +99,13 @@ class CrmInboundRegister(models.TransientModel):
             activity_type_id=activity_type.id, summary=subject, note=self.question,
             user_id=self.env.user.id, date_deadline=fields.Date.context_today(self))
         activity.action_feedback(feedback=self.question)
+        self.env["crm.inbound.contact"].sudo().create({
+            "kind": self.kind, "channel": self.channel, "caller_name": self.caller_name,
+            "operator_id": self.env.user.id, "lead_id": lead.id, "partner_id": lead.partner_id.id,
+            "new_client": new_client, "lead_created": lead_created,
+            "forwarded_to_id": self.transferred_to_id.id, "team_id": lead.team_id.id,
+            "company_id": (lead.company_id or self.env.company).id, "question": self.question,
+        })
         company = lead.company_id or self.env.company
         Followup = self.env["crm.lead.followup"].sudo()
         now = self.env.cr.now()

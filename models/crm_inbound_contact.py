@@ -1,0 +1,38 @@
+from odoo import api, fields, models
+
+from .crm_lead import CHANNELS
+
+
+class CrmInboundContact(models.Model):
+    """The secretary's log: one row per call or letter registered at the inbound desk (ST-1, ST-11)."""
+
+    _name = "crm.inbound.contact"
+    _description = "Registered Call or Letter"
+    _order = "date desc, id desc"
+    _rec_name = "caller_name"
+
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
+    kind = fields.Selection([("call", "Call"), ("letter", "Letter")], required=True, readonly=True)
+    channel = fields.Selection(CHANNELS, required=True, index=True, readonly=True)
+    caller_name = fields.Char(string="Caller", readonly=True)
+    operator_id = fields.Many2one("res.users", string="Registered By", required=True, index=True, readonly=True,
+                                  default=lambda self: self.env.user)
+    lead_id = fields.Many2one("crm.lead", index=True, readonly=True, ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Client", index=True, readonly=True)
+    new_client = fields.Boolean(readonly=True, index=True,
+                                help="The caller was not in the CRM before this call or letter.")
+    lead_created = fields.Boolean(string="New Lead", readonly=True,
+                                  help="The call or letter opened a new lead rather than adding to an open one.")
+    became_request = fields.Boolean(
+        string="Became a Request", compute="_compute_became_request", store=True, index=True,
+        help="Its lead was taken into work or won: a real request, not a question or a wrong number.")
+    forwarded_to_id = fields.Many2one("res.users", string="Forwarded To", index=True, readonly=True)
+    team_id = fields.Many2one("crm.team", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
+                                 default=lambda self: self.env.company)
+    question = fields.Text(readonly=True)
+
+    @api.depends("lead_id.work_status")
+    def _compute_became_request(self):
+        for contact in self:
+            contact.became_request = contact.lead_id.work_status in ("in_work", "won")

@@ -1,0 +1,233 @@
+from datetime import date, datetime
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import PlaybookCase
+
+# Moscow is UTC+3. Friday 20 and Monday 23 November 2026.
+FRI_1000_MSK = datetime(2026, 11, 20, 7, 0)
+THU_1700_MSK = datetime(2026, 11, 19, 14, 0)
+SAT_0100_MSK = datetime(2026, 11, 20, 22, 0)  # still Friday in UTC, Saturday in Moscow
+SUN_1200_MSK = datetime(2026, 11, 22, 9, 0)
+MON_0930_MSK = datetime(2026, 11, 23, 6, 30)
+MON_1500_MSK = datetime(2026, 11, 23, 12, 0)
+
+
+@tagged("post_install", "-at_install")
+class ReportCase(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({
+            "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
+            "playbook_report_recipient_ids": [(6, 0, cls.user_head.ids)],
+            "playbook_operator_report_hour": 11.0, "playbook_head_report_hour": 19.5,
+        })
+        cls.Report = cls.env["crm.playbook.daily.report"]
+
+    def report(self, kind, day_from, day_to=None, **values):
+        return self.Report.create(dict(kind=kind, date_from=day_from, date_to=day_to or day_from, **values))
+
+    def read_group(self, action, groupby):
+        return dict(self.env[action["res_model"]].with_context(active_test=False)._read_group(
+            action["domain"], [groupby], ["__count"]))
+
+
+class TestOperatorReport(ReportCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Contact = cls.env["crm.inbound.contact"]
+        new_a = cls.env["res.partner"].create({"name": "New Client A"})
+
+        def lead(when, channel, **values):
+            with cls.pinned_time(cls, when):
+                return cls.Lead.create(dict({"name": "Request", "type": "opportunity", "channel": channel,
+                                             "team_id": cls.team_b.id}, **values))
+
+        cls.lead_a = lead(FRI_1000_MSK, "inbound_call", partner_id=new_a.id, user_id=cls.user_salesperson_b.id)
+        lead(FRI_1000_MSK, "web_form")
+        lead(FRI_1000_MSK, "web_form")
+        lead(FRI_1000_MSK, "email")
+        lead(THU_1700_MSK, "email")   # the day before
+        lead(SAT_0100_MSK, "email")   # Saturday in Moscow
+        lost = lead(FRI_1000_MSK, "email")
+        lost.action_archive()          # a lost request was received all the same
+
+        def contact(when, channel, new, forwarded, lead_record=None):
+            with cls.pinned_time(cls, when):
+                return Contact.create({"kind": "letter" if channel == "email" else "call", "channel": channel,
+                                       "new_client": new, "lead_created": new, "lead_id": lead_record.id
+                                       if lead_record else False, "forwarded_to_id": forwarded.id,
+                                       "operator_id": cls.user_operator.id, "team_id": cls.team_b.id,
+                                       "date": when})
+
+        contact(FRI_1000_MSK, "inbound_call", True, cls.user_salesperson_b, cls.lead_a)
+        contact(FRI_1000_MSK, "inbound_call", True, cls.user_salesperson_b)
+        contact(FRI_1000_MSK, "inbound_call", False, cls.user_regular)
+        contact(FRI_1000_MSK, "email", False, cls.user_regular)
+        contact(SAT_0100_MSK, "inbound_call", True, cls.user_salesperson_b)
+
+    def test_figures_of_the_day(self):
+        self.lead_a.stage_id = self.stage_contact  # taken into work: the new client's call became a request
+        figures = self.report("operator", date(2026, 11, 20))._operator_figures()
+        rows = {row["channel"]: (row["requests"], row["contacts"], row["new_clients"], row["new_requests"])
+                for row in figures["rows"]}
+        self.assertEqual(rows, {"inbound_call": (1, 3, 2, 1), "email": (2, 1, 0, 0), "web_form": (2, 0, 0, 0)})
+        self.assertEqual(figures["total"], {"requests": 5, "contacts": 4, "new_clients": 2, "new_requests": 1})
+        self.assertEqual(figures["forwarded"], [["Pb Regular", 2], ["Pb Salesperson B", 2]])
+
+    def test_figures_equal_the_pivots(self):
+        report = self.report("operator", date(2026, 11, 16), date(2026, 11, 22))
+        figures = report._operator_figures()
+        requests = self.read_group(report.action_view_requests(), "channel")
+        contacts = self.read_group(report.action_view_contacts(), "channel")
+        for row in figures["rows"]:
+            self.assertEqual(row["requests"], requests.get(row["channel"], 0))
+            self.assertEqual(row["contacts"], contacts.get(row["channel"], 0))
+        self.assertEqual(figures["total"]["requests"], 7, "the week has Thursday's and Saturday's too")
+        self.assertEqual(figures["total"]["contacts"], 5)
+
+    def test_team_filter(self):
+        self.assertFalse(self.report("operator", date(2026, 11, 20), team_ids=[(6, 0, self.team_a.ids)])
+                         ._operator_figures()["rows"])
+
+    def test_on_screen_body(self):
+        html = self.report("operator", date(2026, 11, 20)).body_html
+        self.assertIn("Call Center Daily Report: 2026-11-20", html)
+        self.assertIn("Pb Salesperson B", html)
+        self.assertIn("Forwarded to Managers", html)
+
+
+class TestHeadReport(ReportCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.web_lead = cls.create_lead(cls, channel="web_form", partner_id=cls.partner.id, team_id=cls.team_b.id,
+                                       user_id=cls.user_salesperson_b.id)
+        cls.call_lead = cls.create_lead(cls, channel="inbound_call", partner_id=cls.partner.id,
+                                        team_id=cls.team_b.id, user_id=cls.user_salesperson.id)
+
+    def proposal(self, lead, user, when):
+        attachment = self.env["ir.attachment"].create({"name": "offer.pdf", "raw": b"%PDF-1.4"})
+        proposal = self.env["crm.lead.proposal"].create({"name": "Offer", "lead_id": lead.id, "user_id": user.id,
+                                                         "attachment_ids": [(6, 0, attachment.ids)]})
+        with self.pinned_time(when):
+            proposal.action_send()
+        return proposal
+
+    def invoice(self, lead, when, amount=1000.0):
+        order = self.env["sale.order"].create({
+            "partner_id": self.partner.id, "team_id": self.team_b.id, "opportunity_id": lead.id if lead else False,
+            "user_id": (lead.user_id if lead else self.user_regular).id,
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
+                                   "tax_id": [(5, 0, 0)]})]})
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = when.date()
+        with self.pinned_time(when):
+            invoice.action_post()
+        return invoice
+
+    def pay(self, invoice, when):
+        with self.pinned_time(when):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create(
+                {"payment_date": when.date()})._create_payments()
+
+    def test_figures_of_the_day_with_late_entries_apart(self):
+        self.proposal(self.web_lead, self.user_salesperson_b, MON_1500_MSK)
+        self.proposal(self.call_lead, self.user_salesperson, MON_1500_MSK)
+        self.proposal(self.call_lead, self.user_salesperson, SUN_1200_MSK)   # not Monday
+        friday = self.invoice(self.web_lead, FRI_1000_MSK, 500.0)
+        monday = self.invoice(self.web_lead, MON_0930_MSK, 1000.0)
+        self.invoice(False, MON_0930_MSK, 300.0)                              # no lead: "Other"
+        self.pay(friday, MON_0930_MSK)     # recorded by 10:00: the late entry for Friday
+        self.pay(monday, MON_1500_MSK)
+        self.assertEqual((friday.playbook_paid_at, friday.playbook_paid_late_entry), (MON_0930_MSK, True))
+        self.assertEqual((monday.playbook_paid_at, monday.playbook_paid_late_entry), (MON_1500_MSK, False))
+        self.assertEqual(monday.playbook_channel, "web_form")
+
+        figures = self.report("head", date(2026, 11, 23))._head_figures()
+        by_origin = {row["label"]: (row["proposals"], row["issued"], row["issued_amount"], row["paid"],
+                                    row["paid_amount"]) for row in figures["by_origin"]}
+        self.assertEqual(by_origin, {"Inbound Call": (1, 0, 0.0, 0, 0.0), "Web Form": (1, 1, 1000.0, 1, 1000.0),
+                                     "Other": (0, 1, 300.0, 0, 0.0)})
+        by_person = {row["label"]: (row["proposals"], row["issued"], row["paid"]) for row in figures["by_person"]}
+        self.assertEqual(by_person, {"Pb Salesperson": (1, 0, 0), "Pb Salesperson B": (1, 1, 1),
+                                     "Pb Regular": (0, 1, 0)})
+        self.assertEqual(figures["total"], {"proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1,
+                                            "paid_amount": 1000.0})
+        self.assertEqual([(row["name"], row["amount"]) for row in figures["late"]], [(friday.name, 500.0)])
+
+    def test_figures_equal_the_lists(self):
+        self.proposal(self.web_lead, self.user_salesperson_b, MON_1500_MSK)
+        invoice = self.invoice(self.call_lead, MON_0930_MSK)
+        self.pay(invoice, MON_1500_MSK)
+        report = self.report("head", date(2026, 11, 23))
+        figures = report._head_figures()
+        proposals = self.read_group(report.action_view_proposals(), "channel")
+        issued = self.read_group(report.action_view_issued(), "playbook_channel")
+        paid = self.read_group(report.action_view_paid(), "playbook_channel")
+        labels = dict(report._channel_labels())
+        for channel, label in labels.items():
+            row = next((row for row in figures["by_origin"] if row["label"] == label), None)
+            counts = (row["proposals"], row["issued"], row["paid"]) if row else (0, 0, 0)
+            self.assertEqual(counts, (proposals.get(channel, 0), issued.get(channel, 0), paid.get(channel, 0)))
+
+
+class TestReportSending(ReportCase):
+
+    def sent(self):
+        return self.env["crm.playbook.report.log"].search([("company_id", "=", self.company.id)])
+
+    def run_cron(self, when):
+        with self.pinned_time(when):
+            return self.Report._cron_send()
+
+    def test_each_report_at_its_hour_once_a_day(self):
+        self.assertFalse(self.run_cron(datetime(2026, 11, 23, 7, 59)), "10:59 in Moscow")
+        [operator] = self.run_cron(datetime(2026, 11, 23, 8, 0))
+        self.assertEqual((operator.kind, operator.day), ("operator", date(2026, 11, 23)))
+        self.assertEqual(operator.mail_id.subject, "Call Center Daily Report: 2026-11-20",
+                         "Monday's report is of Friday, the previous working day")
+        self.assertEqual(operator.mail_id.recipient_ids, self.user_head.partner_id)
+        self.assertEqual(operator.mail_id.attachment_ids.mapped("name"),
+                         ["Call Center Daily Report 2026-11-20.pdf"])
+        self.assertFalse(self.run_cron(datetime(2026, 11, 23, 8, 30)), "once a day")
+        self.assertFalse(self.run_cron(datetime(2026, 11, 23, 16, 29)), "19:29")
+        [head] = self.run_cron(datetime(2026, 11, 23, 16, 30))
+        self.assertEqual(head.mail_id.subject, "Sales Head Daily Report: 2026-11-23")
+        self.assertFalse(self.run_cron(datetime(2026, 11, 23, 20, 0)))
+        [tuesday] = self.run_cron(datetime(2026, 11, 24, 8, 0))
+        self.assertEqual(tuesday.mail_id.subject, "Call Center Daily Report: 2026-11-23")
+        self.assertEqual(len(self.sent()), 3)
+
+    def test_two_workers_cannot_both_send(self):
+        Log = self.env["crm.playbook.report.log"]
+        self.assertTrue(Log._claim(self.company, "head", date(2026, 11, 23)))
+        self.assertFalse(Log._claim(self.company, "head", date(2026, 11, 23)))
+
+    def test_without_recipients_the_deputy_director_receives(self):
+        self.company.write({"playbook_report_recipient_ids": [(5, 0, 0)],
+                            "playbook_deputy_director_id": self.user_support.id})
+        [log] = self.run_cron(datetime(2026, 11, 23, 8, 0))
+        self.assertEqual(log.recipient_ids, self.user_support)
+
+
+class TestReportAccess(ReportCase):
+
+    def test_only_managers_read_the_reports(self):
+        for user in (self.user_salesperson, self.user_operator, self.user_regular, self.user_legal):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.Report.with_user(user).create({"kind": "operator"})
+        for user in (self.user_head, self.user_support, self.user_admin):
+            with self.subTest(user=user.login):
+                report = self.Report.with_user(user).create({"kind": "head"})
+                self.assertIn("Sales Head Daily Report", report.body_html)
+        with self.assertRaises(AccessError):
+            self.env["crm.inbound.contact"].with_user(self.user_salesperson).search([("id", "!=", 0)])
