@@ -25,3 +25,4 @@ from . import crm_quality
 from . import request_form
 from . import crm_inbound_contact
 from . import crm_playbook_report
+from . import crm_db_review

@@ -26,3 +26,4 @@ from . import test_claims
 from . import test_quality
 from . import test_forms
 from . import test_reports
+from . import test_db_review

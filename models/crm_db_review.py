@@ -1,0 +1,385 @@
+"""The weekly review of the client database (RC-5): what each manager has on the list, and what is wrong."""
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .crm_lead import DEAL_TYPE_RULES
+
+_logger = logging.getLogger(__name__)
+
+LIST_KINDS = [
+    ("week_lead", "New Lead of the Week"),
+    ("week_client", "New Client of the Week"),
+    ("next_call", "Call Next Week"),
+    ("planned_request", "Request Planned Next Week"),
+    ("debtor", "Debtor"),
+    ("open_claim", "Open Claim"),
+    ("open_complaint", "Open Complaint"),
+    ("open_question", "Open Question"),
+]
+INCONSISTENCY_KINDS = [
+    ("no_contact", "Client without Phone and Email"),
+    ("no_salesperson", "Client without Salesperson"),
+    ("stale_new", "Lead Stale in New"),
+    ("duplicate", "Probable Duplicate Lead"),
+    ("no_product", "Lead without Product"),
+]
+INCONSISTENCIES = {key for key, _label in INCONSISTENCY_KINDS}
+PRODUCT_TYPES = [key for key, rule in DEAL_TYPE_RULES.items() if rule["needs_product"]]
+
+
+class CrmDbReview(models.Model):
+    """One weekly review of a company's client database, with its lines per manager."""
+
+    _name = "crm.db.review"
+    _description = "Weekly Database Review"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    date = fields.Datetime(string="Run On", required=True, readonly=True, default=fields.Datetime.now)
+    week_start = fields.Date(string="Week of", required=True, readonly=True,
+                             help="Monday of the week reviewed; the lists of next week start seven days later.")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    previous_id = fields.Many2one("crm.db.review", string="Previous Review", readonly=True)
+    line_ids = fields.One2many("crm.db.review.line", "review_id", string="Items", readonly=True)
+    item_count = fields.Integer(string="Open Items", compute="_compute_counts", store=True)
+    problem_count = fields.Integer(string="Inconsistencies", compute="_compute_counts", store=True)
+    fixed_count = fields.Integer(string="Fixed since Last Review", compute="_compute_counts", store=True)
+
+    @api.depends("line_ids.state", "line_ids.is_inconsistency")
+    def _compute_counts(self):
+        groups = self.env["crm.db.review.line"]._read_group(
+            [("review_id", "in", self.ids)], ["review_id", "state", "is_inconsistency"], ["__count"])
+        counts = defaultdict(lambda: [0, 0, 0])
+        for review, state, problem, count in groups:
+            if state == "fixed":
+                counts[review.id][2] += count
+            else:
+                counts[review.id][0] += count
+                if problem:
+                    counts[review.id][1] += count
+        for review in self:
+            review.item_count, review.problem_count, review.fixed_count = counts[review.id]
+
+    # Running --------------------------------------------------------------------------------
+
+    @api.model
+    def _run(self, company, notify=True):
+        """Review ``company``'s database now: lists, inconsistencies, what was fixed; tell the people."""
+        zone = company._playbook_tz()
+        today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()
+        week_start = today - timedelta(days=today.weekday())
+        previous = self.sudo().search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
+        review = self.sudo().create({
+            "name": self.env._("Database review, week of %(week)s", week=fields.Date.to_string(week_start)),
+            "week_start": week_start, "company_id": company.id, "previous_id": previous.id,
+        })
+        collector = _Collector(self.env, company, zone, today, week_start)
+        items = collector.collect()
+        vals_list = [dict(item, review_id=review.id) for item in items]
+        if previous:
+            now_keys = {(item["kind"], item["res_model"], item["res_id"]) for item in items}
+            fixed = previous.line_ids.filtered(
+                lambda line: line.is_inconsistency and line.state == "open"
+                and (line.kind, line.res_model, line.res_id) not in now_keys)
+            vals_list += [{"review_id": review.id, "kind": line.kind, "res_model": line.res_model,
+                           "res_id": line.res_id, "name": line.name, "manager_id": line.manager_id.id,
+                           "partner_id": line.partner_id.id, "state": "fixed"} for line in fixed]
+        Line = self.env["crm.db.review.line"].sudo()
+        for start in range(0, len(vals_list), 5000):
+            Line.create(vals_list[start:start + 5000])
+        review.invalidate_recordset(["line_ids", "item_count", "problem_count", "fixed_count"])
+        if notify:
+            review._notify()
+        return review
+
+    def _manager_counts(self):
+        """{manager: {kind: count}} of the open lines, read in one query."""
+        self.ensure_one()
+        counts = defaultdict(dict)
+        for manager, kind, count in self.env["crm.db.review.line"]._read_group(
+                [("review_id", "=", self.id), ("state", "=", "open")], ["manager_id", "kind"], ["__count"]):
+            counts[manager][kind] = count
+        return counts
+
+    def _kind_labels(self):
+        return dict(self.env["crm.db.review.line"]._fields["kind"]._description_selection(self.env))
+
+    def _notify(self):
+        """A to-do for each manager with items, one summary email for the deputy director."""
+        self.ensure_one()
+        labels = self._kind_labels()
+        counts = self._manager_counts()
+        today = fields.Date.context_today(self)
+        for manager, kinds in counts.items():
+            if not manager or not manager.active:
+                continue
+            note = Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li>%s: %s</li>") % (labels[kind], count) for kind, count in sorted(kinds.items()))
+            self.activity_schedule("mail.mail_activity_data_todo", user_id=manager.id, date_deadline=today,
+                                   summary=self.env._("Weekly review: %(count)s items", count=sum(kinds.values())),
+                                   note=note)
+        directors = self.company_id._playbook_deputy_directors()
+        if directors:
+            self.env["mail.mail"].sudo().create({
+                "subject": self.name,
+                "body_html": self._summary_html(counts, labels),
+                "email_from": self.company_id.email_formatted or self.env.user.email_formatted,
+                "recipient_ids": [(6, 0, directors.partner_id.ids)],
+                "model": self._name, "res_id": self.id,
+            })
+
+    def _summary_html(self, counts, labels):
+        kinds = [key for key, _label in LIST_KINDS + INCONSISTENCY_KINDS
+                 if any(key in per_kind for per_kind in counts.values())]
+        head = Markup("").join(Markup("<th>%s</th>") % labels[kind] for kind in kinds)
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td>%s</tr>") % (
+                manager.name if manager else self.env._("Nobody"),
+                Markup("").join(Markup("<td>%s</td>") % per_kind.get(kind, 0) for kind in kinds))
+            for manager, per_kind in sorted(counts.items(), key=lambda item: item[0].name or ""))
+        link = Markup('<a href="/odoo/crm.db.review/%s">%s</a>') % (self.id, escape(self.name))
+        return Markup(
+            "<p>%s</p><table border='1' cellpadding='4' style='border-collapse: collapse;'>"
+            "<tr><th>%s</th>%s</tr>%s</table><p>%s</p>") % (
+            link, self.env._("Manager"), head, rows,
+            self.env._("Inconsistencies: %(open)s open, %(fixed)s fixed since the last review.",
+                       open=self.problem_count, fixed=self.fixed_count))
+
+    @api.model
+    def _cron_review(self):
+        """On the configured day and hour of each company's week, review its database once."""
+        Log = self.env["crm.playbook.report.log"].sudo()
+        reviews = self.browse()
+        for company in self.env["res.company"].sudo().search([("id", "!=", 0)]):
+            local = pytz.utc.localize(fields.Datetime.now()).astimezone(company._playbook_tz())
+            if local.weekday() != int(company.playbook_review_weekday or 4) or \
+                    local.hour + local.minute / 60.0 < (company.playbook_review_hour or 0.0):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    log = Log._claim(company, "review", local.date())
+                    if log:
+                        reviews |= self.sudo().with_company(company)._run(company)
+                        log.recipient_ids = company._playbook_deputy_directors()
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception("The weekly database review of company %s failed", company.id)
+        return reviews
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_db_review_line_action")
+        action["domain"] = [("review_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1, "search_default_group_manager": 1}
+        return action
+
+
+class CrmDbReviewLine(models.Model):
+    """One item of a weekly review: a record on a manager's list, or an inconsistency to fix."""
+
+    _name = "crm.db.review.line"
+    _description = "Weekly Review Item"
+    _order = "review_id desc, kind, manager_id, id"
+
+    review_id = fields.Many2one("crm.db.review", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
+    kind = fields.Selection(LIST_KINDS + INCONSISTENCY_KINDS, required=True, index=True)
+    is_inconsistency = fields.Boolean(compute="_compute_is_inconsistency", store=True)
+    manager_id = fields.Many2one("res.users", string="Manager", index=True)
+    partner_id = fields.Many2one("res.partner", string="Client", index=True)
+    res_model = fields.Char(string="Model", required=True)
+    res_id = fields.Many2oneReference(string="Record", model_field="res_model", required=True)
+    name = fields.Char(string="Item", required=True)
+    detail = fields.Char()
+    state = fields.Selection([("open", "To Do"), ("fixed", "Fixed since Last Review")], default="open",
+                             required=True, index=True)
+
+    @api.depends("kind")
+    def _compute_is_inconsistency(self):
+        for line in self:
+            line.is_inconsistency = line.kind in INCONSISTENCIES
+
+    def action_open(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+
+class _Collector:
+    """Reads every list of the review with set-based queries: no query per record."""
+
+    def __init__(self, env, company, zone, today, week_start):
+        self.env = env
+        self.company = company
+        self.today = today
+        self.week_start = week_start
+        self.next_start = week_start + timedelta(days=7)
+        self.next_end = week_start + timedelta(days=13)
+
+        def utc(day):
+            return zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        self.utc = utc
+        self.items = []
+        self.seen = set()
+
+    def add(self, kind, record, manager, partner, name, detail=""):
+        key = (kind, record._name, record.id)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.items.append({"kind": kind, "res_model": record._name, "res_id": record.id, "name": name,
+                           "manager_id": manager.id or False, "partner_id": partner.id or False,
+                           "detail": detail})
+
+    @staticmethod
+    def client_manager(partner):
+        client = partner.commercial_partner_id
+        return client.playbook_regular_manager_id or client.user_id
+
+    def collect(self):
+        env = self.env
+        Lead = env["crm.lead"].sudo()
+        Partner = env["res.partner"].sudo()
+        company = self.company
+        lead_company = [("company_id", "in", (company.id, False))]
+        week_from, week_to = self.utc(self.week_start), self.utc(self.next_start)
+        # Records of the week
+        for lead in Lead.search(lead_company + [("create_date", ">=", week_from), ("create_date", "<", week_to)]):
+            self.add("week_lead", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
+        clients = Partner.search([("create_date", ">=", week_from), ("create_date", "<", week_to),
+                                  ("company_id", "in", (company.id, False)), ("parent_id", "=", False)])
+        for partner in clients:
+            self.add("week_client", partner, self.client_manager(partner), partner, partner.display_name)
+        # Next week's calls and requests
+        for partner in Partner.search([("playbook_next_contact", ">=", self.next_start),
+                                       ("playbook_next_contact", "<=", self.next_end),
+                                       ("company_id", "in", (company.id, False))]):
+            self.add("next_call", partner, self.client_manager(partner), partner, partner.display_name,
+                     fields.Date.to_string(partner.playbook_next_contact))
+        planned = Lead.search(lead_company + [("work_status", "in", ("new", "in_work")), "|", "&",
+                                              ("date_planned_contact", ">=", self.utc(self.next_start)),
+                                              ("date_planned_contact", "<", self.utc(self.next_end + timedelta(1))),
+                                              "&", ("date_deadline", ">=", self.next_start),
+                                              ("date_deadline", "<=", self.next_end)])
+        for lead in planned:
+            self.add("planned_request", lead, lead.user_id or lead.team_id.user_id, lead.partner_id,
+                     lead.display_name)
+        self._debtors()
+        self._claims_and_complaints()
+        self._open_questions()
+        self._inconsistencies()
+        return self.items
+
+    def _debtors(self):
+        Move = self.env["account.move"].sudo()
+        groups = Move._read_group(
+            [("company_id", "=", self.company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+             ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", self.today)],
+            ["commercial_partner_id"], ["__count", "amount_residual_signed:sum", "invoice_user_id:array_agg"])
+        users = self.env["res.users"].sudo()
+        for partner, count, residual, user_ids in groups:
+            manager = self.client_manager(partner) or users.browse([uid for uid in user_ids if uid][:1])
+            self.add("debtor", partner, manager, partner, partner.display_name, self.env._(
+                "%(count)s overdue invoices, %(amount)s due", count=count,
+                amount=self.company.currency_id.format(residual)))
+
+    def _claims_and_complaints(self):
+        for claim in self.env["crm.customer.claim"].sudo().search([("company_id", "=", self.company.id),
+                                                                  ("is_closed", "=", False)]):
+            self.add("open_claim", claim, claim.responsible_id or claim.user_id, claim.partner_id,
+                     "%s: %s" % (claim.name, claim.partner_id.display_name), claim.stage_id.name)
+        for complaint in self.env["crm.quality.complaint"].sudo().search([("company_id", "=", self.company.id),
+                                                                         ("state", "=", "open")]):
+            self.add("open_complaint", complaint, complaint.user_id, complaint.partner_id,
+                     "%s: %s" % (complaint.name, complaint.partner_id.display_name))
+
+    def _open_questions(self):
+        """Clients and leads with overdue activities: one item per record and responsible."""
+        groups = self.env["mail.activity"].sudo()._read_group(
+            [("res_model", "in", ("res.partner", "crm.lead")), ("date_deadline", "<", self.today)],
+            ["res_model", "res_id", "user_id"], ["__count"])
+        by_model = defaultdict(set)
+        for model, res_id, _user, _count in groups:
+            by_model[model].add(res_id)
+        records = {model: {record.id: record for record in self.env[model].sudo().with_context(
+            active_test=False).browse(list(ids)).exists()} for model, ids in by_model.items()}
+        for model, res_id, user, count in groups:
+            record = records[model].get(res_id)
+            if not record or record.company_id not in (self.company, self.company.browse()):
+                continue
+            partner = record if model == "res.partner" else record.partner_id
+            self.add("open_question", record, user, partner, record.display_name,
+                     self.env._("%(count)s overdue activities", count=count))
+
+    def _inconsistencies(self):
+        env, company = self.env, self.company
+        Partner = env["res.partner"].sudo()
+        Lead = env["crm.lead"].sudo()
+        customers = [("company_id", "in", (company.id, False)), ("parent_id", "=", False), "|",
+                     ("customer_rank", ">", 0), ("playbook_is_regular", "=", True)]
+        for partner in Partner.search(customers + [("phone", "=", False), ("email", "=", False)]
+                                      + ([("mobile", "=", False)] if "mobile" in Partner._fields else [])):
+            self.add("no_contact", partner, self.client_manager(partner), partner, partner.display_name)
+        for partner in Partner.search(customers + [("user_id", "=", False)]):
+            self.add("no_salesperson", partner, partner.playbook_regular_manager_id, partner,
+                     partner.display_name)
+        open_leads = [("company_id", "in", (company.id, False)), ("work_status", "in", ("new", "in_work"))]
+        stale_before = self.utc(self.today - timedelta(days=company.playbook_stale_new_days or 3))
+        for lead in Lead.search(open_leads[:1] + [("work_status", "=", "new"), ("create_date", "<", stale_before)]):
+            self.add("stale_new", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
+        for lead in Lead.search(open_leads + [("deal_type", "in", PRODUCT_TYPES), ("product_id", "=", False)]):
+            self.add("no_product", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
+        self._duplicates()
+
+    def _duplicates(self):
+        """Open leads of one client for one product, or with one email: all but the oldest."""
+        self.env["crm.lead"].flush_model(["partner_id", "product_id", "email_normalized", "work_status",
+                                          "company_id", "active"])
+        self.env.cr.execute(SQL("""
+            SELECT lead.id, first_value(lead.id) OVER w AS first_id
+              FROM crm_lead lead
+              LEFT JOIN res_partner partner ON partner.id = lead.partner_id
+             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
+               AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
+               AND lead.partner_id IS NOT NULL AND lead.product_id IS NOT NULL
+            WINDOW w AS (PARTITION BY partner.commercial_partner_id, lead.product_id ORDER BY lead.id)
+            UNION ALL
+            SELECT lead.id, first_value(lead.id) OVER w AS first_id
+              FROM crm_lead lead
+             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
+               AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
+               AND lead.email_normalized IS NOT NULL
+            WINDOW w AS (PARTITION BY lead.email_normalized ORDER BY lead.id)
+        """, company=self.company.id))
+        pairs = [(lead_id, first_id) for lead_id, first_id in self.env.cr.fetchall() if lead_id != first_id]
+        leads = self.env["crm.lead"].sudo().browse({lead_id for pair in pairs for lead_id in pair})
+        by_id = {lead.id: lead for lead in leads}
+        for lead_id, first_id in sorted(pairs):
+            lead = by_id[lead_id]
+            self.add("duplicate", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name,
+                     self.env._("Same as %(lead)s", lead=by_id[first_id].display_name))
+
+
+class CrmDbReviewRun(models.TransientModel):
+    """Run the weekly review now, for one company."""
+
+    _name = "crm.db.review.run"
+    _description = "Run the Database Review"
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    notify = fields.Boolean(string="Notify Managers and Deputy Director", default=True,
+                            help="Give each manager a to-do for their items and email the summary.")
+
+    def action_run(self):
+        self.ensure_one()
+        review = self.env["crm.db.review"].with_company(self.company_id)._run(self.company_id, notify=self.notify)
+        return {"type": "ir.actions.act_window", "res_model": "crm.db.review", "res_id": review.id,
+                "view_mode": "form", "views": [(False, "form")]}
