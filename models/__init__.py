@@ -26,3 +26,4 @@ from . import request_form
 from . import crm_inbound_contact
 from . import crm_playbook_report
 from . import crm_db_review
+from . import crm_playbook_goal

@@ -27,3 +27,4 @@ from . import test_quality
 from . import test_forms
 from . import test_reports
 from . import test_db_review
+from . import test_goals

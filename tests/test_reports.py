@@ -34,6 +34,33 @@ class ReportCase(PlaybookCase):
         return dict(self.env[action["res_model"]].with_context(active_test=False)._read_group(
             action["domain"], [groupby], ["__count"]))
 
+    def proposal(self, lead, user, when):
+        attachment = self.env["ir.attachment"].create({"name": "offer.pdf", "raw": b"%PDF-1.4"})
+        proposal = self.env["crm.lead.proposal"].create({"name": "Offer", "lead_id": lead.id, "user_id": user.id,
+                                                         "attachment_ids": [(6, 0, attachment.ids)]})
+        with self.pinned_time(when):
+            proposal.action_send()
+        return proposal
+
+    def invoice(self, lead, when, amount=1000.0):
+        order = self.env["sale.order"].create({
+            "partner_id": self.partner.id, "team_id": self.team_b.id, "opportunity_id": lead.id if lead else False,
+            "user_id": (lead.user_id if lead else self.user_regular).id,
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
+                                   "tax_id": [(5, 0, 0)]})]})
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = when.date()
+        with self.pinned_time(when):
+            invoice.action_post()
+        return invoice
+
+    def pay(self, invoice, when):
+        with self.pinned_time(when):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create(
+                {"payment_date": when.date()})._create_payments()
+
 
 class TestOperatorReport(ReportCase):
 
@@ -111,33 +138,6 @@ class TestHeadReport(ReportCase):
                                        user_id=cls.user_salesperson_b.id)
         cls.call_lead = cls.create_lead(cls, channel="inbound_call", partner_id=cls.partner.id,
                                         team_id=cls.team_b.id, user_id=cls.user_salesperson.id)
-
-    def proposal(self, lead, user, when):
-        attachment = self.env["ir.attachment"].create({"name": "offer.pdf", "raw": b"%PDF-1.4"})
-        proposal = self.env["crm.lead.proposal"].create({"name": "Offer", "lead_id": lead.id, "user_id": user.id,
-                                                         "attachment_ids": [(6, 0, attachment.ids)]})
-        with self.pinned_time(when):
-            proposal.action_send()
-        return proposal
-
-    def invoice(self, lead, when, amount=1000.0):
-        order = self.env["sale.order"].create({
-            "partner_id": self.partner.id, "team_id": self.team_b.id, "opportunity_id": lead.id if lead else False,
-            "user_id": (lead.user_id if lead else self.user_regular).id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
-                                   "tax_id": [(5, 0, 0)]})]})
-        order.action_confirm()
-        invoice = order._create_invoices()
-        invoice.invoice_date = when.date()
-        with self.pinned_time(when):
-            invoice.action_post()
-        return invoice
-
-    def pay(self, invoice, when):
-        with self.pinned_time(when):
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create(
-                {"payment_date": when.date()})._create_payments()
 
     def test_figures_of_the_day_with_late_entries_apart(self):
         self.proposal(self.web_lead, self.user_salesperson_b, MON_1500_MSK)
