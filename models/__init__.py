@@ -27,3 +27,4 @@ from . import crm_inbound_contact
 from . import crm_playbook_report
 from . import crm_db_review
 from . import crm_playbook_goal
+from . import crm_playbook_analysis

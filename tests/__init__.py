@@ -28,3 +28,4 @@ from . import test_forms
 from . import test_reports
 from . import test_db_review
 from . import test_goals
+from . import test_analysis
