@@ -29,6 +29,8 @@
         "wizards/crm_inbound_register_views.xml",
         "wizards/crm_lead_consultation_views.xml",
         "wizards/crm_agent_notice_views.xml",
+        "wizards/crm_playbook_daily_report_views.xml",
+        "wizards/crm_db_review_run_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_call_views.xml",
         "views/crm_lead_proposal_views.xml",

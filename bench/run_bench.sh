@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare two fresh databases (stock Odoo CRM, and the same with crm_sales_playbook) and run
-# the benchmarks on them: bench_dedup.py (intake) and bench_sla.py (deadlines and escalation).
+# the benchmarks on them: bench_dedup.py (intake), bench_sla.py (deadlines and escalation),
+# bench_assign.py (assignment and planning) and bench_reports.py (reports and the weekly review).
 set -eu
 # shellcheck source=tools/odoo_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/odoo_env.sh"
@@ -25,4 +26,7 @@ echo "== Response deadlines and escalation"
     --addons-path="$ADDONS_PATH")
 echo "== Assignment and planning"
 (cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_assign.py" --db "$ADDON" --stock-db "$STOCK" \
+    --addons-path="$ADDONS_PATH")
+echo "== Management reports and the weekly database review"
+(cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_reports.py" --db "$ADDON" --stock-db "$STOCK" \
     --addons-path="$ADDONS_PATH")

@@ -193,7 +193,7 @@ class CrmDbReviewLine(models.Model):
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
     kind = fields.Selection(LIST_KINDS + INCONSISTENCY_KINDS, required=True, index=True)
     is_inconsistency = fields.Boolean(compute="_compute_is_inconsistency", store=True)
-    manager_id = fields.Many2one("res.users", string="Manager", index=True)
+    manager_id = fields.Many2one("res.users", index=True)
     partner_id = fields.Many2one("res.partner", string="Client", index=True)
     res_model = fields.Char(string="Model", required=True)
     res_id = fields.Many2oneReference(string="Record", model_field="res_model", required=True)
@@ -366,20 +366,3 @@ class _Collector:
             lead = by_id[lead_id]
             self.add("duplicate", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name,
                      self.env._("Same as %(lead)s", lead=by_id[first_id].display_name))
-
-
-class CrmDbReviewRun(models.TransientModel):
-    """Run the weekly review now, for one company."""
-
-    _name = "crm.db.review.run"
-    _description = "Run the Database Review"
-
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    notify = fields.Boolean(string="Notify Managers and Deputy Director", default=True,
-                            help="Give each manager a to-do for their items and email the summary.")
-
-    def action_run(self):
-        self.ensure_one()
-        review = self.env["crm.db.review"].with_company(self.company_id)._run(self.company_id, notify=self.notify)
-        return {"type": "ir.actions.act_window", "res_model": "crm.db.review", "res_id": review.id,
-                "view_mode": "form", "views": [(False, "form")]}

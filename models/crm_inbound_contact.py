@@ -26,7 +26,7 @@ class CrmInboundContact(models.Model):
     became_request = fields.Boolean(
         string="Became a Request", compute="_compute_became_request", store=True, index=True,
         help="Its lead was taken into work or won: a real request, not a question or a wrong number.")
-    forwarded_to_id = fields.Many2one("res.users", string="Forwarded To", index=True, readonly=True)
+    forwarded_to_id = fields.Many2one("res.users", index=True, readonly=True)
     team_id = fields.Many2one("crm.team", index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
                                  default=lambda self: self.env.company)

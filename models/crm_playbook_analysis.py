@@ -18,7 +18,7 @@ class _LeadDimensions(models.AbstractModel):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     temperature = fields.Selection(TEMPERATURES, readonly=True)
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
     channel = fields.Selection(CHANNELS, readonly=True)
     deal_type = fields.Selection(DEAL_TYPES, readonly=True)
     work_status = fields.Selection(WORK_STATUSES, readonly=True)
@@ -37,7 +37,7 @@ class CrmPlaybookLeadAnalysis(models.Model):
     _auto = False
     _order = "create_date desc"
 
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     sla_status = fields.Selection(
         [("running", "Running"), ("met", "Met"), ("met_late", "Met Late"), ("breached", "Breached")],

@@ -130,12 +130,21 @@ class ResCompany(models.Model):
          "the digest hour between 0:00 and 23:59, the follow-up minutes positive."),
     ]
 
-    @api.constrains("playbook_claim_notice_hours", "playbook_qc_call_days")
+    @api.constrains("playbook_claim_notice_hours", "playbook_qc_call_days", "playbook_stale_new_days")
     def _check_playbook_claim_figures(self):
         for company in self:
-            if (company.playbook_claim_notice_hours or 0) < 0 or (company.playbook_qc_call_days or 0) < 0:
-                raise ValidationError(self.env._("The claim notice hours and the quality-call days cannot be "
-                                                 "negative."))
+            if min(company.playbook_claim_notice_hours or 0, company.playbook_qc_call_days or 0,
+                   company.playbook_stale_new_days or 0) < 0:
+                raise ValidationError(self.env._("The claim notice hours, the quality-call days and the stale "
+                                                 "days cannot be negative."))
+
+    @api.constrains("playbook_operator_report_hour", "playbook_head_report_hour", "playbook_review_hour")
+    def _check_playbook_report_hours(self):
+        for company in self:
+            hours = (company.playbook_operator_report_hour, company.playbook_head_report_hour,
+                     company.playbook_review_hour)
+            if any(hour and not 0 <= hour < 24 for hour in hours):
+                raise ValidationError(self.env._("Report hours are between 0:00 and 23:59."))
 
     def _playbook_deputy_directors(self):
         """Who stands for the deputy director of the company: the one set, else its sales heads."""

@@ -110,10 +110,10 @@ class TestOperatorReport(ReportCase):
     def test_figures_equal_the_pivots(self):
         report = self.report("operator", date(2026, 11, 16), date(2026, 11, 22))
         figures = report._operator_figures()
-        requests = self.read_group(report.action_view_requests(), "channel")
+        received = self.read_group(report.action_view_requests(), "channel")
         contacts = self.read_group(report.action_view_contacts(), "channel")
         for row in figures["rows"]:
-            self.assertEqual(row["requests"], requests.get(row["channel"], 0))
+            self.assertEqual(row["requests"], received.get(row["channel"], 0))
             self.assertEqual(row["contacts"], contacts.get(row["channel"], 0))
         self.assertEqual(figures["total"]["requests"], 7, "the week has Thursday's and Saturday's too")
         self.assertEqual(figures["total"]["contacts"], 5)

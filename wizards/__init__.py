@@ -7,3 +7,5 @@ from . import crm_inbound_register
 from . import crm_lead_lost
 from . import crm_lead_consultation
 from . import crm_agent_notice
+from . import crm_playbook_daily_report
+from . import crm_db_review_run

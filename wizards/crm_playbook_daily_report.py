@@ -1,0 +1,274 @@
+"""The daily management reports on screen, printed or emailed: the call center's (ST-11) and the sales head's
+(ST-12)."""
+import base64
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.crm_playbook_report import REPORT_KINDS
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmPlaybookDailyReport(models.TransientModel):
+    """A daily report for any date range, on screen, printed or emailed; its figures are read with the
+    same domains as the lists and pivots it links to, so both always agree."""
+
+    _name = "crm.playbook.daily.report"
+    _description = "Daily Management Report"
+
+    kind = fields.Selection(REPORT_KINDS, string="Report Kind", required=True, default="operator")
+    date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Leave empty for every team.")
+    body_html = fields.Html(string="Report", compute="_compute_body_html", sanitize=False)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for report in self:
+            if report.date_to < report.date_from:
+                raise UserError(self.env._("The report ends before it starts."))
+
+    @api.depends("kind", "date_from", "date_to", "company_id", "team_ids")
+    def _compute_body_html(self):
+        for report in self:
+            report.body_html = report._render_body() if report.date_from and report.date_to else False
+
+    # Periods -------------------------------------------------------------------
+
+    def _utc_range(self):
+        """The period as naive UTC datetimes [start, stop) in the company's time zone."""
+        zone = self.company_id._playbook_tz()
+        start = zone.localize(datetime.combine(self.date_from, time.min))
+        stop = zone.localize(datetime.combine(self.date_to + timedelta(days=1), time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None), stop.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _previous_working_day(self, company, day):
+        """The last day before ``day`` with working hours on the company calendar (holidays off)."""
+        calendar = company.resource_calendar_id
+        if not calendar:
+            return day - timedelta(days=1)
+        zone = company._playbook_tz()
+        start = zone.localize(datetime.combine(day - timedelta(days=15), time.min))
+        stop = zone.localize(datetime.combine(day, time.min))
+        intervals = calendar._work_intervals_batch(start, stop, tz=zone)[False]
+        days = sorted({begin.astimezone(zone).date() for begin, _stop, _meta in intervals})
+        return days[-1] if days else day - timedelta(days=1)
+
+    # Domains: shared by the figures and the drill-down actions -----------------------------
+
+    def _team_domain(self, field="team_id"):
+        return [(field, "in", self.team_ids.ids)] if self.team_ids else []
+
+    def _requests_domain(self):
+        start, stop = self._utc_range()
+        return [("create_date", ">=", start), ("create_date", "<", stop),
+                ("company_id", "in", (self.company_id.id, False))] + self._team_domain()
+
+    def _contacts_domain(self):
+        start, stop = self._utc_range()
+        return [("date", ">=", start), ("date", "<", stop),
+                ("company_id", "=", self.company_id.id)] + self._team_domain()
+
+    def _proposals_domain(self):
+        start, stop = self._utc_range()
+        return [("state", "=", "sent"), ("date_sent", ">=", start), ("date_sent", "<", stop),
+                ("company_id", "in", (self.company_id.id, False))] + self._team_domain()
+
+    def _issued_domain(self):
+        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                ("invoice_date", ">=", self.date_from), ("invoice_date", "<=", self.date_to),
+                ("company_id", "=", self.company_id.id)] + self._team_domain()
+
+    def _paid_domain(self, late_entry=False):
+        start, stop = self._utc_range()
+        return [("move_type", "=", "out_invoice"), ("playbook_paid_at", ">=", start),
+                ("playbook_paid_at", "<", stop), ("playbook_paid_late_entry", "=", late_entry),
+                ("company_id", "=", self.company_id.id)] + self._team_domain()
+
+    # Figures ---------------------------------------------------------------------------------
+
+    def _channel_labels(self):
+        labels = dict(self.env["crm.lead"]._fields["channel"]._description_selection(self.env))
+        return [(key, labels[key]) for key in labels] + [(False, self.env._("Other"))]
+
+    def _operator_figures(self):
+        """Requests and calls by channel, new clients and their requests, forwards by manager (ST-11)."""
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        Contact = self.env["crm.inbound.contact"]
+        received = dict(Lead._read_group(self._requests_domain(), ["channel"], ["__count"]))
+        contacts, new_clients, new_requests = {}, {}, {}
+        for channel, new, became, count in Contact._read_group(
+                self._contacts_domain(), ["channel", "new_client", "became_request"], ["__count"]):
+            contacts[channel] = contacts.get(channel, 0) + count
+            if new:
+                new_clients[channel] = new_clients.get(channel, 0) + count
+                if became:
+                    new_requests[channel] = new_requests.get(channel, 0) + count
+        rows = [{"channel": key, "label": label, "requests": received.get(key, 0),
+                 "contacts": contacts.get(key, 0), "new_clients": new_clients.get(key, 0),
+                 "new_requests": new_requests.get(key, 0)} for key, label in self._channel_labels()]
+        rows = [row for row in rows if any(row[name] for name in ("requests", "contacts"))]
+        forwarded = Contact._read_group(self._contacts_domain() + [("forwarded_to_id", "!=", False)],
+                                        ["forwarded_to_id"], ["__count"])
+        return {
+            "rows": rows,
+            "total": {name: sum(row[name] for row in rows)
+                      for name in ("requests", "contacts", "new_clients", "new_requests")},
+            "forwarded": sorted(([user.name, count] for user, count in forwarded), key=lambda row: (-row[1], row[0])),
+        }
+
+    def _head_figures(self):
+        """Proposals, invoices issued and paid by origin and by salesperson; late entries apart (ST-12)."""
+        Proposal = self.env["crm.lead.proposal"]
+        Move = self.env["account.move"]
+        by_origin, by_person = {}, {}
+
+        def add(table, key, label, column, count, amount=0.0):
+            row = table.setdefault(key, {"label": label, "proposals": 0, "issued": 0, "issued_amount": 0.0,
+                                         "paid": 0, "paid_amount": 0.0})
+            row[column] += count
+            if amount:
+                row[column + "_amount"] += amount
+
+        labels = dict(self._channel_labels())
+        nobody = self.env._("No Salesperson")
+        for channel, user, count in Proposal._read_group(self._proposals_domain(), ["channel", "user_id"],
+                                                         ["__count"]):
+            add(by_origin, channel, labels.get(channel), "proposals", count)
+            add(by_person, user.id, user.name or nobody, "proposals", count)
+        for column, domain in (("issued", self._issued_domain()), ("paid", self._paid_domain())):
+            for channel, user, count, amount in Move._read_group(
+                    domain, ["playbook_channel", "invoice_user_id"], ["__count", "amount_total_signed:sum"]):
+                add(by_origin, channel, labels.get(channel), column, count, amount)
+                add(by_person, user.id, user.name or nobody, column, count, amount)
+        late = Move.search(self._paid_domain(late_entry=True), order="playbook_paid_at, id")
+        order = [key for key, _label in self._channel_labels()]
+        columns = ("proposals", "issued", "issued_amount", "paid", "paid_amount")
+        origin_rows = [by_origin[key] for key in order if key in by_origin]
+        return {
+            "by_origin": origin_rows,
+            "by_person": sorted(by_person.values(), key=lambda row: row["label"]),
+            "total": {name: sum(row[name] for row in origin_rows) for name in columns},
+            "late": [{"name": move.name, "client": move.partner_id.name, "amount": move.amount_total_signed,
+                      "salesperson": move.invoice_user_id.name or "", "origin": labels.get(move.playbook_channel),
+                      "recorded": move.playbook_paid_at} for move in late],
+            "late_amount": sum(late.mapped("amount_total_signed")),
+            "currency": self.company_id.currency_id,
+        }
+
+    def _figures(self):
+        self.ensure_one()
+        return self._operator_figures() if self.kind == "operator" else self._head_figures()
+
+    def _title(self):
+        self.ensure_one()
+        label = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        if self.date_from == self.date_to:
+            return "%s: %s" % (label, fields.Date.to_string(self.date_from))
+        return "%s: %s - %s" % (label, fields.Date.to_string(self.date_from), fields.Date.to_string(self.date_to))
+
+    def _render_body(self):
+        self.ensure_one()
+        return self.env["ir.qweb"]._render("crm_sales_playbook.playbook_daily_report_body", {
+            "report": self, "figures": self._figures(), "title": self._title(),
+            "format_datetime": lambda value: fields.Datetime.context_timestamp(
+                self.with_context(tz=self.company_id._playbook_tz().zone), value).strftime("%Y-%m-%d %H:%M"),
+        })
+
+    # Drill-down ----------------------------------------------------------------------------------
+
+    def _open(self, model, name, domain, views="pivot,list,graph", context=None):
+        return {"type": "ir.actions.act_window", "name": name, "res_model": model, "domain": domain,
+                "view_mode": views, "views": [(False, view) for view in views.split(",")],
+                "context": dict(context or {}, active_test=False)}
+
+    def action_view_requests(self):
+        return self._open("crm.lead", self.env._("Requests Received"), self._requests_domain(),
+                          context={"pivot_row_groupby": ["channel"]})
+
+    def action_view_contacts(self):
+        return self._open("crm.inbound.contact", self.env._("Registered Calls and Letters"),
+                          self._contacts_domain(), context={"pivot_row_groupby": ["channel"]})
+
+    def action_view_proposals(self):
+        return self._open("crm.lead.proposal", self.env._("Proposals Sent"), self._proposals_domain(),
+                          views="list,form", context={"group_by": ["channel"]})
+
+    def action_view_issued(self):
+        return self._open("account.move", self.env._("Invoices Issued"), self._issued_domain(),
+                          views="list,form", context={"group_by": ["playbook_channel"]})
+
+    def action_view_paid(self):
+        # Both the day's payments and the morning's late entries, told apart by the grouping.
+        domain = [term for term in self._paid_domain() if term[0] != "playbook_paid_late_entry"]
+        return self._open("account.move", self.env._("Invoices Paid"), domain, views="list,form",
+                          context={"group_by": ["playbook_paid_late_entry", "playbook_channel"]})
+
+    def action_print(self):
+        return self.env.ref("crm_sales_playbook.action_report_playbook_daily").report_action(self)
+
+    # Sending -------------------------------------------------------------------------------------
+
+    def _send(self, recipients):
+        """Email the report to ``recipients``: the HTML in the body, the PDF attached when it renders."""
+        self.ensure_one()
+        body = self._render_body()
+        attachments = []
+        try:
+            pdf, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+                "crm_sales_playbook.action_report_playbook_daily", self.ids)
+            attachments.append((0, 0, {"name": "%s.pdf" % self._title().replace(":", ""),
+                                       "datas": base64.b64encode(pdf), "mimetype": "application/pdf"}))
+        except Exception:  # pylint: disable=broad-except
+            # No wkhtmltopdf on the server: the report still goes out in the body of the email.
+            _logger.warning("The %s could not be printed to PDF; sent without attachment", self.kind,
+                            exc_info=True)
+        return self.env["mail.mail"].sudo().create({
+            "subject": self._title(),
+            "body_html": Markup(body) if not isinstance(body, Markup) else body,
+            "email_from": (self.company_id.email_formatted or self.env.user.email_formatted),
+            "recipient_ids": [(6, 0, recipients.partner_id.ids)],
+            "attachment_ids": attachments,
+            "auto_delete": False,
+        })
+
+    @api.model
+    def _cron_send(self):
+        """At the configured hours of each company's day, email each report once (ST-11, ST-12)."""
+        Log = self.env["crm.playbook.report.log"].sudo()
+        now = fields.Datetime.now()
+        sent = Log.browse()
+        for company in self.env["res.company"].sudo().search([("id", "!=", 0)]):
+            local = pytz.utc.localize(now).astimezone(company._playbook_tz())
+            hour = local.hour + local.minute / 60.0
+            today = local.date()
+            for kind, at in (("operator", company.playbook_operator_report_hour),
+                             ("head", company.playbook_head_report_hour)):
+                if hour < (at or 0.0):
+                    continue
+                recipients = company._playbook_report_recipients()
+                if not recipients:
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        log = Log._claim(company, kind, today)
+                        if not log:
+                            continue
+                        day = self._previous_working_day(company, today) if kind == "operator" else today
+                        report = self.sudo().with_company(company).create({
+                            "kind": kind, "date_from": day, "date_to": day, "company_id": company.id})
+                        mail = report.with_context(lang=recipients[0].lang or self.env.lang)._send(recipients)
+                        log.write({"mail_id": mail.id, "recipient_ids": [(6, 0, recipients.ids)]})
+                        sent |= log
+                except Exception:  # pylint: disable=broad-except
+                    _logger.exception("The %s report of company %s could not be sent", kind, company.id)
+        return sent
+
