@@ -84,13 +84,15 @@ class CrmDbReview(models.Model):
         })
         collector = _Collector(self.env, company, zone, today, week_start)
         items = collector.collect()
-        vals_list = [dict(item, review_id=review.id) for item in items]
+        vals_list = [dict(item, review_id=review.id, company_id=company.id,
+                          is_inconsistency=item["kind"] in INCONSISTENCIES) for item in items]
         if previous:
             now_keys = {(item["kind"], item["res_model"], item["res_id"]) for item in items}
             fixed = previous.line_ids.filtered(
                 lambda line: line.is_inconsistency and line.state == "open"
                 and (line.kind, line.res_model, line.res_id) not in now_keys)
-            vals_list += [{"review_id": review.id, "kind": line.kind, "res_model": line.res_model,
+            vals_list += [{"review_id": review.id, "company_id": company.id, "is_inconsistency": True,
+                           "kind": line.kind, "res_model": line.res_model,
                            "res_id": line.res_id, "name": line.name, "manager_id": line.manager_id.id,
                            "partner_id": line.partner_id.id, "state": "fixed"} for line in fixed]
         Line = self.env["crm.db.review.line"].sudo()
@@ -190,9 +192,10 @@ class CrmDbReviewLine(models.Model):
     _order = "review_id desc, kind, manager_id, id"
 
     review_id = fields.Many2one("crm.db.review", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
+    # Written with the line (a review holds tens of thousands): no recomputation after the insert.
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     kind = fields.Selection(LIST_KINDS + INCONSISTENCY_KINDS, required=True, index=True)
-    is_inconsistency = fields.Boolean(compute="_compute_is_inconsistency", store=True)
+    is_inconsistency = fields.Boolean(readonly=True)
     manager_id = fields.Many2one("res.users", index=True)
     partner_id = fields.Many2one("res.partner", string="Client", index=True)
     res_model = fields.Char(string="Model", required=True)
@@ -201,11 +204,6 @@ class CrmDbReviewLine(models.Model):
     detail = fields.Char()
     state = fields.Selection([("open", "To Do"), ("fixed", "Fixed since Last Review")], default="open",
                              required=True, index=True)
-
-    @api.depends("kind")
-    def _compute_is_inconsistency(self):
-        for line in self:
-            line.is_inconsistency = line.kind in INCONSISTENCIES
 
     def action_open(self):
         self.ensure_one()

@@ -203,8 +203,8 @@ class CrmPlaybookGoal(models.Model):
     def _notify_short(self, value):
         summary = self.env._("%(code)s below target: %(actual)s of %(target)s %(unit)s", code=self.indicator_code,
                              actual=value.actual, target=self.target, unit=self.unit or "")
-        note = self.env._("%(goal)s (%(indicator)s), %(period)s.", goal=self.name, indicator=self.indicator_name,
-                          period=value.display_name)
+        note = self.env._("%(goal)s (%(indicator)s), period %(period)s.", goal=self.name,
+                          indicator=self.indicator_name, period=value.display_name)
         self.activity_schedule("mail.mail_activity_data_todo", user_id=self.user_id.id,
                                date_deadline=fields.Date.context_today(self), summary=summary, note=note)
         self.message_post(body=Markup("%s<br/>%s") % (summary, note), message_type="notification",

@@ -56,3 +56,19 @@ class TestRussian(PlaybookCase):
         with self.assertRaisesRegex(ValidationError, "не может быть на шаге «Юридическая оценка» без: "
                                                      "Клиенту сообщено: выясняется, Ответственный сотрудник"):
             claim.with_context(lang="ru_RU").write({"stage_id": legal.id})
+
+    def test_reports_and_analysis_in_russian(self):
+        self.user_head.lang = "ru_RU"
+        report = self.env["crm.playbook.daily.report"].with_user(self.user_head).with_context(lang="ru_RU").create(
+            {"kind": "head"})
+        html = report.body_html
+        for text in ("Ежедневный отчёт руководителя продаж", "По источнику обращения", "Выставлено счетов",
+                     "Оплаты, внесённые до 10:00 за предыдущий день"):
+            self.assertIn(text, html)
+        ru = self.env(context=dict(self.env.context, lang="ru_RU"))
+        Analysis = ru["crm.playbook.lead.analysis"]
+        self.assertEqual(Analysis._fields["won_rate"].get_description(ru)["string"], "Выиграно (%)")
+        labels = dict(Analysis._fields["work_status"]._description_selection(ru))
+        self.assertEqual(labels["in_work"], "В работе")
+        kinds = dict(ru["crm.db.review.line"]._fields["kind"]._description_selection(ru))
+        self.assertEqual(kinds["stale_new"], "Лид завис в статусе «Новый»")
