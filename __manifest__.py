@@ -8,7 +8,7 @@
     "author": "crm_sales_playbook developers",
     "website": "https://example.com/crm_sales_playbook",
     "depends": ["crm", "sale_crm", "calendar", "resource", "sms"],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "holidays"]},
     "data": [
         "security/crm_sales_playbook_security.xml",
         "security/ir.model.access.csv",
@@ -31,6 +31,7 @@
         "wizards/crm_agent_notice_views.xml",
         "wizards/crm_playbook_daily_report_views.xml",
         "wizards/crm_db_review_run_views.xml",
+        "wizards/resource_calendar_holidays_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_call_views.xml",
         "views/crm_lead_proposal_views.xml",

@@ -29,3 +29,4 @@ from . import test_reports
 from . import test_db_review
 from . import test_goals
 from . import test_analysis
+from . import test_holidays
