@@ -30,3 +30,4 @@ from . import test_db_review
 from . import test_goals
 from . import test_analysis
 from . import test_holidays
+from . import test_access_matrix
