@@ -60,5 +60,8 @@
     "demo": [
         "data/crm_sales_playbook_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["crm_sales_playbook/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
 }
