@@ -110,7 +110,9 @@ class TestDatabaseReview(PlaybookCase):
         [todo] = review.activity_ids.filtered(lambda activity: activity.user_id == self.user_salesperson)
         self.assertEqual(todo.summary, "Weekly review: %s items" % mine)
         self.assertIn("Lead Stale in New: 1", todo.note)
-        mails = self.env["mail.mail"].search([("model", "=", "crm.db.review"), ("res_id", "=", review.id)])
+        # (The to-dos send their own "assigned to you" emails: the summary is the one with the review's name.)
+        mails = self.env["mail.mail"].search([("model", "=", "crm.db.review"), ("res_id", "=", review.id),
+                                              ("subject", "=", review.name)])
         self.assertEqual(len(mails), 1)
         self.assertEqual(mails.recipient_ids, self.user_head.partner_id)
         self.assertIn("Pb Salesperson", mails.body_html)
