@@ -66,7 +66,9 @@ class ResCompany(models.Model):
         [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
          ("5", "Saturday"), ("6", "Sunday")], string="Weekly Call Plan on", default="4",
         help="Day of the week when next week's call plan of regular customers is built.")
-    playbook_plan_hour = fields.Float(string="Weekly Call Plan at", default=15.0)
+    playbook_plan_hour = fields.Float(
+        string="Weekly Call Plan at", default=15.0,
+        help="Hour of that day, in each team's time zone, when next week's call plan is built.")
     # Orders
     playbook_require_supplier_step = fields.Boolean(
         string="Supplier Answer before Invoicing",
@@ -109,7 +111,9 @@ class ResCompany(models.Model):
         [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
          ("5", "Saturday"), ("6", "Sunday")], string="Weekly Review on", default="4",
         help="Day of the week when the client database review runs.")
-    playbook_review_hour = fields.Float(string="Weekly Review at", default=16.0)
+    playbook_review_hour = fields.Float(
+        string="Weekly Review at", default=16.0,
+        help="Hour of that day, in the company's time zone, when the client database is reviewed.")
     playbook_stale_new_days = fields.Integer(
         string="Stale in New after (days)", default=3,
         help="The weekly review lists leads still in New after this many days.")

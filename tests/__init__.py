@@ -32,3 +32,4 @@ from . import test_analysis
 from . import test_holidays
 from . import test_access_matrix
 from . import test_tour
+from . import test_settings
