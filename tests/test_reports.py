@@ -3,6 +3,7 @@ from datetime import date, datetime
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..hooks import link_invoices_to_leads
 from .common import PlaybookCase
 
 # Moscow is UTC+3. Friday 20 and Monday 23 November 2026.
@@ -163,6 +164,15 @@ class TestHeadReport(ReportCase):
         self.assertEqual(figures["total"], {"proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1,
                                             "paid_amount": 1000.0})
         self.assertEqual([(row["name"], row["amount"]) for row in figures["late"]], [(friday.name, 500.0)])
+
+    def test_invoices_posted_before_the_install_get_their_lead(self):
+        invoice = self.invoice(self.web_lead, MON_0930_MSK)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE account_move SET playbook_lead_id = NULL, playbook_channel = NULL "
+                            "WHERE id = %s", [invoice.id])
+        link_invoices_to_leads(self.env.cr)
+        invoice.invalidate_recordset()
+        self.assertEqual((invoice.playbook_lead_id, invoice.playbook_channel), (self.web_lead, "web_form"))
 
     def test_figures_equal_the_lists(self):
         self.proposal(self.web_lead, self.user_salesperson_b, MON_1500_MSK)
