@@ -2,6 +2,8 @@ from odoo import api, fields, models
 
 from .crm_lead import CHANNELS
 
+REQUEST_STATUSES = ("in_work", "won")
+
 
 class CrmInboundContact(models.Model):
     """The secretary's log: one row per call or letter registered at the inbound desk (ST-1, ST-11)."""
@@ -23,8 +25,10 @@ class CrmInboundContact(models.Model):
                                 help="The caller was not in the CRM before this call or letter.")
     lead_created = fields.Boolean(string="New Lead", readonly=True,
                                   help="The call or letter opened a new lead rather than adding to an open one.")
+    # Read from the lead when asked, not stored: a stored copy would cost Odoo's lead assignment a query
+    # per batch of leads it converts (crm's query-count tests guard that).
     became_request = fields.Boolean(
-        string="Became a Request", compute="_compute_became_request", store=True, index=True,
+        string="Became a Request", compute="_compute_became_request", search="_search_became_request",
         help="Its lead was taken into work or won: a real request, not a question or a wrong number.")
     forwarded_to_id = fields.Many2one("res.users", index=True, readonly=True)
     team_id = fields.Many2one("crm.team", index=True, readonly=True)
@@ -35,4 +39,11 @@ class CrmInboundContact(models.Model):
     @api.depends("lead_id.work_status")
     def _compute_became_request(self):
         for contact in self:
-            contact.became_request = contact.lead_id.work_status in ("in_work", "won")
+            contact.became_request = contact.lead_id.work_status in REQUEST_STATUSES
+
+    def _search_became_request(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search on became a request supports = and != True/False only."))
+        if (operator == "=") == value:
+            return [("lead_id.work_status", "in", REQUEST_STATUSES)]
+        return ["|", ("lead_id", "=", False), ("lead_id.work_status", "not in", REQUEST_STATUSES)]

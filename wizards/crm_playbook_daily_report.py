@@ -104,14 +104,15 @@ class CrmPlaybookDailyReport(models.TransientModel):
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Contact = self.env["crm.inbound.contact"]
         received = dict(Lead._read_group(self._requests_domain(), ["channel"], ["__count"]))
-        contacts, new_clients, new_requests = {}, {}, {}
-        for channel, new, became, count in Contact._read_group(
-                self._contacts_domain(), ["channel", "new_client", "became_request"], ["__count"]):
+        contacts, new_clients = {}, {}
+        for channel, new, count in Contact._read_group(self._contacts_domain(), ["channel", "new_client"],
+                                                        ["__count"]):
             contacts[channel] = contacts.get(channel, 0) + count
             if new:
                 new_clients[channel] = new_clients.get(channel, 0) + count
-                if became:
-                    new_requests[channel] = new_requests.get(channel, 0) + count
+        new_requests = dict(Contact._read_group(
+            self._contacts_domain() + [("new_client", "=", True), ("became_request", "=", True)],
+            ["channel"], ["__count"]))
         rows = [{"channel": key, "label": label, "requests": received.get(key, 0),
                  "contacts": contacts.get(key, 0), "new_clients": new_clients.get(key, 0),
                  "new_requests": new_requests.get(key, 0)} for key, label in self._channel_labels()]
