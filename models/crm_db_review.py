@@ -1,7 +1,7 @@
 """The weekly review of the client database (RC-5): what each manager has on the list, and what is wrong."""
 import logging
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 from markupsafe import Markup, escape
@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .crm_lead import DEAL_TYPE_RULES
+from .dates import day_start_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -222,9 +223,7 @@ class _Collector:
         self.next_start = week_start + timedelta(days=7)
         self.next_end = week_start + timedelta(days=13)
 
-        def utc(day):
-            return zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-        self.utc = utc
+        self.utc = lambda day: day_start_utc(zone, day)
         self.items = []
         self.seen = set()
 

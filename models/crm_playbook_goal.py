@@ -1,6 +1,6 @@
 """Goals and indicators of the sales process with their control methods (LG-7)."""
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
@@ -9,6 +9,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
+from .dates import day_start_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -160,10 +161,8 @@ class CrmPlaybookGoal(models.Model):
             dates = [(date_field, ">=", start), (date_field, "<=", end)]
         else:
             zone = self.company_id._playbook_tz()
-
-            def utc(day):
-                return zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-            dates = [(date_field, ">=", utc(start)), (date_field, "<", utc(end + timedelta(days=1)))]
+            dates = [(date_field, ">=", day_start_utc(zone, start)),
+                     (date_field, "<", day_start_utc(zone, end + timedelta(days=1)))]
         domain = dates + BASE_DOMAINS.get(self.calculation, []) + self._filter()
         if "company_id" in Model._fields:
             domain.append(("company_id", "in", (self.company_id.id, False)))

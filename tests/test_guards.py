@@ -1,10 +1,8 @@
-from datetime import datetime
-
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.contact_check import email_problem, phone_problem
-from .common import MON_1100_MSK, PlaybookCase
+from .common import PlaybookCase
 
 REAL_PHONE = "+7 912 604-18-37"
 

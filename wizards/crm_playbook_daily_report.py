@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.crm_playbook_report import REPORT_KINDS
+from ..models.dates import day_start_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -45,9 +46,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
     def _utc_range(self):
         """The period as naive UTC datetimes [start, stop) in the company's time zone."""
         zone = self.company_id._playbook_tz()
-        start = zone.localize(datetime.combine(self.date_from, time.min))
-        stop = zone.localize(datetime.combine(self.date_to + timedelta(days=1), time.min))
-        return start.astimezone(pytz.utc).replace(tzinfo=None), stop.astimezone(pytz.utc).replace(tzinfo=None)
+        return day_start_utc(zone, self.date_from), day_start_utc(zone, self.date_to + timedelta(days=1))
 
     @api.model
     def _previous_working_day(self, company, day):

@@ -1,10 +1,11 @@
 """Fill a working calendar's leaves with a country's public holidays from the PyPI package ``holidays``."""
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from ..models.dates import day_start_utc
 
 try:
     import holidays as holidays_lib
@@ -68,15 +69,13 @@ class ResourceCalendar(models.Model):
         days = self.env["resource.calendar.holidays"]._holidays_of(country, year, language=language)
         zone = pytz.timezone(self.tz or "UTC")
 
-        def utc(day, moment):
-            return zone.localize(datetime.combine(day, moment)).astimezone(pytz.utc).replace(tzinfo=None)
-
         first, last = min(days, default=None), max(days, default=None)
         if first is None:
             return self.env["resource.calendar.leaves"]
         existing = self.env["resource.calendar.leaves"].search([
             ("calendar_id", "=", self.id), ("resource_id", "=", False),
-            ("date_from", "<", utc(last + timedelta(days=1), time.min)), ("date_to", ">", utc(first, time.min))])
+            ("date_from", "<", day_start_utc(zone, last + timedelta(days=1))),
+            ("date_to", ">", day_start_utc(zone, first))])
         taken = set()
         for leave in existing:
             start = pytz.utc.localize(leave.date_from).astimezone(zone).date()
@@ -85,5 +84,5 @@ class ResourceCalendar(models.Model):
             taken.update(start + timedelta(days=offset) for offset in range((stop - start).days + 1))
         return self.env["resource.calendar.leaves"].create([{
             "name": name, "calendar_id": self.id, "time_type": "leave",
-            "date_from": utc(day, time.min), "date_to": utc(day, time(23, 59, 59)),
+            "date_from": day_start_utc(zone, day), "date_to": day_start_utc(zone, day, time(23, 59, 59)),
         } for day, name in days.items() if day not in taken])
