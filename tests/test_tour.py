@@ -79,6 +79,18 @@ class TestMainFlowTour(HttpCase):
             "team_id": self.team.id, "user_id": self.seller.id, "date": datetime.now() - timedelta(hours=20),
             "essence": "Two card readers of twelve do not read signature cards.",
             "client_demand": "Replace them this week.", "manager_proposal": "Replacement from stock."})
+        # Last month's requests of two teams, so the sales head's report has something to compare.
+        other = self.env["crm.team"].create({"name": "Tour Second Team", "company_id": self.env.company.id})
+        month_ago = datetime.now() - timedelta(days=20)
+        past = self.env["crm.lead"].create([{
+            "name": "Earlier request %s" % index, "type": "opportunity", "user_id": self.seller.id,
+            "team_id": (self.team if index % 2 else other).id, "date_received": month_ago,
+        } for index in range(8)])
+        self.env.flush_all()
+        for lead, status in zip(past, ["met", "met", "met_late", "breached", "met", "breached", "met", "met"]):
+            self.env.cr.execute("UPDATE crm_lead SET sla_status = %s, sla_deadline = %s WHERE id = %s",
+                                [status, month_ago + timedelta(hours=1), lead.id])
+        self.env.invalidate_all()
         shots = self.run_tours([
             ("/odoo/crm", "crm_sales_playbook_operator_tour", "tour_operator"),
             ("/odoo/crm", "crm_sales_playbook_salesperson_tour", "tour_seller"),
