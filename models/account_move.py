@@ -5,6 +5,8 @@ import pytz
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .roles import refuse_workflow_writes
+
 
 # Payments recorded before this hour (the team's local time) are the late entries of the day before (ST-12).
 LATE_ENTRY_HOUR = 10
@@ -31,29 +33,42 @@ class AccountMove(models.Model):
 
     def _playbook_link_leads(self):
         """Remember the lead of the orders each customer invoice bills."""
-        for move in self:
+        for move in self.sudo():  # sudo: the invoice's lead is the playbook's record, set when it is posted
             lead = move.invoice_line_ids.sale_line_ids.order_id.opportunity_id[:1]
             if lead != move.playbook_lead_id:
                 move.playbook_lead_id = lead
 
+    def write(self, vals):
+        refuse_workflow_writes(self, vals, {
+            name: self.env._("posting and paying the invoice set it")
+            for name in ("playbook_lead_id", "playbook_paid_at", "playbook_paid_late_entry")})
+        return super().write(vals)
+
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
         paid = self.filtered(lambda move: move.move_type == "out_invoice")
+        first_paid = paid.filtered(lambda move: not move.playbook_paid_at)
         paid._playbook_stamp_payment()
         paid._reserve_paid_clients()
-        paid._playbook_close_paid_leads()
+        paid._playbook_close_paid_leads(confirm=first_paid)
         return result
 
-    def _playbook_close_paid_leads(self):
-        """A paid invoice is recorded on its leads, confirmed to the client, and wins the leads it closes."""
+    def _playbook_close_paid_leads(self, confirm=None):
+        """A paid invoice is recorded on its leads, confirmed to the client, and wins the leads it closes.
+
+        The client hears of the payment once, the first time the invoice of a lead is paid (ST-7): an invoice
+        without a lead is not the sales department's, and paying again after an unreconcile says nothing new.
+        """
         template = self.env.ref("crm_sales_playbook.mail_template_payment_confirmation", raise_if_not_found=False)
+        confirm = self if confirm is None else confirm
         for invoice in self:
+            # sudo: the payment is recorded on the invoice's leads and closes them, whoever books it (PP-5, ST-7)
             leads = invoice.line_ids.sale_line_ids.order_id.opportunity_id.sudo()
             for lead in leads:
                 lead.message_post(body=self.env._("Invoice %(invoice)s is paid.", invoice=invoice.name),
                                   message_type="notification", subtype_xmlid="mail.mt_note")
-            if template and invoice.partner_id.email:
-                template.sudo().send_mail(invoice.id)
+            if template and leads and invoice in confirm and invoice.partner_id.email:
+                template.sudo().send_mail(invoice.id)  # sudo: the confirmation is the sales department's email
             closing = leads.filtered(lambda lead: lead.deal_needs_invoice and lead.work_status in ("new", "in_work"))
             for lead in closing:
                 # The payment is booked whatever the lead's state: a lead that cannot be won says why.
@@ -72,6 +87,7 @@ class AccountMove(models.Model):
         The period is the line's service period when given, otherwise the company's paid period
         days from the invoice date. The team is the one of the orders' lead, else the invoice's.
         """
+        # sudo: a paid invoice reserves its client for the selling team, whoever books the payment (PP-7)
         Reservation = self.env["crm.client.reservation"].sudo()
         for invoice in self:
             orders = invoice.line_ids.sale_line_ids.order_id
@@ -93,7 +109,8 @@ class AccountMove(models.Model):
 
     def _playbook_stamp_payment(self):
         now = fields.Datetime.now()
-        for move in self.filtered(lambda move: not move.playbook_paid_at):
+        # sudo: when the payment was recorded is the playbook's stamp, set when the invoice is paid (ST-12)
+        for move in self.sudo().filtered(lambda move: not move.playbook_paid_at):
             zone = pytz.timezone(move.team_id.tz or move.company_id.resource_calendar_id.tz or "UTC")
             local = pytz.utc.localize(now).astimezone(zone)
             move.write({"playbook_paid_at": now, "playbook_paid_late_entry": local.hour < LATE_ENTRY_HOUR})

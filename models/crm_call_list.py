@@ -68,7 +68,7 @@ class CrmCallList(models.Model):
                     or team.playbook_plan_built_for == monday:
                 continue
             built |= team._playbook_build_week_plan(monday)
-            team.sudo().playbook_plan_built_for = monday
+            team.playbook_plan_built_for = monday
         return built
 
 

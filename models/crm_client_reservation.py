@@ -38,7 +38,7 @@ class CrmClientReservation(models.Model):
     )
     product_id = fields.Many2one("product.product", required=True, index=True, check_company=True, tracking=True)
     team_id = fields.Many2one("crm.team", required=True, index=True, check_company=True, tracking=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", tracking=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", tracking=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
 
     # Period and origin
@@ -126,7 +126,7 @@ class CrmClientReservation(models.Model):
         }
 
     def _check_support_right(self):
-        if not (self.env.su or self.env.user.has_group("crm_sales_playbook.group_crm_sales_playbook_support")):
+        if not (self.env.su or self.env.user._playbook_is_support()):
             raise UserError(self.env._("Only sales support may release or move a client's reservation."))
 
     @api.model
@@ -185,6 +185,8 @@ class CrmClientReservation(models.Model):
         """Block the other teams' open leads for the reserved clients and products (PP-4, 3.6)."""
         if self.env.context.get("playbook_skip_blocking"):
             return
+        # sudo: a reservation blocks the other teams' leads, which its author may not edit; blocking is the
+        # reservation's doing only.
         Lead = self.env["crm.lead"].sudo()
         for reservation in self:
             leads = Lead.search([

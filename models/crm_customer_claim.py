@@ -5,10 +5,12 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from . import roles
 from .locking import lock_skip_locked
+from .roles import refuse_workflow_writes
 
 _logger = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ class CrmCustomerClaim(models.Model):
     date = fields.Datetime(string="Claim Date", required=True, default=fields.Datetime.now, tracking=True,
                            help="When the client made the claim: the notice deadline counts from here.")
     user_id = fields.Many2one("res.users", string="Manager", required=True, default=lambda self: self.env.user,
-                              tracking=True, index=True, domain="[('share', '=', False)]",
+                              tracking=True, index=True, domain="[('share', '=', False)]", check_company=True,
                               help="The manager who took the claim from the client.")
     partner_id = fields.Many2one("res.partner", string="Client Company", required=True, tracking=True,
                                  index=True, check_company=True)
@@ -107,19 +109,21 @@ class CrmCustomerClaim(models.Model):
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     director_notified_at = fields.Datetime(string="Deputy Director Notified", readonly=True, copy=False)
     responsible_id = fields.Many2one("res.users", string="Responsible Employee", tracking=True, index=True,
-                                     domain="[('share', '=', False)]",
+                                     domain="[('share', '=', False)]", check_company=True,
                                      help="Named by the deputy director: sees the claim through.")
     client_notified_at = fields.Datetime(
         string="Client Told: Being Clarified", tracking=True, copy=False,
         help="When the client was told that every aspect of the claim is being clarified.")
     legal_user_id = fields.Many2one("res.users", string="Legal Reviewer", tracking=True,
-                                    domain="[('share', '=', False)]")
+                                    domain="[('share', '=', False)]", check_company=True)
     legal_evaluation = fields.Text(tracking=True, help="The legal department's evaluation of the claim.")
     decision = fields.Text(tracking=True)
     decision_by = fields.Selection(
         [("deputy_director", "Deputy Director"), ("legal", "Legal Department"), ("director", "Director")],
         string="Decided By", tracking=True)
     decision_date = fields.Datetime(string="Decided On", readonly=True, copy=False)
+    decision_user_id = fields.Many2one("res.users", string="Decision Entered By", readonly=True, copy=False,
+                                       check_company=True, help="Who wrote the decision down.")
     measures = fields.Text(tracking=True, help="What is done to remove the cause of the claim.")
     client_decision_notified_at = fields.Datetime(
         string="Client Told: Decision", tracking=True, copy=False,
@@ -245,7 +249,11 @@ class CrmCustomerClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         Sequence = self.env["ir.sequence"]
+        buttons = self._workflow_buttons()
         for vals in vals_list:
+            refuse_workflow_writes(self, vals, buttons, create=True)
+            self._check_decision_rights({key: value for key, value in vals.items() if value},
+                                        self.env["res.company"].browse(vals.get("company_id")))
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = Sequence.with_company(company).next_by_code("crm.customer.claim") or "/"
@@ -261,8 +269,11 @@ class CrmCustomerClaim(models.Model):
         return claims
 
     def write(self, vals):
-        if "decision" in vals and vals["decision"]:
-            vals.setdefault("decision_date", fields.Datetime.now())
+        refuse_workflow_writes(self, vals, self._workflow_buttons())
+        for company in self.company_id:
+            self._check_decision_rights(vals, company)
+        if vals.get("decision"):
+            vals = dict(vals, decision_date=fields.Datetime.now(), decision_user_id=self.env.uid)
         stage = self.env["crm.customer.claim.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
         if stage:
             moving = self.filtered(lambda claim: claim.stage_id != stage)
@@ -285,6 +296,29 @@ class CrmCustomerClaim(models.Model):
 
     # Procedure ----------------------------------------------------------------
 
+    def _workflow_buttons(self):
+        return {"director_notified_at": self.env._("registering the claim sets it"),
+                "notice_escalated_at": self.env._("the escalation of late notices sets it"),
+                "decision_date": self.env._("writing the decision sets it"),
+                "decision_user_id": self.env._("writing the decision sets it"),
+                "date_closed": self.env._("use Resolve or Reject"),
+                "complaint_id": self.env._("Make a Claim on the complaint sets it"),
+                "filled_at": self.env._("registering the claim sets it")}
+
+    @api.model
+    def _check_decision_rights(self, vals, company):
+        """The legal department evaluates a claim; the deputy director, the legal department or the director
+        (a CRM administrator) decides it (RC-4). The manager and the responsible employee do neither."""
+        if self.env.su:
+            return
+        user = self.env.user
+        if "legal_evaluation" in vals and not user._playbook_is_legal():
+            raise AccessError(self.env._("Only the legal department writes the legal evaluation of a claim."))
+        deciders = (company or self.env.company)._playbook_deputy_directors()
+        if {"decision", "decision_by"} & set(vals) and not (user._playbook_is_legal() or user in deciders):
+            raise AccessError(self.env._("The deputy director, the legal department or the director decides a "
+                                         "claim: %(user)s may not write its decision.", user=user.name))
+
     def _check_step(self, step):
         """Refuse a claim that lacks what its step needs, naming what is missing."""
         self.ensure_one()
@@ -298,10 +332,11 @@ class CrmCustomerClaim(models.Model):
 
     def _on_step(self, step):
         now = fields.Datetime.now()
+        # sudo: the closing date is the step's own record
         if step in CLOSED_STEPS:
-            self.filtered(lambda claim: not claim.date_closed).write({"date_closed": now})
+            self.filtered(lambda claim: not claim.date_closed).sudo().write({"date_closed": now})
         else:
-            self.filtered("date_closed").write({"date_closed": False})
+            self.filtered("date_closed").sudo().write({"date_closed": False})
         if step == "legal":
             self._send_to_legal()
         elif step == "execution":
@@ -337,13 +372,12 @@ class CrmCustomerClaim(models.Model):
                         "mail.mail_activity_data_todo", user_id=director.id,
                         date_deadline=fields.Date.context_today(self),
                         summary=self.env._("Name the responsible employee of claim %(claim)s", claim=claim.name))
-            claim.director_notified_at = fields.Datetime.now()
+            claim.sudo().director_notified_at = fields.Datetime.now()  # sudo: the notice's own record
 
     def _send_to_legal(self):
         for claim in self:
             company = claim.company_id
-            legal = claim.legal_user_id or self.env.ref("crm_sales_playbook.group_crm_sales_playbook_legal").sudo().users \
-                .filtered(lambda user: company in user.company_ids and user.active)
+            legal = claim.legal_user_id or self.env["res.users"]._playbook_users_of(roles.LEGAL, company)
             for user in legal:
                 claim.activity_schedule(
                     "mail.mail_activity_data_todo", user_id=user.id,
@@ -400,7 +434,7 @@ class CrmCustomerClaim(models.Model):
         """Tell the deputy director once of each claim whose client was not told in time (RC-4)."""
         domain = [("client_notified_at", "=", False), ("notice_escalated_at", "=", False),
                   ("notice_deadline", "<=", fields.Datetime.now()), ("is_closed", "=", False)]
-        claims = self.sudo().search(domain, limit=batch_size, order="notice_deadline, id")
+        claims = self.search(domain, limit=batch_size, order="notice_deadline, id")
         escalated = self.browse()
         locked = lock_skip_locked(claims, SQL("client_notified_at IS NULL AND notice_escalated_at IS NULL"))
         for claim in locked:
@@ -410,7 +444,7 @@ class CrmCustomerClaim(models.Model):
                 escalated |= claim
             except Exception:  # pylint: disable=broad-except
                 _logger.exception("Escalation of the late notice of claim %s failed", claim.id)
-        remaining = self.sudo().search_count(domain) if len(claims) == batch_size else 0
+        remaining = self.search_count(domain) if len(claims) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
         if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -7,10 +7,12 @@ import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .crm_lead import DEAL_TYPE_RULES
 from .dates import day_start_utc
+from .roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
 
@@ -74,16 +76,25 @@ class CrmDbReview(models.Model):
 
     @api.model
     def _run(self, company, notify=True):
-        """Review ``company``'s database now: lists, inconsistencies, what was fixed; tell the people."""
+        """Review ``company``'s database now: lists, inconsistencies, what was fixed; tell the people.
+
+        Sales heads and CRM administrators run it for a company they work in; the weekly cron for every company.
+        """
+        if not (self.env.su or self.env.user._playbook_is_head()):
+            raise AccessError(self.env._("Only sales heads and CRM administrators run the database review."))
+        check_allowed_companies(self.env, company, company.display_name)
+        # sudo: the review reads the company's whole database, whoever starts it; its items are then read per
+        # manager through the record rules.
+        Review = self.sudo()
         zone = company._playbook_tz()
         today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()
         week_start = today - timedelta(days=today.weekday())
-        previous = self.sudo().search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
-        review = self.sudo().create({
+        previous = Review.search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
+        review = Review.create({
             "name": self.env._("Database review, week of %(week)s", week=fields.Date.to_string(week_start)),
             "week_start": week_start, "company_id": company.id, "previous_id": previous.id,
         })
-        collector = _Collector(self.env, company, zone, today, week_start)
+        collector = _Collector(Review.env, company, zone, today, week_start)
         items = collector.collect()
         vals_list = [dict(item, review_id=review.id, company_id=company.id,
                           is_inconsistency=item["kind"] in INCONSISTENCIES) for item in items]
@@ -96,7 +107,7 @@ class CrmDbReview(models.Model):
                            "kind": line.kind, "res_model": line.res_model,
                            "res_id": line.res_id, "name": line.name, "manager_id": line.manager_id.id,
                            "partner_id": line.partner_id.id, "state": "fixed"} for line in fixed]
-        Line = self.env["crm.db.review.line"].sudo()
+        Line = Review.env["crm.db.review.line"]
         for start in range(0, len(vals_list), 5000):
             Line.create(vals_list[start:start + 5000])
         review.invalidate_recordset(["line_ids", "item_count", "problem_count", "fixed_count"])
@@ -132,7 +143,7 @@ class CrmDbReview(models.Model):
                                    note=note)
         directors = self.company_id._playbook_deputy_directors()
         if directors:
-            self.env["mail.mail"].sudo().create({
+            self.env["mail.mail"].create({
                 "subject": self.name,
                 "body_html": self._summary_html(counts, labels),
                 "email_from": self.company_id.email_formatted or self.env.user.email_formatted,
@@ -160,9 +171,9 @@ class CrmDbReview(models.Model):
     @api.model
     def _cron_review(self):
         """On the configured day and hour of each company's week, review its database once."""
-        Log = self.env["crm.playbook.report.log"].sudo()
+        Log = self.env["crm.playbook.report.log"]
         reviews = self.browse()
-        for company in self.env["res.company"].sudo().search([("id", "!=", 0)]):
+        for company in self.env["res.company"].search([("id", "!=", 0)]):
             local = pytz.utc.localize(fields.Datetime.now()).astimezone(company._playbook_tz())
             if local.weekday() != int(company.playbook_review_weekday or 4) or \
                     local.hour + local.minute / 60.0 < (company.playbook_review_hour or 0.0):
@@ -171,7 +182,7 @@ class CrmDbReview(models.Model):
                 with self.env.cr.savepoint():
                     log = Log._claim(company, "review", local.date())
                     if log:
-                        reviews |= self.sudo().with_company(company)._run(company)
+                        reviews |= self.with_company(company)._run(company)
                         log.recipient_ids = company._playbook_deputy_directors()
             except Exception:  # pylint: disable=broad-except
                 _logger.exception("The weekly database review of company %s failed", company.id)
@@ -243,8 +254,8 @@ class _Collector:
 
     def collect(self):
         env = self.env
-        Lead = env["crm.lead"].sudo()
-        Partner = env["res.partner"].sudo()
+        Lead = env["crm.lead"]
+        Partner = env["res.partner"]
         company = self.company
         lead_company = [("company_id", "in", (company.id, False))]
         week_from, week_to = self.utc(self.week_start), self.utc(self.next_start)
@@ -276,12 +287,12 @@ class _Collector:
         return self.items
 
     def _debtors(self):
-        Move = self.env["account.move"].sudo()
+        Move = self.env["account.move"]
         groups = Move._read_group(
             [("company_id", "=", self.company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
              ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", self.today)],
             ["commercial_partner_id"], ["__count", "amount_residual_signed:sum", "invoice_user_id:array_agg"])
-        users = self.env["res.users"].sudo()
+        users = self.env["res.users"]
         for partner, count, residual, user_ids in groups:
             manager = self.client_manager(partner) or users.browse([uid for uid in user_ids if uid][:1])
             self.add("debtor", partner, manager, partner, partner.display_name, self.env._(
@@ -289,24 +300,24 @@ class _Collector:
                 amount=self.company.currency_id.format(residual)))
 
     def _claims_and_complaints(self):
-        for claim in self.env["crm.customer.claim"].sudo().search([("company_id", "=", self.company.id),
-                                                                  ("is_closed", "=", False)]):
+        for claim in self.env["crm.customer.claim"].search([("company_id", "=", self.company.id),
+                                                           ("is_closed", "=", False)]):
             self.add("open_claim", claim, claim.responsible_id or claim.user_id, claim.partner_id,
                      "%s: %s" % (claim.name, claim.partner_id.display_name), claim.stage_id.name)
-        for complaint in self.env["crm.quality.complaint"].sudo().search([("company_id", "=", self.company.id),
-                                                                         ("state", "=", "open")]):
+        for complaint in self.env["crm.quality.complaint"].search([("company_id", "=", self.company.id),
+                                                                  ("state", "=", "open")]):
             self.add("open_complaint", complaint, complaint.user_id, complaint.partner_id,
                      "%s: %s" % (complaint.name, complaint.partner_id.display_name))
 
     def _open_questions(self):
         """Clients and leads with overdue activities: one item per record and responsible."""
-        groups = self.env["mail.activity"].sudo()._read_group(
+        groups = self.env["mail.activity"]._read_group(
             [("res_model", "in", ("res.partner", "crm.lead")), ("date_deadline", "<", self.today)],
             ["res_model", "res_id", "user_id"], ["__count"])
         by_model = defaultdict(set)
         for model, res_id, _user, _count in groups:
             by_model[model].add(res_id)
-        records = {model: {record.id: record for record in self.env[model].sudo().with_context(
+        records = {model: {record.id: record for record in self.env[model].with_context(
             active_test=False).browse(list(ids)).exists()} for model, ids in by_model.items()}
         for model, res_id, user, count in groups:
             record = records[model].get(res_id)
@@ -318,8 +329,8 @@ class _Collector:
 
     def _inconsistencies(self):
         env, company = self.env, self.company
-        Partner = env["res.partner"].sudo()
-        Lead = env["crm.lead"].sudo()
+        Partner = env["res.partner"]
+        Lead = env["crm.lead"]
         customers = [("company_id", "in", (company.id, False)), ("parent_id", "=", False), "|",
                      ("customer_rank", ">", 0), ("playbook_is_regular", "=", True)]
         for partner in Partner.search(customers + [("phone", "=", False), ("email", "=", False)]
@@ -357,7 +368,7 @@ class _Collector:
             WINDOW w AS (PARTITION BY lead.email_normalized ORDER BY lead.id)
         """, company=self.company.id))
         pairs = [(lead_id, first_id) for lead_id, first_id in self.env.cr.fetchall() if lead_id != first_id]
-        leads = self.env["crm.lead"].sudo().browse({lead_id for pair in pairs for lead_id in pair})
+        leads = self.env["crm.lead"].browse({lead_id for pair in pairs for lead_id in pair})
         by_id = {lead.id: lead for lead in leads}
         for lead_id, first_id in sorted(pairs):
             lead = by_id[lead_id]

@@ -9,14 +9,16 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index, drop_index
 
+from . import roles
 from .contact_check import email_problem, phone_problem
 from .lead_intake import LeadMatcher
 from .lead_planning import spread_over_days
 from .locking import lock_skip_locked
+from .roles import check_allowed_companies, refuse_workflow_writes
 from .utm_source import TEMPERATURES
 
 _logger = logging.getLogger(__name__)
@@ -89,8 +91,6 @@ CHANNELS = [
 ]
 
 TEMPERATURE_RANK = {"cold": 1, "warm": 2, "hot": 3}
-SUPPORT_GROUP = "crm_sales_playbook.group_crm_sales_playbook_support"
-HEAD_GROUP = "crm_sales_playbook.group_crm_sales_playbook_head"
 # A lead created in work came from a conversation: the conversation was the contact (PP-14).
 LIVE_CHANNELS = ("inbound_call", "outbound_call", "online_chat")
 # Fields whose change may move a lead between work statuses.
@@ -336,7 +336,7 @@ class CrmLead(models.Model):
     @api.depends("commercial_partner_id.playbook_reservation_ids.state",
                  "commercial_partner_id.playbook_reservation_ids.team_id", "product_id", "company_id")
     def _compute_reservation_id(self):
-        Reservation = self.env["crm.client.reservation"].sudo()
+        Reservation = self.env["crm.client.reservation"]
         for lead in self:
             lead.reservation_id = Reservation._find_active(
                 lead.commercial_partner_id, lead.product_id, lead.company_id or self.env.company
@@ -345,7 +345,7 @@ class CrmLead(models.Model):
     @api.depends("is_blocked", "blocking_reservation_id")
     def _compute_blocked_message(self):
         for lead in self:
-            reservation = lead.blocking_reservation_id.sudo()
+            reservation = lead.blocking_reservation_id
             lead.blocked_message = lead.is_blocked and self.env._(
                 "Blocked: team %(team)s holds this client for %(product)s until %(date)s.",
                 team=reservation.team_id.display_name, product=reservation.product_id.display_name,
@@ -358,7 +358,7 @@ class CrmLead(models.Model):
         leads = self.filtered(lambda lead: lead.date_received
                               and (lead.company_id or lead.team_id.company_id or self.env.company).playbook_sla)
         (self - leads).update({"sla_policy_id": False, "sla_deadline": False})
-        policies = self.env["crm.sla.policy"].sudo()._get_policies_by_lead(leads)
+        policies = self.env["crm.sla.policy"]._get_policies_by_lead(leads)
         for policy, policy_leads in leads.grouped(lambda lead: policies[lead]).items():
             if not policy:
                 policy_leads.update({"sla_policy_id": False, "sla_deadline": False})
@@ -448,7 +448,7 @@ class CrmLead(models.Model):
                     "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
                     lead=lead.display_name, type=lead._deal_type_label(),
                 ))
-            if rule["needs_invoice"] and not lead._has_paid_invoice() and not lead._may_override(HEAD_GROUP):
+            if rule["needs_invoice"] and not lead._has_paid_invoice() and not lead._may_override("head"):
                 raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice "
                     "of one of its orders.",
@@ -469,15 +469,22 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        buttons = self._playbook_workflow_buttons()
         for vals in vals_list:
+            refuse_workflow_writes(self, vals, buttons, create=True)
             self._check_playbook_values(vals, vals.get("name") or self.env._("(new)"))
             if "temperature" in vals and "temperature_manual" not in vals:
                 source = self.env["utm.source"].browse(vals.get("source_id"))
                 vals["temperature_manual"] = self._is_manual_temperature(vals["temperature"], source)
         matcher = LeadMatcher(self, vals_list) if self._playbook_dedup_enabled() else None
         new_vals = [vals for row, vals in enumerate(vals_list) if not matcher or matcher.creates(row)]
+        if matcher and len(new_vals) < len(vals_list):
+            # A merged row creates nothing, so Odoo checks nothing: the requester must be allowed to create
+            # leads, in the company the row names (create([]) returns before its own check).
+            self.browse().check_access("create")
         leads = super().create(new_vals)
-        leads.filtered(lambda lead: lead.team_id and not lead.date_received).write(
+        # sudo: the clock starts when the team receives the lead; the field is the playbook's, not the user's
+        leads.filtered(lambda lead: lead.team_id and not lead.date_received).sudo().write(
             {"date_received": self.env.cr.now()}
         )
         leads._apply_reservation_rules()
@@ -491,6 +498,7 @@ class CrmLead(models.Model):
         return matcher.merge(leads)
 
     def write(self, vals):
+        refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
         self._check_playbook_values(vals, self)
         self._check_blocked_write(vals)
         manual = self.browse()
@@ -499,17 +507,19 @@ class CrmLead(models.Model):
                 vals["temperature"],
                 self.env["utm.source"].browse(vals["source_id"]) if "source_id" in vals else lead.source_id,
             ))
-        if "playbook_override_reason" in vals and not self.env.user.has_group(HEAD_GROUP) and not self.env.su:
+        if "playbook_override_reason" in vals and not (self.env.su or self.env.user._playbook_is_head()):
             raise UserError(self.env._("Only sales heads and sales support may override a playbook rule."))
         statuses = {lead.id: lead.work_status for lead in self} if STATUS_FIELDS & set(vals) else {}
         team_may_change = "date_received" not in vals and {"team_id", "user_id", "type"} & set(vals)
         old_teams = {lead.id: lead.team_id for lead in self} if team_may_change else {}
         result = super().write(vals)
         if "temperature" in vals and "temperature_manual" not in vals:
-            manual.filtered(lambda lead: not lead.temperature_manual).write({"temperature_manual": True})
-            (self - manual).filtered("temperature_manual").write({"temperature_manual": False})
+            # sudo: whether the temperature was chosen by hand is the playbook's record of this very write
+            manual.filtered(lambda lead: not lead.temperature_manual).sudo().write({"temperature_manual": True})
+            (self - manual).filtered("temperature_manual").sudo().write({"temperature_manual": False})
         if old_teams:
-            moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id])
+            # sudo: a new team starts a new clock and a new alert (PP-3); the user's write of the team was checked
+            moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id]).sudo()
             moved.filtered("team_id").write({"date_received": self.env.cr.now(), "sla_escalated": False,
                                              "playbook_announced": False})
             (moved - moved.filtered("team_id")).write({"date_received": False})
@@ -533,11 +543,12 @@ class CrmLead(models.Model):
 
     def action_reset_temperature(self):
         """Let the temperature follow the source again after a manual choice."""
+        self.check_access("write")
         for source, leads in self.grouped("source_id").items():
-            values = {"temperature_manual": False}
             if source.temperature:
-                values["temperature"] = source.temperature
-            leads.write(values)
+                leads.write({"temperature": source.temperature})
+            # sudo: the button is the one way to clear the manual mark; the user's write right was checked
+            leads.sudo().write({"temperature_manual": False})
         return True
 
     def action_open_transfer(self):
@@ -586,7 +597,7 @@ class CrmLead(models.Model):
     def _has_paid_invoice(self):
         """A customer invoice of one of the lead's orders is paid (PP-5 closing rule)."""
         self.ensure_one()
-        invoices = self.sudo().order_ids.invoice_ids
+        invoices = self.sudo().order_ids.invoice_ids  # sudo: a paid invoice decides the rule, whoever may read it
         return any(
             move.move_type == "out_invoice" and move.payment_state in ("paid", "in_payment")
             for move in invoices
@@ -636,6 +647,25 @@ class CrmLead(models.Model):
         local = pytz.utc.localize(value).astimezone(tz)
         return "%s (%s)" % (babel_format_datetime(local, TEAM_TZ_PATTERN, locale="en_US"), tz.zone)
 
+    def _playbook_workflow_buttons(self):
+        """The workflow fields of a lead, written by the playbook's business methods only (X-SEC), and the step
+        that sets each, named when a user's direct write is refused."""
+        clock = self.env._("the lead's team and stage set it: move the lead, or use Postpone")
+        buttons = {
+            "sla_escalated": self.env._("the hourly escalation of missed response deadlines sets it"),
+            "date_received": self.env._("giving the lead to a team sets it"),
+            "playbook_announced": self.env._("the hot-lead alert and the daily digest set it"),
+            "sla_stopped_at": clock,
+            "temperature_manual": self.env._("choose a temperature, or use Reset Temperature"),
+            "blocking_reservation_id": self.env._("the client's reservations set it; sales support releases them"),
+            "is_blocked": self.env._("the client's reservations set it; sales support releases them"),
+            "sla_policy_id": self.env._("the response deadline policies set it (CRM > Configuration)"),
+            "sla_deadline": self.env._("the response deadline policies set it (CRM > Configuration)"),
+            "sla_status": clock,
+            "date_in_work": clock,
+        }
+        return buttons
+
     def _check_playbook_values(self, vals, label):
         """Refuse unknown selection values and hand-written statuses with a clear message.
 
@@ -669,6 +699,8 @@ class CrmLead(models.Model):
     def _merge_intake(self, vals):
         """Fold a repeated request into this open lead (PP-8): hotter, more contacts, its details logged."""
         self.ensure_one()
+        # sudo: the repeated request is folded into the client's open lead, which the requester may not be
+        # allowed to edit; create() checked the requester may create leads in that company.
         lead = self.sudo()
         updates = {}
         source = self.env["utm.source"].browse(vals.get("source_id"))
@@ -696,6 +728,71 @@ class CrmLead(models.Model):
         merged = self.env.context.get("playbook_intake_merged")
         if merged is not None:
             merged.append((id(vals), lead.with_env(self.env)))
+
+    def _playbook_log_inbound(self, kind, channel, caller_name, question, forwarded_to, manager_busy=False,
+                              request_reason=False, new_client=False, lead_created=False):
+        """Log a call or letter registered at the inbound desk on this lead (EV-1, EV-2, ST-1, ST-3, RC-1).
+
+        The call or letter becomes a done activity of the registering user, the desk's log gets its row, and
+        the employee it went to a follow-up: the first contact, or the urgent callback the operator promised
+        when the manager was busy. A regular customer's reason is recorded and the next contact planned.
+
+        Registration is the operator's job, also on a lead the operator may only read (a client another
+        salesperson works): the operator's read right is checked, the lead is edited as the system, and
+        everything it changes carries the operator's name in the chatter. Anyone else needs the write right.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        check_allowed_companies(self.env, self.company_id, self.display_name)
+        lead = self
+        if not self.has_access("write"):
+            if not self.env.user._playbook_is_operator():
+                self.check_access("write")
+            lead = self.sudo()  # sudo: the operator registers the call on a lead it may only read (audited below)
+            lead.message_post(body=self.env._(
+                "Registered at the inbound desk by %(operator)s, who may not edit this lead: the call or letter, "
+                "its follow-up and the client's reason below are the desk's entries.", operator=self.env.user.name),
+                message_type="notification", subtype_xmlid="mail.mt_note")
+        client = lead.partner_id.commercial_partner_id
+        company = lead.company_id or self.env.company
+        if client.playbook_is_regular:
+            if request_reason:
+                lead.playbook_request_reason = request_reason
+            # sudo: every talk with a regular customer plans the next one (RC-1), whoever took the call
+            client.sudo().playbook_next_contact = fields.Date.context_today(self) + timedelta(
+                days=company.playbook_regular_contact_days)
+            if not lead_created and client.playbook_vip:
+                lead._playbook_flag_vip()
+        activity_type = self.env.ref("crm_sales_playbook.mail_activity_type_inbound_" + kind)
+        subject = self.env._("Call from a client") if kind == "call" else self.env._("Letter from a client")
+        activity = lead.activity_schedule(
+            activity_type_id=activity_type.id, summary=subject, note=question,
+            user_id=self.env.user.id, date_deadline=fields.Date.context_today(self))
+        activity.action_feedback(feedback=question)
+        # sudo: the desk's log and the follow-up are written by the registration only; users read them
+        su_env = self.sudo().env
+        su_env["crm.inbound.contact"].create({
+            "kind": kind, "channel": channel, "caller_name": caller_name,
+            "operator_id": self.env.user.id, "lead_id": lead.id, "partner_id": lead.partner_id.id,
+            "new_client": new_client, "lead_created": lead_created,
+            "forwarded_to_id": forwarded_to.id, "team_id": lead.team_id.id,
+            "company_id": company.id, "question": question,
+        })
+        Followup = su_env["crm.lead.followup"]
+        now = self.env.cr.now()
+        if manager_busy:
+            values = {
+                "kind": "busy_callback", "priority": "1",
+                "name": self.env._("Call back as promised: %(caller)s", caller=caller_name),
+                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_busy_callback_minutes),
+            }
+        else:
+            values = {
+                "kind": "first_contact",
+                "name": self.env._("First contact with the client: %(caller)s", caller=caller_name),
+                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_first_contact_minutes),
+            }
+        return Followup.create(dict(values, lead_id=lead.id, user_id=forwarded_to.id, note=question))
 
     def _intake_summary(self, vals):
         lines = [self.env._("The client asked again: a new request was merged into this lead.")]
@@ -732,16 +829,19 @@ class CrmLead(models.Model):
                               and lead.work_status in ("new", "in_work", "blocked"))
         if not leads:
             return
+        # sudo: every reservation of the leads' companies decides the rule, and a connection lead opens one;
+        # users only read reservations.
         Reservation = self.env["crm.client.reservation"].sudo()
         held = Reservation.search([
             ("state", "=", "active"),
+            ("company_id", "in", (leads.company_id | leads.team_id.company_id | self.env.company).ids),
             ("partner_id", "in", leads.commercial_partner_id.ids),
             ("product_id", "in", leads.product_id.ids),
         ]).grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
-        is_support = self.env.su or self.env.user.has_group(SUPPORT_GROUP)
+        is_support = self.env.su or self.env.user._playbook_is_support()
         for lead in leads:
             company = lead.company_id or lead.team_id.company_id or self.env.company
-            reservation = held.get((company.id, lead.commercial_partner_id.id, lead.product_id.id))
+            reservation = held.get(lead._playbook_reservation_key())
             if reservation and reservation.team_id != lead.team_id:
                 if not is_support:
                     raise UserError(self.env._(
@@ -752,7 +852,7 @@ class CrmLead(models.Model):
                         date=reservation.date_end,
                     ))
                 if lead.blocking_reservation_id != reservation:
-                    lead.sudo().blocking_reservation_id = reservation
+                    lead.sudo().blocking_reservation_id = reservation  # sudo: blocking is the reservation's doing
                 continue
             if lead.deal_type == "connection":
                 lead._check_new_sale()
@@ -782,7 +882,9 @@ class CrmLead(models.Model):
     def _last_paid_period_end(self, partner, product, company):
         """End of the client's last paid period for the product: reservations and paid invoices."""
         ends = []
-        [(reservation_end,)] = self.env["crm.client.reservation"].sudo()._read_group([
+        # sudo: the client's paid periods decide the rule, whoever may read the reservations and invoices
+        su_env = self.sudo().env
+        [(reservation_end,)] = su_env["crm.client.reservation"]._read_group([
             ("company_id", "=", company.id), ("partner_id", "=", partner.id),
             ("product_id", "=", product.id), ("is_paid", "=", True),
         ], [], ["date_end:max"])
@@ -792,7 +894,7 @@ class CrmLead(models.Model):
             ("move_id.commercial_partner_id", "=", partner.id), ("move_id.move_type", "=", "out_invoice"),
             ("parent_state", "=", "posted"), ("move_id.payment_state", "in", ("paid", "in_payment")),
         ]
-        Line = self.env["account.move.line"].sudo()
+        Line = su_env["account.move.line"]
         [(period_end,)] = Line._read_group(lines + [("service_period_end", "!=", False)], [],
                                            ["service_period_end:max"])
         [(invoice_date,)] = Line._read_group(lines + [("service_period_end", "=", False)], [], ["date:max"])
@@ -807,7 +909,7 @@ class CrmLead(models.Model):
         if self.env.su or not set(vals) - BLOCKED_WRITABLE:
             return
         blocked = self.filtered("is_blocked")
-        if blocked and not self.env.user.has_group(SUPPORT_GROUP):
+        if blocked and not self.env.user._playbook_is_support():
             raise UserError(self.env._(
                 "Lead %(lead)s is read-only. %(reason)s",
                 lead=blocked[0].display_name, reason=blocked[0].blocked_message,
@@ -815,8 +917,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _reopen_unblocked_leads(self, batch_size=500):
-        """Clear the link of leads whose blocking reservation ended, and say so on each lead."""
-        leads = self.sudo().search([
+        """Clear the link of leads whose blocking reservation ended, and say so on each lead (cron)."""
+        leads = self.search([
             ("blocking_reservation_id", "!=", False), ("is_blocked", "=", False),
         ], limit=batch_size)
         for lead in leads:
@@ -831,31 +933,43 @@ class CrmLead(models.Model):
     # Transfers ------------------------------------------------------------
 
     def _transfer_to_team(self, team, reason, kind="manual"):
-        """Move leads to another team under PP-7; return (moved leads, {lead: refusal})."""
+        """Move leads to another team under PP-7; return (moved leads, {lead: refusal}).
+
+        Sales heads move the leads of their teams, sales support and CRM administrators any lead of their
+        companies; the SLA escalation moves leads as the system.
+        """
+        if not (self.env.su or self.env.user._playbook_is_head()):
+            raise AccessError(self.env._("Only sales heads and sales support may transfer leads to another team."))
+        self.check_access("write")
+        check_allowed_companies(self.env, team.company_id, team.display_name)
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the leads are transferred."))
+        # sudo: the client's reservation decides the transfer and follows its lead to the new team; users only
+        # read reservations, and the leads were checked writable above.
         held = self.env["crm.client.reservation"].sudo().search([
             ("state", "=", "active"),
+            ("company_id", "in", (self.company_id | self.team_id.company_id).ids),
             ("partner_id", "in", self.commercial_partner_id.ids),
             ("product_id", "in", self.product_id.ids),
-        ]).grouped(lambda r: (r.partner_id.id, r.product_id.id))
+        ]).grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
         refused = {}
         for lead in self:
-            reservation = held.get((lead.commercial_partner_id.id, lead.product_id.id))
+            reservation = held.get(lead._playbook_reservation_key())
             problem = lead._get_transfer_refusal(team, reservation)
             if problem:
                 refused[lead] = problem
         moved = self - self.browse([lead.id for lead in refused])
         if not moved:
             return moved, refused
+        # sudo: the transfer log is written by the transfer only; users read it
         self.env["crm.lead.team.transfer"].sudo().create([
             lead._prepare_transfer_values(team, reason, kind) for lead in moved
         ])
         for lead in moved:
-            reservation = held.get((lead.commercial_partner_id.id, lead.product_id.id))
+            reservation = held.get(lead._playbook_reservation_key())
             if reservation and reservation.team_id == lead.team_id:
                 reservation.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
-        moved.sudo().write({"team_id": team.id, "user_id": False})
+        moved.write({"team_id": team.id, "user_id": False})
         for lead in moved:
             lead.message_post(
                 body=self.env._("Transferred to team %(team)s: %(reason)s", team=team.display_name, reason=reason),
@@ -864,11 +978,19 @@ class CrmLead(models.Model):
         moved._playbook_assign_hot()
         return moved, refused
 
+    def _playbook_reservation_key(self):
+        """(company, client, product): what a reservation holds, and how reservations are looked up."""
+        self.ensure_one()
+        company = self.company_id or self.team_id.company_id or self.env.company
+        return company.id, self.commercial_partner_id.id, self.product_id.id
+
     def _get_transfer_refusal(self, team, reservation):
         """Why this lead may not move to the team, or False (PP-7)."""
         self.ensure_one()
         if self.team_id == team:
             return self.env._("it is already in team %(team)s", team=team.display_name)
+        if team.company_id and self.company_id and team.company_id != self.company_id:
+            return self.env._("team %(team)s belongs to another company", team=team.display_name)
         if self.work_status in ("won", "lost"):
             return self.env._("it is closed")
         if self.temperature == "cold":
@@ -911,7 +1033,7 @@ class CrmLead(models.Model):
         domain = [("sla_status", "=", "running"), ("sla_deadline", "<", fields.Datetime.now())]
         if units:
             domain.append(("sla_policy_id.unit", "in", list(units)))
-        leads = self.sudo().search(domain, limit=batch_size, order="sla_deadline, id")
+        leads = self.search(domain, limit=batch_size, order="sla_deadline, id")
         escalated = self.browse()
         for lead in leads._lock_for_escalation():
             try:
@@ -920,7 +1042,7 @@ class CrmLead(models.Model):
                 escalated |= lead
             except Exception:  # pylint: disable=broad-except
                 _logger.exception("Escalation of the missed deadline of lead %s failed", lead.id)
-        remaining = self.sudo().search_count(domain) if len(leads) == batch_size else 0
+        remaining = self.search_count(domain) if len(leads) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
         if not getattr(threading.current_thread(), "testing", False):
             # Escalations of a batch are kept even if a later batch fails.
@@ -932,11 +1054,11 @@ class CrmLead(models.Model):
         return lock_skip_locked(self, SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"))
 
     def _escalate_sla_breach(self):
-        """Record the breach, tell the team leader and sales support, and apply the sanction."""
+        """Record the breach, tell the team leader and sales support, and apply the sanction (cron, as root)."""
         self.ensure_one()
         policy, team, deadline = self.sla_policy_id, self.team_id, self.sla_deadline
         self.write({"sla_escalated": True})
-        breach = self.env["crm.sla.breach"].sudo().create({
+        breach = self.env["crm.sla.breach"].create({
             "lead_id": self.id, "team_id": team.id, "user_id": self.user_id.id, "policy_id": policy.id,
             "company_id": (self.company_id or team.company_id).id, "deadline": deadline,
         })
@@ -971,8 +1093,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_sales_support_users(self, company):
-        group = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_support")
-        return group.users.filtered(lambda user: not company or company in user.company_ids)
+        return self.env["res.users"]._playbook_users_of(roles.SUPPORT, company or None)
 
     def _get_escalation_team(self):
         """The team that takes a lead its team failed to handle: other addons may choose differently.
@@ -982,13 +1103,13 @@ class CrmLead(models.Model):
         """
         self.ensure_one()
         company = self.company_id or self.team_id.company_id
-        teams = self.env["crm.team"].sudo().search([
+        teams = self.env["crm.team"].search([
             ("id", "!=", self.team_id.id), ("company_id", "in", (company.id, False)),
             ("playbook_excluded", "=", False), ("crm_team_member_ids.active", "=", True),
         ])
         if not teams:
             return teams
-        load = dict(self.sudo()._read_group(
+        load = dict(self._read_group(
             [("team_id", "in", teams.ids), ("work_status", "=", "new")], ["team_id"], ["__count"]))
         return min(teams, key=lambda team: (load.get(team, 0), team.sequence, team.id))
 
@@ -999,7 +1120,9 @@ class CrmLead(models.Model):
         hot = self.filtered(lambda lead: lead.temperature == "hot" and not lead.user_id
                             and lead.team_id.playbook_assignment)
         if hot:
-            self.env["crm.team"].sudo()._playbook_assign_leads(hot.sudo(), force_quota=True)
+            # sudo: a hot lead goes at once to the member at work, whoever created it (PP-2)
+            hot = hot.sudo()
+            hot.env["crm.team"]._playbook_assign_leads(hot, force_quota=True)
 
     def _playbook_priority(self):
         """Sort key dealing leads out: hottest first, then the longest waiting."""
@@ -1011,9 +1134,11 @@ class CrmLead(models.Model):
                             and not lead.playbook_announced and lead.work_status == "new")
         if not hot:
             return
-        template = self.env.ref("crm_sales_playbook.mail_template_hot_lead").sudo()
-        hot.sudo().write({"playbook_announced": True})
-        for team, leads in hot.sudo().grouped("team_id").items():
+        # sudo: the team is told once of its new hot lead, whoever created or moved it (PP-2)
+        hot = hot.sudo()
+        template = hot.env.ref("crm_sales_playbook.mail_template_hot_lead")
+        hot.write({"playbook_announced": True})
+        for team, leads in hot.grouped("team_id").items():
             team._playbook_announce(template, leads)
 
     def _lock_unassigned(self):
@@ -1120,8 +1245,9 @@ class CrmLead(models.Model):
 
     def _playbook_flag_vip(self):
         """A VIP client's request is flagged to the sales center: high priority, an activity, a notice (RC-1)."""
-        support = self.env.ref(SUPPORT_GROUP).sudo().users
+        # sudo: a VIP request is flagged to the sales center whoever registered it (RC-1)
         for lead in self.sudo():
+            support = self.env["res.users"]._playbook_users_of(roles.SUPPORT, lead.company_id or None)
             lead.priority = "3"
             center = (lead.team_id.user_id | support).filtered("active")
             responsible = lead.team_id.user_id or lead.user_id or support[:1]
@@ -1142,7 +1268,7 @@ class CrmLead(models.Model):
         """After the deal the client enters the regular customers' call plan (RC-3)."""
         today = fields.Date.context_today(self)
         for lead in self.filtered("partner_id"):
-            client = lead.partner_id.commercial_partner_id.sudo()
+            client = lead.partner_id.commercial_partner_id.sudo()  # sudo: the deal plans the next contact (RC-3)
             values = {}
             if not client.playbook_next_contact or client.playbook_next_contact < today:
                 days = (lead.company_id or self.env.company).playbook_regular_contact_days
@@ -1163,12 +1289,14 @@ class CrmLead(models.Model):
             return self.browse()
         types = [self.env.ref(xmlid).id for xmlid in (
             "mail.mail_activity_data_call", "mail.mail_activity_data_meeting", "mail.mail_activity_data_email")]
-        done = self.env["mail.message"].sudo()._read_group(
+        # sudo: every logged contact decides the rule, whoever logged it and whoever may read it
+        su_env = self.sudo().env
+        done = su_env["mail.message"]._read_group(
             [("model", "=", self._name), ("res_id", "in", self.ids), ("mail_activity_type_id", "in", types)],
             ["res_id"])
-        calls = self.env["crm.lead.call"].sudo()._read_group(
+        calls = su_env["crm.lead.call"]._read_group(
             [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"])
-        meetings = self.env["calendar.event"].sudo()._read_group(
+        meetings = su_env["calendar.event"]._read_group(
             [("opportunity_id", "in", self.ids), ("playbook_done", "=", True)], ["opportunity_id"])
         return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls}
                            | {lead.id for (lead,) in meetings})
@@ -1203,9 +1331,11 @@ class CrmLead(models.Model):
         }
         return labels.get(reason, reason)
 
-    def _may_override(self, group):
-        return bool((self.playbook_override_reason or "").strip()) and (
-            self.env.su or self.env.user.has_group(group))
+    def _may_override(self, role):
+        """A rule is overridden by a sales head (``role`` "head") or sales support ("support"), with a reason."""
+        predicate = {"head": "_playbook_is_head", "support": "_playbook_is_support"}[role]
+        # The user who acts decides, even where the playbook edits the lead as the system on its behalf.
+        return bool((self.playbook_override_reason or "").strip()) and getattr(self.env.user, predicate)()
 
     def _check_playbook_guards(self, statuses):
         """Refuse the status changes the playbook forbids, with one line per lead (PP-14, EV-4).
@@ -1218,7 +1348,7 @@ class CrmLead(models.Model):
         problems = []
         for lead in guarded:
             before, now = statuses.get(lead.id), lead.work_status
-            if lead in went_in_work and lead not in contacted and not lead._may_override(SUPPORT_GROUP):
+            if lead in went_in_work and lead not in contacted and not lead._may_override("support"):
                 problems.append(self.env._(
                     "Lead %(lead)s cannot go in work: no contact with the client is logged. Log a call, or mark "
                     "a call, meeting or email activity done (sales support may override with a reason).",
@@ -1243,7 +1373,7 @@ class CrmLead(models.Model):
                 problems.append(self.env._(
                     "Lead %(lead)s needs real contact data to be a connection lead or to start out of New "
                     "(%(problem)s).", lead=lead.display_name, problem=data))
-            if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._may_override(SUPPORT_GROUP):
+            if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._may_override("support"):
                 problems.append(self.env._(
                     "Lead %(lead)s cannot be created in work: only a call or a chat with the client is a contact. "
                     "Create it in New and log the contact.", lead=lead.display_name))
@@ -1281,10 +1411,8 @@ class CrmLead(models.Model):
     def _playbook_script_purpose(self, direction):
         """Which script fits a call about this lead by the current user (ST-10)."""
         self.ensure_one()
-        user = self.env.user
-        operator = user.has_group("crm_sales_playbook.group_crm_sales_playbook_operator")
-        regular = self.partner_id and self.env["sale.order"].sudo().search_count([
-            ("partner_id", "child_of", self.partner_id.commercial_partner_id.id), ("state", "=", "sale")], limit=1)
+        operator = self.env.user._playbook_is_operator()
+        regular = self.partner_id.commercial_partner_id.playbook_is_regular
         if direction == "inbound":
             return "operator_inbound" if operator else "manager_inbound"
         if operator and self.channel == "web_form":
@@ -1333,6 +1461,7 @@ class CrmLead(models.Model):
         """A web request gets a confirmation call; a new request given to a manager a call back in an hour."""
         if self.env.context.get("playbook_no_request_followups"):
             return
+        # sudo: the request's follow-ups go to the operator and the manager, whoever created the lead (ST-2, ST-4)
         Followup = self.env["crm.lead.followup"].sudo()
         new = self.filtered(lambda lead: lead.work_status == "new" and lead.team_id.playbook_guards and lead.active)
         if not new:
@@ -1367,8 +1496,7 @@ class CrmLead(models.Model):
     def _playbook_operator(self):
         """Who makes the confirmation call of a web request: the team's call-center operator, else its leader."""
         self.ensure_one()
-        operators = self.team_id.member_ids.filtered(
-            lambda user: user.has_group("crm_sales_playbook.group_crm_sales_playbook_operator"))
+        operators = self.team_id.member_ids.filtered(lambda user: user._playbook_is_operator())
         return operators[:1] or self.team_id.user_id
 
     def _split_assignable(self):
@@ -1389,6 +1517,7 @@ class CrmLead(models.Model):
         total = sum(count for _user, count in counts)
         if not counts:
             raise UserError(self.env._("Say which salespeople get leads, and how many."))
+        self._playbook_check_assignees(self.env["res.users"].union(*[user for user, _count in counts]))
         if total > len(eligible):
             raise UserError(self.env._(
                 "%(total)s leads are asked for but only %(available)s of the selection can be assigned.",
@@ -1413,6 +1542,31 @@ class CrmLead(models.Model):
                     message_type="notification", subtype_xmlid="mail.mt_note")
             assigned |= leads
         return assigned, skipped
+
+    def _playbook_check_assignees(self, users):
+        """Refuse to give leads to people outside the teams the user directs, naming them (PP-9, PP-10).
+
+        Sales heads give leads to the members of the teams they lead or belong to; sales support and CRM
+        administrators to the members of any team of their companies. The leads must be the user's to edit.
+        """
+        if self.env.su:
+            return
+        me = self.env.user
+        if not me._playbook_is_head():
+            raise AccessError(self.env._("Only sales heads and sales support assign leads to salespeople."))
+        self.check_access("write")
+        outside = users - me._playbook_assignable_users()
+        if outside:
+            raise UserError(self.env._(
+                "%(users)s: not a member of the teams you direct (%(teams)s). Choose a salesperson of those "
+                "teams, or ask sales support to move the leads.", users=", ".join(outside.mapped("name")),
+                teams=", ".join(me._playbook_managed_teams().mapped("name")) or self.env._("none")))
+        for user in users:
+            foreign = self.filtered(lambda lead, user=user: lead.company_id and lead.company_id not in user.company_ids)
+            if foreign:
+                raise UserError(self.env._(
+                    "%(user)s does not work in %(company)s, the company of lead %(lead)s.",
+                    user=user.name, company=foreign[0].company_id.name, lead=foreign[0].display_name))
 
     def _split_distributable(self):
         """Leads that may be spread over a period (warm or cold, new), and the others with the reason (PP-10)."""
@@ -1439,6 +1593,7 @@ class CrmLead(models.Model):
                 "Remove them from the selection.", leads=", ".join(hot.mapped("display_name"))))
         if not users:
             raise UserError(self.env._("Choose the salespeople who will call the leads."))
+        self._playbook_check_assignees(users)
         if not (date_from and date_to) or date_to < date_from:
             raise UserError(self.env._("The period must end on or after its first day."))
         today = fields.Date.context_today(self.with_context(tz=team.tz))

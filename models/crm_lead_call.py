@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .crm_call_script import REFUSAL_LIMIT
+from .roles import refuse_workflow_writes
 
 CALL_RESULTS = [
     ("reached", "Reached"),
@@ -25,13 +26,14 @@ class CrmLeadCall(models.Model):
     _description = "Logged Call"
     _order = "date desc, id desc"
     _rec_name = "lead_id"
+    _check_company_auto = True
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True, check_company=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client", store=True)
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Called By", required=True, default=lambda self: self.env.user,
-                              index=True)
+                              index=True, check_company=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], required=True,
                                  default="outbound")
@@ -74,18 +76,42 @@ class CrmLeadCall(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_result_values(vals)
+        self._check_caller_rights(vals_list)
         calls = super().create(vals_list)
         for call in calls:
             call._apply_next_step()
         calls.filtered("is_contact")._plan_next_regular_contact()
+        lines = calls.call_list_line_id
+        lines.check_access("write")
         for call in calls.filtered("call_list_line_id"):
-            call.call_list_line_id.sudo().call_id = call
+            call.call_list_line_id.call_id = call
+        # sudo: the client's last call is the playbook's record of the call just logged (LG-3)
         calls.lead_id.partner_id.commercial_partner_id.sudo().write({"playbook_called_at": fields.Datetime.now()})
         return calls
+
+    @api.model
+    def _check_caller_rights(self, vals_list):
+        """Who may log a call on a lead: whoever may edit the lead, and the call-center operators on any lead
+        they may read (they call for the salespeople). A call is logged in one's own name; sales heads and
+        sales support may log one for a member of their teams."""
+        if self.env.su:
+            return
+        user = self.env.user
+        leads = self.env["crm.lead"].browse({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
+        leads.check_access("read")
+        if not user._playbook_is_operator():
+            leads.check_access("write")
+        callers = self.env["res.users"].browse({vals["user_id"] for vals in vals_list if vals.get("user_id")})
+        others = callers - user
+        if others and not (user._playbook_is_head() and others <= user._playbook_assignable_users()):
+            raise AccessError(self.env._("A call is logged in the name of whoever made it: %(users)s did not "
+                                         "log this one.", users=", ".join(others.mapped("name"))))
 
     def write(self, vals):
         if {"result", "lead_id", "callback_at", "meeting_start", "lost_reason_id"} & set(vals):
             raise UserError(self.env._("A logged call is history: log a new call instead of changing its result."))
+        refuse_workflow_writes(self, vals, {
+            name: self.env._("logging the call sets it") for name in ("followup_id", "meeting_id", "user_id")})
         return super().write(vals)
 
     def _check_result_values(self, vals):
@@ -107,7 +133,7 @@ class CrmLeadCall(models.Model):
         """Every talk with a regular customer plans the next one: the agreed date, else the usual interval (RC-1)."""
         today = fields.Date.context_today(self)
         for call in self:
-            client = call.lead_id.partner_id.commercial_partner_id.sudo()
+            client = call.lead_id.partner_id.commercial_partner_id.sudo()  # sudo: the talk plans the next (RC-1)
             if not client.playbook_is_regular:
                 continue
             days = (call.company_id or self.env.company).playbook_regular_contact_days
@@ -117,22 +143,26 @@ class CrmLeadCall(models.Model):
         """What the result means for the lead: a follow-up, a meeting, a notice or the refusal (LG-5)."""
         self.ensure_one()
         lead = self.lead_id
+        if not lead.has_access("write"):
+            # sudo: an operator logs the call for the salesperson on a lead it may only read (checked in
+            # create); the note and notices carry the operator's name, the lead's own rules still apply.
+            lead = lead.sudo()
         labels = dict(self._fields["result"]._description_selection(self.env))
         summary = self.env._("%(direction)s call: %(result)s",
                              direction=dict(self._fields["direction"]._description_selection(self.env))[
                                  self.direction], result=labels[self.result])
-        # The call is the caller's act: its note and notices go on the lead even where the caller may only
-        # read it (an operator calling for a sales agent).
-        lead.sudo().message_post(body=f"{summary}. {self.notes or ''}".strip(), message_type="comment",
-                                 subtype_xmlid="mail.mt_note")
+        lead.message_post(body=f"{summary}. {self.notes or ''}".strip(), message_type="comment",
+                          subtype_xmlid="mail.mt_note")
+        # sudo: the call's follow-up and meeting are the playbook's entries for the responsible salesperson
+        su_env = self.sudo().env
         if self.result == "callback":
-            self.followup_id = self.env["crm.lead.followup"].sudo().create({
+            self.sudo().followup_id = su_env["crm.lead.followup"].create({
                 "lead_id": lead.id, "kind": "callback", "user_id": self.user_id.id, "date_due": self.callback_at,
                 "name": self.env._("Call back %(lead)s", lead=lead.display_name), "note": self.notes,
             })
         elif self.result == "meeting_set":
             agent = lead.user_id or self.user_id
-            self.meeting_id = self.env["calendar.event"].sudo().with_context(default_res_model=False).create({
+            self.sudo().meeting_id = su_env["calendar.event"].with_context(default_res_model=False).create({
                 "name": self.env._("Meeting: %(lead)s", lead=lead.display_name),
                 "start": self.meeting_start, "stop": self.meeting_start + timedelta(hours=self.meeting_hours or 1),
                 "user_id": agent.id, "opportunity_id": lead.id,
@@ -141,11 +171,11 @@ class CrmLeadCall(models.Model):
                 "description": self.notes or False,
             })
             if agent != self.env.user:
-                lead.sudo().message_notify(partner_ids=agent.partner_id.ids, subject=summary,
+                lead.message_notify(partner_ids=agent.partner_id.ids, subject=summary,
                                     body=self.env._("A meeting with the client is set for you: %(lead)s.",
                                                     lead=lead.display_name))
         elif self.result == "materials_sent" and lead.user_id and lead.user_id != self.env.user:
-            lead.sudo().message_notify(partner_ids=lead.user_id.partner_id.ids, subject=summary,
+            lead.message_notify(partner_ids=lead.user_id.partner_id.ids, subject=summary,
                                 body=self.env._("Materials were sent to the client of %(lead)s: follow up.",
                                                 lead=lead.display_name))
         elif self.result == "refused":

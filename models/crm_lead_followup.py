@@ -6,10 +6,11 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .locking import lock_skip_locked
+from .roles import refuse_workflow_writes
 
 _logger = logging.getLogger(__name__)
 
@@ -36,18 +37,19 @@ class CrmLeadFollowup(models.Model):
     _description = "Lead Follow-up"
     _inherit = ["mail.thread"]
     _order = "date_due, id"
+    _check_company_auto = True
 
     name = fields.Char(string="Summary", required=True)
-    lead_id = fields.Many2one("crm.lead", ondelete="cascade", index=True)
-    order_id = fields.Many2one("sale.order", ondelete="cascade", index="btree_not_null")
+    lead_id = fields.Many2one("crm.lead", ondelete="cascade", index=True, check_company=True)
+    order_id = fields.Many2one("sale.order", ondelete="cascade", index="btree_not_null", check_company=True)
     proposal_id = fields.Many2one("crm.lead.proposal", ondelete="cascade",
-                                  index="btree_not_null")
+                                  index="btree_not_null", check_company=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True)
     company_id = fields.Many2one("res.company", compute="_compute_team_company", store=True, index=True)
     kind = fields.Selection(FOLLOWUP_KINDS, required=True, index=True)
     user_id = fields.Many2one("res.users", string="Responsible", required=True, index=True, tracking=True,
-                              domain="[('share', '=', False)]")
+                              domain="[('share', '=', False)]", check_company=True)
     date_due = fields.Datetime(string="Due", required=True, tracking=True,
                                help="The exact minute by which the follow-up must be done.")
     date_due_team_tz = fields.Char(string="Due (Team Time)", compute="_compute_date_due_team_tz")
@@ -108,6 +110,10 @@ class CrmLeadFollowup(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        buttons = self._workflow_buttons()
+        for vals in vals_list:
+            refuse_workflow_writes(self, vals, buttons, create=True)
+        self._check_creator_rights(vals_list)
         followups = super().create(vals_list)
         followups._schedule_activities()
         followups.filtered(lambda f: f.priority == "1")._notify(
@@ -116,15 +122,41 @@ class CrmLeadFollowup(models.Model):
         return followups
 
     def write(self, vals):
+        refuse_workflow_writes(self, vals, self._workflow_buttons())
         result = super().write(vals)
         if "date_due" in vals:
             self.filtered(lambda f: f.state == "pending")._wake_reminders()
         return result
 
+    def _workflow_buttons(self):
+        done = self.env._("use Done or Cancel")
+        return {"state": done, "date_done": done,
+                "reminded_at": self.env._("the reminder sets it when the follow-up falls due"),
+                "escalated_at": self.env._("the reminder sets it when an urgent follow-up is not done"),
+                "activity_id": self.env._("the follow-up keeps its own activity")}
+
+    @api.model
+    def _check_creator_rights(self, vals_list):
+        """A follow-up is planned on a lead or order one may edit, for oneself; sales heads and sales support
+        plan them for the members of their teams. The playbook plans its own as the system."""
+        if self.env.su:
+            return
+        user = self.env.user
+        targets = [self.env[model].browse({vals[field] for vals in vals_list if vals.get(field)})
+                   for model, field in (("crm.lead", "lead_id"), ("sale.order", "order_id"),
+                                        ("crm.lead.proposal", "proposal_id"))]
+        for records in targets:
+            records.check_access("write")
+        others = self.env["res.users"].browse({vals["user_id"] for vals in vals_list if vals.get("user_id")}) - user
+        if others and not (user._playbook_is_head() and others <= user._playbook_assignable_users()):
+            raise AccessError(self.env._("You plan follow-ups for yourself; %(users)s plan their own, or their "
+                                         "sales head does.", users=", ".join(others.mapped("name"))))
+
     def _schedule_activities(self):
         """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
         call = self.env.ref("mail.mail_activity_data_call")
         todo = self.env.ref("mail.mail_activity_data_todo")
+        # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
             "res_model_id": self.env["ir.model"]._get_id(followup._target()._name), "res_id": followup._target().id,
             "activity_type_id": (todo if followup.kind.startswith("approve") else call).id,
@@ -133,7 +165,7 @@ class CrmLeadFollowup(models.Model):
                                                                followup.date_due).date(),
             "note": followup.note or False,
         } for followup in self])
-        for followup, activity in zip(self, activities):
+        for followup, activity in zip(self.sudo(), activities):  # sudo: activity_id is the follow-up's own
             followup.activity_id = activity
 
     def _wake_reminders(self):
@@ -154,23 +186,27 @@ class CrmLeadFollowup(models.Model):
                 body=Markup("<p>%s</p>") % (body % values), email_layout_xmlid="mail.mail_notification_light")
             inbox = recipients.filtered(lambda p: p.user_ids[:1].notification_type == "inbox" and p.email)
             if inbox:
-                self.env["mail.mail"].sudo().create({
+                self.env["mail.mail"].sudo().create({  # sudo: the reminder is emailed too; users create no mail
                     "subject": subject % values, "body_html": Markup("<p>%s</p>") % (body % values),
                     "email_to": ",".join(inbox.mapped("email_formatted")), "model": target._name,
                     "res_id": target.id, "auto_delete": False,
                 })
 
     def action_done(self):
-        pending = self.filtered(lambda f: f.state == "pending")
+        self.check_access("write")
+        # sudo: the state of the follow-up is written by its Done button only (checked writable above)
+        pending = self.filtered(lambda f: f.state == "pending").sudo()
         pending.write({"state": "done", "date_done": fields.Datetime.now()})
         for followup in pending.filtered("activity_id"):
             activity = followup.activity_id
             followup.activity_id = False
-            activity.action_feedback(feedback=followup.name)
+            activity.with_env(self.env).action_feedback(feedback=followup.name)
         return True
 
     def action_cancel(self):
-        pending = self.filtered(lambda f: f.state == "pending")
+        self.check_access("write")
+        # sudo: the state of the follow-up is written by its Cancel button only (checked writable above)
+        pending = self.filtered(lambda f: f.state == "pending").sudo()
         pending.write({"state": "cancelled"})
         pending.activity_id.unlink()
         return True
@@ -181,7 +217,7 @@ class CrmLeadFollowup(models.Model):
         now = fields.Datetime.now()
         domain = [("state", "=", "pending"), ("date_due", "<=", now),
                   "|", ("reminded_at", "=", False), "&", ("priority", "=", "1"), ("escalated_at", "=", False)]
-        followups = self.sudo().search(domain, limit=batch_size, order="date_due, id")
+        followups = self.search(domain, limit=batch_size, order="date_due, id")
         done = 0
         for followup in followups._lock_due():
             try:
@@ -190,7 +226,7 @@ class CrmLeadFollowup(models.Model):
                 done += 1
             except Exception:  # pylint: disable=broad-except
                 _logger.exception("Reminder of follow-up %s failed", followup.id)
-        remaining = self.sudo().search_count(domain) if len(followups) == batch_size else 0
+        remaining = self.search_count(domain) if len(followups) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit

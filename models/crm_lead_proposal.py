@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .approval import decide_approval
+from .approval import check_approver, decide_approval
+from .roles import refuse_workflow_writes
 
 
 class CrmLeadProposal(models.Model):
@@ -11,33 +12,75 @@ class CrmLeadProposal(models.Model):
     _description = "Commercial Proposal"
     _inherit = ["mail.thread"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True, tracking=True)
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True, check_company=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     channel = fields.Selection(related="lead_id.channel", string="Origin", store=True, index=True)
-    user_id = fields.Many2one("res.users", string="Manager", default=lambda self: self.env.user, required=True)
+    user_id = fields.Many2one("res.users", string="Manager", default=lambda self: self.env.user, required=True,
+                              check_company=True)
     body = fields.Html(string="Message", sanitize=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
     requires_approval = fields.Boolean(tracking=True)
-    approver_id = fields.Many2one("res.users", tracking=True, domain="[('share', '=', False)]")
+    approver_id = fields.Many2one("res.users", tracking=True, domain="[('share', '=', False)]", check_company=True)
     state = fields.Selection(
         [("draft", "Draft"), ("to_approve", "Waiting for Approval"), ("approved", "Approved"),
          ("rejected", "Rejected"), ("sent", "Sent")], default="draft", required=True, tracking=True)
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
 
-    def _check_editable(self):
-        if any(proposal.state == "sent" for proposal in self):
-            raise UserError(self.env._("A sent proposal is history: make a new one."))
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refuse_workflow_writes(self, vals, self._workflow_buttons(), create=True)
+        proposals = super().create(vals_list)
+        proposals._check_attachments()
+        proposals.filtered("approver_id")._check_approver({})
+        return proposals
 
     def write(self, vals):
-        if set(vals) - {"state", "date_sent", "message_main_attachment_id"}:
+        refuse_workflow_writes(self, vals, self._workflow_buttons())
+        if set(vals) - {"message_main_attachment_id"}:
             self._check_editable()
-        return super().write(vals)
+        if {"approver_id", "requires_approval"} & set(vals):
+            self._check_approver(vals)
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            self._check_attachments()
+        return result
+
+    def _workflow_buttons(self):
+        return {"state": self.env._("use Ask for Approval, Approve, Reject or Send"),
+                "date_sent": self.env._("Send sets it")}
+
+    def _check_editable(self):
+        """A sent proposal is history; one waiting for approval or approved is what the approver saw."""
+        if self.env.su:
+            return
+        if any(proposal.state == "sent" for proposal in self):
+            raise UserError(self.env._("A sent proposal is history: make a new one."))
+        frozen = self.filtered(lambda proposal: proposal.state in ("to_approve", "approved"))
+        if frozen:
+            raise UserError(self.env._(
+                "Proposal %(name)s is %(state)s: what the approver saw cannot change. Make a new proposal.",
+                name=frozen[0].name, state=dict(self._fields["state"]._description_selection(self.env))[
+                    frozen[0].state].lower()))
+
+    def _check_approver(self, vals=None):
+        check_approver(self, vals, approver_field="approver_id", author_field="user_id",
+                       requires_field="requires_approval", state_field="state", pending="to_approve")
+
+    def _check_attachments(self):
+        """A proposal attaches only files its author may read: Send copies them to the client as the system."""
+        if not self.env.su:
+            self.attachment_ids.check_access("read")
 
     def action_request_approval(self):
+        self.check_access("write")
+        self._check_approver()
+        # sudo: the approver's follow-up is the playbook's entry, and the proposal waits in the state it sets
         Followup = self.env["crm.lead.followup"].sudo()
         for proposal in self:
             if not proposal.approver_id:
@@ -46,7 +89,7 @@ class CrmLeadProposal(models.Model):
                 raise UserError(self.env._("Proposal %(name)s is already %(state)s.", name=proposal.name,
                                            state=dict(self._fields["state"]._description_selection(self.env))[
                                                proposal.state].lower()))
-            proposal.state = "to_approve"
+            proposal.sudo().state = "to_approve"
             lead = proposal.lead_id
             Followup.create({
                 "lead_id": lead.id, "proposal_id": proposal.id, "kind": "approve_proposal",
@@ -76,6 +119,8 @@ class CrmLeadProposal(models.Model):
         return self._decide(False)
 
     def action_send(self):
+        self.check_access("write")
+        self._check_attachments()
         for proposal in self:
             lead = proposal.lead_id
             if proposal.state == "sent":
@@ -90,11 +135,13 @@ class CrmLeadProposal(models.Model):
                 raise UserError(self.env._("Lead %(lead)s has no client contact to send the proposal to.",
                                            lead=lead.display_name))
             lead._playbook_check_next_step("proposal")
+            # sudo: the files (checked readable above) are copied onto the lead to go with the client's email
             attachments = proposal.attachment_ids.sudo().copy({"res_model": "crm.lead", "res_id": lead.id})
             lead.message_post(
                 subject=proposal.name, body=proposal.body or proposal.name, partner_ids=lead.partner_id.ids,
                 attachment_ids=attachments.ids, message_type="comment", subtype_xmlid="mail.mt_comment")
-            proposal.write({"state": "sent", "date_sent": fields.Datetime.now()})
+            # sudo: Send is the one step that marks the proposal sent
+            proposal.sudo().write({"state": "sent", "date_sent": fields.Datetime.now()})
             lead._playbook_move_to_step("proposal")
         return True
 

@@ -9,7 +9,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
+
 from .dates import day_start_utc
+from .roles import refuse_workflow_writes
 
 _logger = logging.getLogger(__name__)
 
@@ -75,16 +77,22 @@ class CrmPlaybookGoal(models.Model):
                                  default="at_least", tracking=True,
                                  help="Whether the actual value must reach the target or stay below it.")
     target = fields.Float(required=True, tracking=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", help="Leave empty for the whole company.")
+    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True,
+                              help="Leave empty for the whole company.")
     user_id = fields.Many2one("res.users", string="Responsible", required=True, tracking=True,
                               default=lambda self: self.env.user, domain="[('share', '=', False)]",
-                              help="Told when a period ends below the target.")
+                              check_company=True, help="Told when a period ends below the target.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    measure_user_id = fields.Many2one(
+        "res.users", string="Measured As", readonly=True, copy=False, tracking=True,
+        default=lambda self: self.env.user,
+        help="The goal counts only the records this user may read: whoever last set what the goal measures.")
     # Control method (LG-7, section 6 of the instruction)
     control_code = fields.Char(string="Control Method Code", help="For example БД1 or ОМ1.")
     control_name = fields.Char(string="Control Method")
     control_periodicity = fields.Selection(PERIODICITY)
-    control_user_id = fields.Many2one("res.users", string="Controlled By", domain="[('share', '=', False)]")
+    control_user_id = fields.Many2one("res.users", string="Controlled By", domain="[('share', '=', False)]",
+                                      check_company=True)
     control_description = fields.Text(string="How It Is Controlled")
     control_storage = fields.Char(string="Result Kept In",
                                   help="In what form and where the result of the control is kept.")
@@ -98,6 +106,24 @@ class CrmPlaybookGoal(models.Model):
 
     _sql_constraints = [("code_company_uniq", "unique(code, indicator_code, company_id)",
                          "A goal and indicator code pair is unique in a company.")]
+    _check_company_auto = True
+    # What the goal measures: whoever sets it, the goal counts what that user may read.
+    MEASURED = {"calculation", "filter_domain", "team_id", "company_id"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refuse_workflow_writes(self, vals, self._workflow_buttons(), create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_workflow_writes(self, vals, self._workflow_buttons())
+        if self.MEASURED & set(vals) and not self.env.su:
+            vals = dict(vals, measure_user_id=self.env.uid)
+        return super().write(vals)
+
+    def _workflow_buttons(self):
+        return {"measure_user_id": self.env._("whoever sets what the goal measures becomes it")}
 
     @api.depends("calculation")
     def _compute_calculation_model(self):
@@ -131,7 +157,7 @@ class CrmPlaybookGoal(models.Model):
         for goal in self:
             try:
                 domain = goal._filter()
-                self.env[goal.calculation_model].sudo().search_count(domain, limit=1)
+                goal._measured_model().search_count(domain, limit=1)
             except Exception as error:  # pylint: disable=broad-except
                 raise ValidationError(self.env._("The filter of goal %(code)s is not valid: %(error)s",
                                                  code=goal.code, error=error)) from error
@@ -156,7 +182,7 @@ class CrmPlaybookGoal(models.Model):
         """The indicator over the days ``start`` to ``end`` (company time zone)."""
         self.ensure_one()
         _label, model, date_field, kind, ratio_domain, _unit = CALCULATIONS[self.calculation]
-        Model = self.env[model].sudo().with_context(active_test=False)
+        Model = self._measured_model()
         if Model._fields[date_field].type == "date":
             dates = [(date_field, ">=", start), (date_field, "<=", end)]
         else:
@@ -176,6 +202,14 @@ class CrmPlaybookGoal(models.Model):
         total = Model.search_count(domain)
         return round(100.0 * Model.search_count(domain + ratio_domain) / total, 2) if total else 0.0
 
+    def _measured_model(self):
+        """The goal's model as its measuring user sees it, in the goal's company: the filter never counts a
+        record that user may not read, whoever runs the measure (X-SEC)."""
+        self.ensure_one()
+        model = CALCULATIONS[self.calculation][1]
+        user = self.measure_user_id or self.create_uid or self.env.user
+        return self.env[model].with_user(user).with_company(self.company_id).with_context(active_test=False)
+
     def _reached(self, actual):
         self.ensure_one()
         return actual >= self.target if self.direction == "at_least" else actual <= self.target
@@ -183,6 +217,7 @@ class CrmPlaybookGoal(models.Model):
     def _record(self, start, end, final):
         """Store (or refresh) the value of one period; tell the responsible once when it ended short."""
         self.ensure_one()
+        # sudo: a goal's values are its measured history, written by the measure only; heads read them
         Value = self.env["crm.playbook.goal.value"].sudo()
         actual = self._measure(start, end)
         value = Value.search([("goal_id", "=", self.id), ("period_start", "=", start)], limit=1)
@@ -226,7 +261,7 @@ class CrmPlaybookGoal(models.Model):
     @api.model
     def _cron_measure(self):
         """Daily: every goal's current period to date, and the period that just ended, once final."""
-        goals = self.sudo().search([("active", "=", True)])
+        goals = self.search([("active", "=", True)])
         for goal in goals:
             try:
                 with self.env.cr.savepoint():

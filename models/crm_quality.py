@@ -5,7 +5,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from . import roles
+from .roles import refuse_workflow_writes
 
 _logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ class CrmQualityComplaint(models.Model):
     product_id = fields.Many2one("product.product", index=True, tracking=True,
                                  check_company=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True,
-                              domain="[('share', '=', False)]",
+                              domain="[('share', '=', False)]", check_company=True,
                               help="The salesperson of the order the complaint is about.")
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
@@ -63,6 +66,7 @@ class CrmQualityComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            refuse_workflow_writes(self, vals, self._workflow_buttons(), create=True)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
@@ -71,6 +75,26 @@ class CrmQualityComplaint(models.Model):
         complaints._notify_management()
         return complaints
 
+    def write(self, vals):
+        refuse_workflow_writes(self, vals, self._workflow_buttons())
+        self._check_not_about_oneself()
+        return super().write(vals)
+
+    def _workflow_buttons(self):
+        return {"state": self.env._("use Close, Reopen or Make a Claim"),
+                "claim_id": self.env._("Make a Claim sets it")}
+
+    def _check_not_about_oneself(self):
+        """A complaint about one's own order is handled by management, not by the salesperson it is about."""
+        user = self.env.user
+        if self.env.su or user._playbook_is_head():
+            return
+        own = self.filtered(lambda complaint: complaint.user_id == user
+                            and user not in complaint.company_id._playbook_deputy_directors())
+        if own:
+            raise AccessError(self.env._(
+                "Complaint %(name)s is about your own order: management handles it. Write in its chatter instead.",
+                name=own[0].name))
     @api.onchange("order_id")
     def _onchange_order_id(self):
         order = self.order_id
@@ -98,10 +122,12 @@ class CrmQualityComplaint(models.Model):
     def action_make_claim(self):
         """Turn the complaint into a claim handled by the claim procedure (RC-4)."""
         self.ensure_one()
+        self.check_access("write")
+        self._check_not_about_oneself()
         if self.claim_id:
             raise UserError(self.env._("Complaint %(name)s is already claim %(claim)s.", name=self.name,
                                        claim=self.claim_id.name))
-        order = self.order_id.sudo()
+        order = self.order_id.sudo()  # sudo: the claim names the order's invoice and lead, whoever may read them
         invoice = order.invoice_ids.filtered(lambda move: move.move_type == "out_invoice"
                                              and move.state == "posted")[:1] if order else order
         claim = self.env["crm.customer.claim"].create({
@@ -112,22 +138,27 @@ class CrmQualityComplaint(models.Model):
             "lead_id": order.opportunity_id.id if order else False,
             "team_id": self.team_id.id or order.team_id.id,
             "company_id": self.company_id.id,
-            "complaint_id": self.id,
         })
-        self.write({"claim_id": claim.id, "state": "claim"})
+        claim.sudo().complaint_id = self  # sudo: the claim remembers the complaint it came from
+        self.sudo().write({"claim_id": claim.id, "state": "claim"})  # sudo: Make a Claim sets the state
         self.message_post(body=Markup("%s <a href='/odoo/crm.customer.claim/%s'>%s</a>") % (
             self.env._("Turned into claim"), claim.id, claim.name), subtype_xmlid="mail.mt_note")
         return {"type": "ir.actions.act_window", "res_model": "crm.customer.claim", "res_id": claim.id,
                 "view_mode": "form", "views": [(False, "form")]}
 
     def action_close(self):
+        self.check_access("write")
+        self._check_not_about_oneself()
         if any(not complaint.resolution for complaint in self):
             raise UserError(self.env._("Write how the complaint was resolved before closing it."))
-        self.write({"state": "closed"})
+        self.sudo().write({"state": "closed"})  # sudo: Close is the one step that closes a complaint
         return True
 
     def action_reopen(self):
-        self.filtered(lambda complaint: complaint.state == "closed").write({"state": "open"})
+        self.check_access("write")
+        self._check_not_about_oneself()
+        # sudo: Reopen is the one step that reopens a complaint
+        self.filtered(lambda complaint: complaint.state == "closed").sudo().write({"state": "open"})
         return True
 
 
@@ -149,7 +180,7 @@ class CrmQualityCall(models.Model):
     team_id = fields.Many2one(related="order_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Operator", index=True, tracking=True,
-                              domain="[('share', '=', False)]")
+                              domain="[('share', '=', False)]", check_company=True)
     base_date = fields.Date(string="Delivered or Invoiced On", readonly=True)
     date_planned = fields.Date(string="Call On", required=True, index=True, tracking=True)
     script_id = fields.Many2one("crm.call.script", domain="[('purpose', '=', 'quality_control')]")
@@ -172,8 +203,26 @@ class CrmQualityCall(models.Model):
     def create(self, vals_list):
         calls = super().create(vals_list)
         for call in calls:
-            call.order_id.sudo().playbook_qc_call_id = call
+            call.order_id.sudo().playbook_qc_call_id = call  # sudo: the order's quality call is set by the planning
         return calls
+
+    def write(self, vals):
+        refuse_workflow_writes(self, vals, {
+            name: self.env._("use Positive, Negative or Cancel") for name in ("state", "date_done", "complaint_id")})
+        self._check_caller()
+        return super().write(vals)
+
+    def _check_caller(self):
+        """The quality call checks the salesperson's work: the operators and management make it, never the
+        salesperson of the order (ST-9)."""
+        user = self.env.user
+        if self.env.su or user._playbook_is_head():
+            return
+        own = self.filtered(lambda call: call.salesperson_id == user)
+        if own:
+            raise AccessError(self.env._(
+                "The quality call of %(order)s checks your own order: the call center makes it.",
+                order=own[0].order_id.name))
 
     def _check_planned(self):
         done = self.filtered(lambda call: call.state != "planned")
@@ -185,14 +234,16 @@ class CrmQualityCall(models.Model):
 
     def action_positive(self):
         """The client is satisfied: thank them and record it."""
+        self.check_access("write")
+        self._check_caller()
         self._check_planned()
         now = fields.Datetime.now()
         for call in self:
-            call.write({"state": "positive", "date_done": now})
+            call.sudo().write({"state": "positive", "date_done": now})  # sudo: Positive records the outcome
             text = self.env._("Quality call: the client is satisfied and was thanked.")
             if call.note:
                 text = "%s %s" % (text, call.note)
-            # The operator may not read the order's other data: posting on it is the call's own record.
+            # sudo: the operator may only read the order; the outcome is noted on it in the operator's name
             call.order_id.sudo().message_post(body=text, subtype_xmlid="mail.mt_note",
                                               author_id=self.env.user.partner_id.id)
             call.activity_ids.action_feedback(feedback=text)
@@ -200,6 +251,8 @@ class CrmQualityCall(models.Model):
 
     def action_negative(self):
         """The client is not satisfied: record the complaint and pass it to management."""
+        self.check_access("write")
+        self._check_caller()
         self._check_planned()
         Complaint = self.env["crm.quality.complaint"]
         now = fields.Datetime.now()
@@ -207,6 +260,7 @@ class CrmQualityCall(models.Model):
             if not (call.complaint_essence or "").strip():
                 raise UserError(self.env._("Write the essence of the complaint for %(order)s.",
                                            order=call.order_id.name))
+            # sudo: the operator may only read the order; the complaint is recorded against it and its seller
             order = call.order_id.sudo()
             complaint = Complaint.create({
                 "partner_id": call.partner_id.id, "order_id": order.id,
@@ -215,15 +269,17 @@ class CrmQualityCall(models.Model):
                 "category_id": call.complaint_category_id.id, "essence": call.complaint_essence,
                 "quality_call_id": call.id,
             })
-            call.write({"state": "negative", "date_done": now, "complaint_id": complaint.id})
+            call.sudo().write({"state": "negative", "date_done": now, "complaint_id": complaint.id})
             order.message_post(body=self.env._("Quality call: complaint %(name)s recorded.", name=complaint.name),
                                subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
             call.activity_ids.action_feedback(feedback=call.complaint_essence)
         return True
 
     def action_cancel(self):
+        self.check_access("write")
+        self._check_caller()
         self._check_planned()
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})  # sudo: Cancel records the outcome
         self.activity_ids.unlink()
         return True
 
@@ -234,8 +290,8 @@ class CrmQualityCall(models.Model):
         """Plan the quality-control calls whose day came, one per order (ST-9)."""
         today = fields.Date.context_today(self)
         planned = self.browse()
-        Order = self.env["sale.order"].sudo()
-        companies = self.env["res.company"].sudo().search([("playbook_qc_call_days", ">", 0)])
+        Order = self.env["sale.order"]
+        companies = self.env["res.company"].search([("playbook_qc_call_days", ">", 0)])
         for company in companies:
             days = company.playbook_qc_call_days
             domain = [("company_id", "=", company.id), ("state", "=", "sale"),
@@ -268,16 +324,16 @@ class CrmQualityCall(models.Model):
         return planned
 
     def _plan_for(self, due, company):
-        """Create the calls of ``due`` (order -> day), each given to an operator with the QC script."""
+        """Create the calls of ``due`` (order -> day), each given to an operator with the QC script (cron)."""
         if not due:
             return self.browse()
         # Another worker may have planned some of them meanwhile: lock and re-read.
-        orders = self.env["sale.order"].sudo().browse([order.id for order in due])
+        orders = self.env["sale.order"].browse([order.id for order in due])
         self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", [tuple(orders.ids)])
         orders.invalidate_recordset(["playbook_qc_call_id"])
-        taken = set(self.sudo().search([("order_id", "in", orders.ids)]).order_id.ids)
+        taken = set(self.search([("order_id", "in", orders.ids)]).order_id.ids)
         load = self._operator_load(company)
-        Script = self.env["crm.call.script"].sudo()
+        Script = self.env["crm.call.script"]
         vals_list = []
         for order, day in due.items():
             if order.id in taken:
@@ -293,7 +349,7 @@ class CrmQualityCall(models.Model):
                 "date_planned": max(day, fields.Date.context_today(self)),
                 "base_date": order._playbook_qc_base_date(), "script_id": script.id,
             })
-        calls = self.sudo().create(vals_list)
+        calls = self.create(vals_list)
         for call in calls:
             if call.user_id:
                 call.activity_schedule(
@@ -304,17 +360,17 @@ class CrmQualityCall(models.Model):
         return calls
 
     def _operator_load(self, company):
-        groups = self.sudo()._read_group([("state", "=", "planned"), ("company_id", "=", company.id)],
+        groups = self._read_group([("state", "=", "planned"), ("company_id", "=", company.id)],
                                          ["user_id"], ["__count"])
         return {user: count for user, count in groups if user}
 
     def _pick_operator(self, order, company, load):
         if company.playbook_qc_operator_id:
             return company.playbook_qc_operator_id
-        group = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_operator").sudo()
-        operators = order.team_id.member_ids.filtered(lambda user: group in user.groups_id and user.active)
+        operators = order.team_id.member_ids.filtered(lambda user: user._playbook_is_operator() and user.active)
         if not operators:
-            operators = group.users.filtered(lambda user: company in user.company_ids and user.active)
+            operators = self.env["res.users"]._playbook_users_of(roles.OPERATOR, company)
         if not operators:
-            return order.user_id
+            # Never the order's salesperson: the call checks the salesperson's work.
+            return order.team_id.user_id - order.user_id
         return min(operators, key=lambda user: (load.get(user, 0), user.id))

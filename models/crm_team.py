@@ -13,6 +13,7 @@ from odoo.addons.base.models.res_partner import _tz_get
 
 from .lead_planning import spread_over_days
 from .locking import lock_skip_locked
+from .roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class CrmTeam(models.Model):
                 record.message_notify(partner_ids=partners.ids, subject=values["subject"],
                                       body=values["body_html"], email_layout_xmlid="mail.mail_notification_light")
         if mails:
-            self.env["mail.mail"].sudo().create(mails)
+            self.env["mail.mail"].create(mails)
 
     @api.model
     def _cron_playbook_digest(self):
@@ -295,7 +296,7 @@ class CrmTeam(models.Model):
         start = pytz.utc.localize(now)
         if not calendar._work_intervals_batch(start, start + timedelta(minutes=1), tz=zone)[False]:
             return members.browse()
-        away = self.env["resource.calendar.leaves"].sudo().search([
+        away = self.env["resource.calendar.leaves"].search([
             ("resource_id.user_id", "in", members.user_id.ids), ("time_type", "=", "leave"),
             ("date_from", "<=", now), ("date_to", ">", now)]).resource_id.user_id
         return members.filtered(lambda member: member.user_id not in away)
@@ -304,7 +305,7 @@ class CrmTeam(models.Model):
         """The call lists of ``day`` for the team's cold callers: callbacks falling due that day, then complete
         prospects not called yet, spread over each salesperson's calling hours. Built once a day."""
         self.ensure_one()
-        CallList = self.env["crm.call.list"].sudo()
+        CallList = self.env["crm.call.list"]
         _calendar, zone = self._playbook_calendar()
         members = self.crm_team_member_ids.filtered(lambda member: member.playbook_cold_calls_per_day > 0)
         existing = CallList.search([("team_id", "=", self.id), ("date", "=", day)])
@@ -315,12 +316,12 @@ class CrmTeam(models.Model):
             return CallList
         day_start = zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
         day_end = day_start + timedelta(days=1)
-        planned = self.env["crm.call.list.line"].sudo().search([("partner_id", "!=", False)]).partner_id
-        prospects = self.env["res.partner"].sudo().search([
+        planned = self.env["crm.call.list.line"].search([("partner_id", "!=", False)]).partner_id
+        prospects = self.env["res.partner"].search([
             ("playbook_is_complete", "=", True), ("playbook_called_at", "=", False),
             ("id", "not in", planned.ids), ("company_id", "in", [False, self.company_id.id or self.env.company.id]),
         ], order="id", limit=sum(members.mapped("playbook_cold_calls_per_day")))
-        callbacks = self.env["crm.lead.followup"].sudo().search([
+        callbacks = self.env["crm.lead.followup"].search([
             ("kind", "=", "callback"), ("state", "=", "pending"), ("user_id", "in", members.user_id.ids),
             ("date_due", ">=", day_start), ("date_due", "<", day_end)])
         lists = self._playbook_call_lists(day, members.user_id, existing)
@@ -336,12 +337,12 @@ class CrmTeam(models.Model):
             lines += [{"list_id": by_user[member.user_id].id, "kind": "cold", "partner_id": partner.id,
                        "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
                            tzinfo=None)} for index, partner in enumerate(mine)]
-        self.env["crm.call.list.line"].sudo().create(lines)
+        self.env["crm.call.list.line"].create(lines)
         return lists
 
     def _playbook_call_lists(self, day, users, existing=None):
         """The team's call lists of ``day`` for ``users``, created where missing."""
-        CallList = self.env["crm.call.list"].sudo()
+        CallList = self.env["crm.call.list"]
         existing = existing if existing is not None else CallList.search(
             [("team_id", "=", self.id), ("date", "=", day)])
         missing = users - existing.user_id
@@ -357,9 +358,9 @@ class CrmTeam(models.Model):
         members = self.crm_team_member_ids.filtered(lambda member: member.user_id.active)
         if not days or not members:
             return self.env["crm.call.list"]
-        planned = self.env["crm.call.list.line"].sudo().search([
+        planned = self.env["crm.call.list.line"].search([
             ("kind", "=", "regular"), ("done", "=", False), ("list_id.date", ">=", monday)]).partner_id
-        clients = self.env["res.partner"].sudo().search([
+        clients = self.env["res.partner"].search([
             ("playbook_is_regular", "=", True), ("playbook_regular_manager_id", "in", members.user_id.ids),
             ("playbook_next_contact", "<=", days[-1]), ("id", "not in", planned.ids)],
             order="playbook_vip desc, playbook_next_contact, id")
@@ -380,7 +381,7 @@ class CrmTeam(models.Model):
                 lines += [{"list_id": call_list.id, "kind": "regular", "partner_id": client.id,
                            "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
                                tzinfo=None)} for index, client in enumerate(day_clients)]
-        self.env["crm.call.list.line"].sudo().create(lines)
+        self.env["crm.call.list.line"].create(lines)
         return lists
 
     def _playbook_calendar(self):
@@ -408,27 +409,31 @@ class CrmTeam(models.Model):
             limit = (team.company_id or self.env.company).playbook_breach_limit
             if not limit:
                 continue
-            count = self.env["crm.sla.breach"].sudo().search_count([
+            count = self.env["crm.sla.breach"].search_count([
                 ("team_id", "=", team.id), ("date", ">=", fields.Datetime.to_datetime(quarter_start))])
             if count >= limit:
-                team.sudo().playbook_excluded_until = quarter_end
-                team.sudo().message_post(body=self.env._(
+                team.playbook_excluded_until = quarter_end
+                team.message_post(body=self.env._(
                     "Excluded from lead distribution until %(date)s: %(count)s response deadlines missed "
                     "this quarter.", date=quarter_end, count=count))
 
     def action_lift_exclusion(self):
         self._check_playbook_support()
+        # sudo: sales support decides the sanction on teams it may only read (PP-15, 9.4)
         self.sudo().write({"playbook_excluded_until": False, "playbook_excluded_forever": False})
         return True
 
     def action_exclude_forever(self):
         self._check_playbook_support()
+        # sudo: sales support decides the sanction on teams it may only read (PP-15, 9.4)
         self.sudo().write({"playbook_excluded_forever": True})
         return True
 
     def _check_playbook_support(self):
-        """Sales support decides sanctions (PP-15, 9.4); CRM administrators may too."""
-        user = self.env.user
-        if not (self.env.su or user.has_group("sales_team.group_sale_manager")
-                or user.has_group("crm_sales_playbook.group_crm_sales_playbook_support")):
+        """Sales support decides sanctions (PP-15, 9.4) on the teams of its companies; CRM administrators too."""
+        if self.env.su:
+            return
+        if not self.env.user._playbook_is_support():
             raise UserError(self.env._("Only sales support may exclude a team or lift its exclusion."))
+        self.check_access("read")
+        check_allowed_companies(self.env, self.company_id, ", ".join(self.mapped("display_name")))

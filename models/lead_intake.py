@@ -4,6 +4,9 @@ A request for a client who already has an open lead for the same product does no
 create a second lead: the existing one is returned and updated. The client is matched
 by commercial partner, else by normalized email, else by sanitized phone, else by the
 VAT of its partner, within the same company. One search serves a whole batch.
+
+Only the companies the requester works in are searched (``env.companies``): a row that names another
+company is never merged, so Odoo's own create refuses it as it would any lead of that company.
 """
 from odoo import tools
 
@@ -17,6 +20,9 @@ class LeadMatcher:
     def __init__(self, lead_model, vals_list):
         self.Lead = lead_model
         self.env = lead_model.env
+        # sudo: the one lead per client and product is found whoever may read it; the search stays inside the
+        # requester's companies, and only the matched lead's id leaves the matcher.
+        self.su_env = lead_model.sudo().env
         self.vals_list = vals_list
         self._prefetch(vals_list)
         self.keys = [self._row_key(vals) for vals in vals_list]
@@ -45,18 +51,19 @@ class LeadMatcher:
         """Read the batch's partners and teams at once, so that building the keys costs no query per row."""
         partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("product_id") and vals.get("partner_id")}
         team_ids = {vals["team_id"] for vals in vals_list if vals.get("product_id") and vals.get("team_id")}
-        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        partners = self.su_env["res.partner"].browse(partner_ids)
         partners.fetch(["commercial_partner_id", "email", "phone", "mobile"])
         partners.commercial_partner_id.fetch(["vat"])
-        self.env["crm.team"].sudo().browse(team_ids).fetch(["company_id"])
+        self.su_env["crm.team"].browse(team_ids).fetch(["company_id"])
 
     def _row_key(self, vals):
         if not vals.get("product_id"):
             return None
-        Partner = self.env["res.partner"].sudo()
-        partner = Partner.browse(vals.get("partner_id")).commercial_partner_id
-        team = self.env["crm.team"].sudo().browse(vals.get("team_id"))
+        partner = self.su_env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+        team = self.su_env["crm.team"].browse(vals.get("team_id"))
         company_id = vals.get("company_id") or team.company_id.id or self.env.company.id
+        if not self.env.su and company_id not in self.env.companies.ids:
+            return None
         company = self.env["res.company"].browse(company_id)
         country = self.env["res.country"].browse(vals.get("country_id")) or company.country_id
         email = vals.get("email_from") or (partner.email if partner else False)
@@ -115,7 +122,7 @@ class LeadMatcher:
             ("work_status", "in", OPEN_STATUSES),
             ("active", "=", True),
         ] + client_domain
-        return self.Lead.sudo().search_fetch(
+        return self.su_env["crm.lead"].search_fetch(
             domain,
             ["product_id", "company_id", "commercial_partner_id", "email_normalized", "phone_sanitized"],
             order="id",
@@ -124,8 +131,10 @@ class LeadMatcher:
     def _partners_by_vat(self, keys):
         if not hasattr(self, "_vat_cache"):
             vats = sorted({key["vat"] for key in keys if key["vat"]})
-            partners = self.env["res.partner"].sudo().search_fetch(
-                [("vat", "in", vats), ("parent_id", "=", False)], ["vat"]) if vats else []
+            companies = sorted({key["company"] for key in keys}) + [False]
+            partners = self.su_env["res.partner"].search_fetch(
+                [("vat", "in", vats), ("parent_id", "=", False), ("company_id", "in", companies)],
+                ["vat"]) if vats else []
             self._vat_cache = {}
             for partner in partners:
                 self._vat_cache.setdefault(partner.vat, []).append(partner)

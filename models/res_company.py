@@ -3,6 +3,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from . import roles
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -155,9 +157,8 @@ class ResCompany(models.Model):
         self.ensure_one()
         if self.playbook_deputy_director_id:
             return self.playbook_deputy_director_id
-        heads = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_head").sudo().users
-        support = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_support").sudo().users
-        return (heads - support).filtered(lambda user: self in user.company_ids and user.active)
+        Users = self.env["res.users"]
+        return Users._playbook_users_of(roles.HEAD, self) - Users._playbook_users_of(roles.SUPPORT, self)
 
     def _playbook_tz(self):
         """The company's time zone: of its working calendar, else its partner's, else UTC."""

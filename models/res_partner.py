@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .contact_check import email_problem, phone_problem
+from .roles import check_allowed_companies
 
 
 class ResPartner(models.Model):
@@ -80,7 +81,7 @@ class ResPartner(models.Model):
         companies = self.filtered(
             lambda partner: (partner.playbook_regular_mode or "auto") == "auto").commercial_partner_id.ids
         if companies:
-            for (partner,) in self.env["sale.order"].sudo()._read_group(
+            for (partner,) in self.env["sale.order"]._read_group(
                     [("partner_id.commercial_partner_id", "in", companies), ("state", "=", "sale")],
                     ["partner_id"]):
                 bought.add(partner.commercial_partner_id.id)
@@ -99,12 +100,16 @@ class ResPartner(models.Model):
 
     @api.depends("playbook_reservation_ids.state", "playbook_reservation_ids.date_end")
     def _compute_playbook_reservations(self):
-        Reservation = self.env["crm.client.reservation"].sudo()
+        """The reservations of the client in the companies the user works in (those it may read)."""
+        Reservation = self.env["crm.client.reservation"]
+        if not Reservation.has_access("read"):
+            self.playbook_reservation_count = 0
+            self.playbook_reservation_label = False
+            return
         partners = self.commercial_partner_id
-        counts = dict(Reservation._read_group(
-            [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]))
-        active = Reservation.search([("partner_id", "in", partners.ids), ("state", "=", "active")],
-                                    order="date_end").grouped("partner_id")
+        mine = [("partner_id", "in", partners.ids), ("company_id", "in", self.env.companies.ids)]
+        counts = dict(Reservation._read_group(mine, ["partner_id"], ["__count"]))
+        active = Reservation.search(mine + [("state", "=", "active")], order="date_end").grouped("partner_id")
         for partner in self:
             company = partner.commercial_partner_id
             partner.playbook_reservation_count = counts.get(company, 0)
@@ -140,25 +145,36 @@ class ResPartner(models.Model):
         return action
 
     def _transfer_client_to_team(self, team, reason):
-        """Sales support moves a client with all its open leads and active reservations (PP-15)."""
-        if not (self.env.su or self.env.user.has_group("crm_sales_playbook.group_crm_sales_playbook_support")):
+        """Sales support moves a client with its open leads and active reservations of the team's company (PP-15).
+
+        Leads and reservations of other companies that share the client stay where they are.
+        """
+        if not (self.env.su or self.env.user._playbook_is_support()):
             raise UserError(self.env._("Only sales support may move a client to another team."))
+        team.check_access("read")
+        company = team.company_id or self.env.company
+        check_allowed_companies(self.env, company, team.display_name)
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the client is moved."))
         clients = self.commercial_partner_id
-        leads = self.env["crm.lead"].sudo().search([
+        leads = self.env["crm.lead"].search([
             ("commercial_partner_id", "in", clients.ids),
             ("work_status", "in", ("new", "in_work", "blocked")),
             ("team_id", "!=", team.id),
+            ("company_id", "in", (company.id, False)),
         ])
-        reservations = self.env["crm.client.reservation"].sudo().search([
+        reservations = self.env["crm.client.reservation"].search([
             ("partner_id", "in", clients.ids), ("state", "=", "active"), ("team_id", "!=", team.id),
+            ("company_id", "=", company.id),
         ])
         reservations.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
         if leads:
+            # sudo: the transfer log is written by the transfer only; users read it
             self.env["crm.lead.team.transfer"].sudo().create([
                 lead._prepare_transfer_values(team, reason, "client") for lead in leads])
-            leads.write({"team_id": team.id, "user_id": False, "blocking_reservation_id": False})
+            leads.write({"team_id": team.id, "user_id": False})
+            # sudo: the client's reservations moved with it, so nothing blocks its leads any more
+            leads.sudo().write({"blocking_reservation_id": False})
             for lead in leads:
                 lead.message_post(
                     body=self.env._("The client was moved to team %(team)s: %(reason)s",

@@ -3,10 +3,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .approval import decide_approval
-
-EXECUTION_GROUP = "crm_sales_playbook.group_crm_sales_playbook_execution"
-EXECUTION_HEAD_GROUP = "crm_sales_playbook.group_crm_sales_playbook_execution_head"
+from . import roles
+from .approval import check_approver, decide_approval
+from .roles import refuse_workflow_writes
 
 
 class SaleOrder(models.Model):
@@ -17,14 +16,15 @@ class SaleOrder(models.Model):
         string="Requires Approval", tracking=True, copy=False,
         help="The order is confirmed only after the approver chosen by the manager approves it.")
     playbook_approver_id = fields.Many2one(
-        "res.users", string="Approver", tracking=True, copy=False, domain="[('share', '=', False)]")
+        "res.users", string="Approver", tracking=True, copy=False, domain="[('share', '=', False)]",
+        check_company=True)
     playbook_approval_state = fields.Selection(
         [("pending", "Waiting for Approval"), ("approved", "Approved"), ("rejected", "Rejected")],
         string="Approval", tracking=True, copy=False, readonly=True)
     # Execution (EV-8)
     playbook_executor_id = fields.Many2one(
-        "res.users", string="Executor", tracking=True, copy=False,
-        domain=lambda self: [("groups_id", "in", self.env.ref(EXECUTION_GROUP).ids)],
+        "res.users", string="Executor", tracking=True, copy=False, check_company=True,
+        domain=lambda self: [("groups_id", "in", self.env.ref(roles.EXECUTION).ids)],
         help="Who carries the order out, from the execution department. Left empty, the head of the "
         "department gets it at confirmation.")
     # Contract (ST-6)
@@ -63,10 +63,29 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """The lead source stays on the order for new clients only (EV-10)."""
+        for vals in vals_list:
+            refuse_workflow_writes(self, vals, self._playbook_workflow_buttons(), create=True)
         orders = super().create(vals_list)
+        orders.filtered("playbook_approver_id")._playbook_check_approver({})
         returning = orders.filtered(lambda order: order.source_id and order._playbook_client_bought_before())
         returning.write({"source_id": False})
         return orders
+
+    def write(self, vals):
+        refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
+        if {"playbook_approver_id", "playbook_requires_approval"} & set(vals):
+            self._playbook_check_approver(vals)
+        return super().write(vals)
+
+    def _playbook_workflow_buttons(self):
+        return {"playbook_approval_state": self.env._("Confirm asks for the approval; the approver uses Approve "
+                                                      "or Reject"),
+                "playbook_qc_call_id": self.env._("the daily planning of quality calls sets it")}
+
+    def _playbook_check_approver(self, vals=None):
+        check_approver(self, vals, approver_field="playbook_approver_id", author_field="user_id",
+                       requires_field="playbook_requires_approval", state_field="playbook_approval_state",
+                       pending="pending")
 
     def _playbook_client_bought_before(self):
         self.ensure_one()
@@ -101,6 +120,8 @@ class SaleOrder(models.Model):
                 orders=", ".join(missing.mapped("name"))))
 
     def _playbook_request_approval(self):
+        self._playbook_check_approver()
+        # sudo: the approver's follow-up is the playbook's entry, and the order waits in the state it sets
         Followup = self.env["crm.lead.followup"].sudo()
         for order in self:
             if not order.playbook_approver_id:
@@ -109,7 +130,7 @@ class SaleOrder(models.Model):
             if order.playbook_approval_state == "pending":
                 raise UserError(self.env._("Order %(order)s is waiting for %(approver)s to approve it.",
                                            order=order.name, approver=order.playbook_approver_id.name))
-            order.playbook_approval_state = "pending"
+            order.sudo().playbook_approval_state = "pending"
             contact = order.partner_id
             Followup.create({
                 "order_id": order.id, "lead_id": order.opportunity_id.id, "kind": "approve_order",
@@ -138,7 +159,7 @@ class SaleOrder(models.Model):
 
     def _playbook_hand_to_executor(self):
         """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-8)."""
-        head = self.env["res.users"].search([("groups_id", "in", self.env.ref(EXECUTION_HEAD_GROUP).ids)],
+        head = self.env["res.users"].search([("groups_id", "in", self.env.ref(roles.EXECUTION_HEAD).ids)],
                                             order="id", limit=1)
         for order in self.filtered(lambda o: o.state == "sale"):
             if not order.playbook_executor_id and head:
@@ -159,8 +180,21 @@ class SaleOrder(models.Model):
                     "invoicing the client.", order=order.name))
         return super()._create_invoices(grouped=grouped, final=final, date=date)
 
+    def _playbook_for_execution(self):
+        """The orders as the execution department may mark them: their executor and its head only read an
+        order, the salesperson edits it. Anyone else is refused."""
+        user = self.env.user
+        if self.env.su or self.has_access("write"):
+            return self
+        self.check_access("read")
+        head = user._playbook_is_execution_head()
+        if all(order.playbook_executor_id == user or (head and order.playbook_executor_id) for order in self):
+            return self.sudo()  # sudo: the executor records delivery steps on an order it may only read (EV-8)
+        self.check_access("write")
+        return self
+
     def action_playbook_docs_printed(self):
-        self.write({"playbook_docs_printed_on": fields.Datetime.now()})
+        self._playbook_for_execution().write({"playbook_docs_printed_on": fields.Datetime.now()})
         return True
 
     def action_playbook_docs_handed(self):
@@ -168,11 +202,11 @@ class SaleOrder(models.Model):
             if not order.playbook_docs_printed_on:
                 raise UserError(self.env._("Order %(order)s: print the delivery documents before handing them "
                                            "over.", order=order.name))
-        self.write({"playbook_docs_handed_on": fields.Datetime.now()})
+        self._playbook_for_execution().write({"playbook_docs_handed_on": fields.Datetime.now()})
         return True
 
     def action_playbook_mark_delivered(self):
-        self.filtered(lambda order: not order.playbook_delivered_on).write(
+        self.filtered(lambda order: not order.playbook_delivered_on)._playbook_for_execution().write(
             {"playbook_delivered_on": fields.Date.context_today(self)})
         return True
 

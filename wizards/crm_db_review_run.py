@@ -7,7 +7,8 @@ class CrmDbReviewRun(models.TransientModel):
     _name = "crm.db.review.run"
     _description = "Run the Database Review"
 
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
+                                 domain=lambda self: [("id", "in", self.env.companies.ids)])
     notify = fields.Boolean(string="Notify Managers and Deputy Director", default=True,
                             help="Give each manager a to-do for their items and email the summary.")
 

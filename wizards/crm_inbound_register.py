@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
@@ -30,7 +28,8 @@ class CrmInboundRegister(models.TransientModel):
     channel = fields.Selection(CHANNELS, compute="_compute_channel", store=True, readonly=False, required=True)
     source_id = fields.Many2one("utm.source")
     team_id = fields.Many2one("crm.team", required=True,
-                              default=lambda self: self.env.user.sale_team_id)
+                              default=lambda self: self.env.user.sale_team_id,
+                              domain=lambda self: [("company_id", "in", self.env.companies.ids + [False])])
     transferred_to_id = fields.Many2one(
         "res.users", required=True, domain="[('share', '=', False)]",
         help="The employee the call was put through to, or who must answer the letter.")
@@ -86,42 +85,11 @@ class CrmInboundRegister(models.TransientModel):
         new_client = not self.partner_id
         lead_created = not self.lead_id
         lead = self.lead_id or self._create_lead()
-        if self.is_regular:
-            lead.playbook_request_reason = self.request_reason
-            company = lead.company_id or self.env.company
-            self.partner_id.sudo().playbook_next_contact = fields.Date.context_today(self) + timedelta(
-                days=company.playbook_regular_contact_days)
-            if self.lead_id and self.is_vip:
-                lead._playbook_flag_vip()
-        activity_type = self.env.ref("crm_sales_playbook.mail_activity_type_inbound_" + self.kind)
-        subject = self.env._("Call from a client") if self.kind == "call" else self.env._("Letter from a client")
-        activity = lead.activity_schedule(
-            activity_type_id=activity_type.id, summary=subject, note=self.question,
-            user_id=self.env.user.id, date_deadline=fields.Date.context_today(self))
-        activity.action_feedback(feedback=self.question)
-        self.env["crm.inbound.contact"].sudo().create({
-            "kind": self.kind, "channel": self.channel, "caller_name": self.caller_name,
-            "operator_id": self.env.user.id, "lead_id": lead.id, "partner_id": lead.partner_id.id,
-            "new_client": new_client, "lead_created": lead_created,
-            "forwarded_to_id": self.transferred_to_id.id, "team_id": lead.team_id.id,
-            "company_id": (lead.company_id or self.env.company).id, "question": self.question,
-        })
-        company = lead.company_id or self.env.company
-        Followup = self.env["crm.lead.followup"].sudo()
-        now = self.env.cr.now()
-        if self.manager_busy:
-            values = {
-                "kind": "busy_callback", "priority": "1",
-                "name": self.env._("Call back as promised: %(caller)s", caller=self.caller_name),
-                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_busy_callback_minutes),
-            }
-        else:
-            values = {
-                "kind": "first_contact",
-                "name": self.env._("First contact with the client: %(caller)s", caller=self.caller_name),
-                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_first_contact_minutes),
-            }
-        Followup.create(dict(values, lead_id=lead.id, user_id=self.transferred_to_id.id, note=self.question))
+        lead._playbook_log_inbound(
+            kind=self.kind, channel=self.channel, caller_name=self.caller_name, question=self.question,
+            forwarded_to=self.transferred_to_id, manager_busy=self.manager_busy,
+            request_reason=self.request_reason if self.is_regular else False,
+            new_client=new_client, lead_created=lead_created)
         return {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": lead.id,
                 "view_mode": "form", "views": [(False, "form")], "target": "current"}
 

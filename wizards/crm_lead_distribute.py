@@ -13,11 +13,14 @@ class CrmLeadDistribute(models.TransientModel):
                                 context={"active_test": False})
     team_id = fields.Many2one(
         "crm.team", string="Calendar of Team", required=True, default=lambda self: self._default_team(),
+        domain="[('id', 'in', allowed_team_ids)]",
         help="Working days and holidays are read from this team's calendar.")
+    allowed_team_ids = fields.Many2many("crm.team", compute="_compute_allowed")
+    allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="To", required=True)
     user_ids = fields.Many2many("res.users", string="Salespeople", required=True,
-                                domain="[('share', '=', False)]")
+                                domain="[('id', 'in', allowed_user_ids)]")
     hot_count = fields.Integer(compute="_compute_selection", string="Hot Leads")
     eligible_count = fields.Integer(compute="_compute_selection", string="Leads to Plan")
     skipped_text = fields.Text(compute="_compute_selection", string="Not Taken")
@@ -29,6 +32,12 @@ class CrmLeadDistribute(models.TransientModel):
         leads = self.env["crm.lead"].browse(
             context.get("active_ids", []) if context.get("active_model") == "crm.lead" else [])
         return leads.team_id[:1] if len(leads.team_id) == 1 else self.env.user.sale_team_id
+
+    def _compute_allowed(self):
+        """Only the teams the user directs and their salespeople: choices that can succeed."""
+        for wizard in self:
+            wizard.allowed_team_ids = self.env.user._playbook_managed_teams()
+            wizard.allowed_user_ids = self.env.user._playbook_assignable_users()
 
     @api.depends("lead_ids")
     def _compute_selection(self):

@@ -16,6 +16,12 @@ class CrmLeadMassAssign(models.TransientModel):
     eligible_count = fields.Integer(compute="_compute_eligible", string="Leads to Deal")
     skipped_text = fields.Text(compute="_compute_eligible", string="Not Taken")
     result = fields.Text(readonly=True)
+    allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed_user_ids",
+                                        help="The salespeople of the teams the user directs.")
+
+    def _compute_allowed_user_ids(self):
+        for wizard in self:
+            wizard.allowed_user_ids = self.env.user._playbook_assignable_users()
 
     @api.depends("lead_ids")
     def _compute_eligible(self):
@@ -42,7 +48,7 @@ class CrmLeadMassAssignLine(models.TransientModel):
 
     wizard_id = fields.Many2one("crm.lead.mass.assign", required=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Salesperson", required=True,
-                              domain="[('share', '=', False)]")
+                              domain="[('id', 'in', parent.allowed_user_ids)]")
     count = fields.Integer(string="Leads", required=True, default=1)
 
     @api.constrains("count")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .common import selected_leads
@@ -11,7 +11,16 @@ class CrmLeadTransfer(models.TransientModel):
     _description = "Transfer Leads to Another Team"
 
     lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads)
-    team_id = fields.Many2one("crm.team", string="To Team", required=True)
+    team_id = fields.Many2one("crm.team", string="To Team", required=True,
+                              domain="[('company_id', 'in', allowed_company_ids)]")
+    allowed_company_ids = fields.Many2many("res.company", compute="_compute_allowed_company_ids")
+
+    @api.depends("lead_ids")
+    def _compute_allowed_company_ids(self):
+        """The teams offered are those of the leads' company: a lead never moves to another company."""
+        for wizard in self:
+            companies = wizard.lead_ids.company_id & self.env.companies
+            wizard.allowed_company_ids = companies if len(companies) == 1 else self.env.companies
     reason = fields.Text(required=True)
     result = fields.Text(readonly=True)
 

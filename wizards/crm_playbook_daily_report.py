@@ -26,7 +26,8 @@ class CrmPlaybookDailyReport(models.TransientModel):
     kind = fields.Selection(REPORT_KINDS, string="Report Kind", required=True, default="operator")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
+                                 domain=lambda self: [("id", "in", self.env.companies.ids)])
     team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Leave empty for every team.")
     body_html = fields.Html(string="Report", compute="_compute_body_html", sanitize=False)
 
@@ -223,7 +224,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
         body = self._render_body()
         attachments = []
         try:
-            pdf, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+            pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf(
                 "crm_sales_playbook.action_report_playbook_daily", self.ids)
             attachments.append((0, 0, {"name": "%s.pdf" % self._title().replace(":", ""),
                                        "datas": base64.b64encode(pdf), "mimetype": "application/pdf"}))
@@ -231,7 +232,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
             # No wkhtmltopdf on the server: the report still goes out in the body of the email.
             _logger.warning("The %s could not be printed to PDF; sent without attachment", self.kind,
                             exc_info=True)
-        return self.env["mail.mail"].sudo().create({
+        return self.env["mail.mail"].create({
             "subject": self._title(),
             "body_html": Markup(body) if not isinstance(body, Markup) else body,
             "email_from": (self.company_id.email_formatted or self.env.user.email_formatted),
@@ -243,10 +244,10 @@ class CrmPlaybookDailyReport(models.TransientModel):
     @api.model
     def _cron_send(self):
         """At the configured hours of each company's day, email each report once (ST-11, ST-12)."""
-        Log = self.env["crm.playbook.report.log"].sudo()
+        Log = self.env["crm.playbook.report.log"]
         now = fields.Datetime.now()
         sent = Log.browse()
-        for company in self.env["res.company"].sudo().search([("id", "!=", 0)]):
+        for company in self.env["res.company"].search([("id", "!=", 0)]):
             local = pytz.utc.localize(now).astimezone(company._playbook_tz())
             hour = local.hour + local.minute / 60.0
             today = local.date()
@@ -263,7 +264,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
                         if not log:
                             continue
                         day = self._previous_working_day(company, today) if kind == "operator" else today
-                        report = self.sudo().with_company(company).create({
+                        report = self.with_company(company).create({
                             "kind": kind, "date_from": day, "date_to": day, "company_id": company.id})
                         mail = report.with_context(lang=recipients[0].lang or self.env.lang)._send(recipients)
                         log.write({"mail_id": mail.id, "recipient_ids": [(6, 0, recipients.ids)]})

@@ -1,0 +1,76 @@
+from odoo import api, models
+
+from . import roles
+
+
+class ResUsers(models.Model):
+    """One answer to each role question of the playbook (X-SEC); CRM administrators hold every role.
+
+    The predicates read the user's groups only: whether the caller acts as the system (``env.su``) is the
+    caller's question, asked where the check is made.
+    """
+
+    _inherit = "res.users"
+
+    def _playbook_is_crm_admin(self):
+        """Sales / Administrator: configures the CRM and may do every playbook action in its companies."""
+        self.ensure_one()
+        return self._is_superuser() or self.has_group(roles.CRM_ADMIN)
+
+    def _playbook_is_support(self):
+        """Sales support (the central distributors above the teams), or a CRM administrator."""
+        self.ensure_one()
+        return self._playbook_is_crm_admin() or self.has_group(roles.SUPPORT)
+
+    def _playbook_is_head(self):
+        """A sales head (deputy director) of the teams it leads or belongs to; support and admins above."""
+        self.ensure_one()
+        return self._playbook_is_crm_admin() or self.has_group(roles.HEAD)
+
+    def _playbook_is_operator(self):
+        """A call-center operator (secretary): registers calls and letters, makes quality calls."""
+        self.ensure_one()
+        return self.has_group(roles.OPERATOR)
+
+    def _playbook_is_legal(self):
+        """The legal department, which evaluates claims; CRM administrators stand in for it."""
+        self.ensure_one()
+        return self._playbook_is_crm_admin() or self.has_group(roles.LEGAL)
+
+    def _playbook_is_execution(self):
+        """The execution department, which carries out confirmed orders; its head included."""
+        self.ensure_one()
+        return self._playbook_is_crm_admin() or self.has_group(roles.EXECUTION)
+
+    def _playbook_is_execution_head(self):
+        """The head of the execution department: sees and takes every order handed to execution."""
+        self.ensure_one()
+        return self._playbook_is_crm_admin() or self.has_group(roles.EXECUTION_HEAD)
+
+    def _playbook_managed_teams(self):
+        """The teams whose leads this user directs, inside the companies it works in (``env.companies``).
+
+        Sales support and CRM administrators direct every team; a sales head the teams it leads or belongs
+        to; anyone else none.
+        """
+        self.ensure_one()
+        Team = self.env["crm.team"].sudo()  # sudo: the teams are listed to answer a role question, not shown
+        companies = [False] + self.env.companies.ids
+        if self._playbook_is_support():
+            return Team.search([("company_id", "in", companies)])
+        if self._playbook_is_head():
+            return Team.search([("company_id", "in", companies), "|", ("user_id", "=", self.id),
+                                ("crm_team_member_ids.user_id", "=", self.id)])
+        return Team
+
+    def _playbook_assignable_users(self):
+        """Who this user may give leads to: the active members and leaders of the teams it directs."""
+        self.ensure_one()
+        teams = self._playbook_managed_teams()
+        return (teams.crm_team_member_ids.user_id | teams.user_id).filtered(lambda user: user.active and not user.share)
+
+    @api.model
+    def _playbook_users_of(self, group_xmlid, company=None):
+        """The active users of a playbook group, of ``company`` when given: who to tell or give work to."""
+        group = self.env.ref(group_xmlid).sudo()  # sudo: group membership is read to find recipients, not shown
+        return group.users.filtered(lambda user: user.active and (not company or company in user.company_ids))
