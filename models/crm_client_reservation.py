@@ -185,8 +185,8 @@ class CrmClientReservation(models.Model):
         """Block the other teams' open leads for the reserved clients and products (PP-4, 3.6)."""
         if self.env.context.get("playbook_skip_blocking"):
             return
-        # sudo: a reservation blocks the other teams' leads, which its author may not edit; blocking is the
-        # reservation's doing only.
+        # Blocking is the reservation's doing only, on leads of other teams its author may not edit.
+        # sudo: a reservation blocks the other teams' leads of its client and product
         Lead = self.env["crm.lead"].sudo()
         for reservation in self:
             leads = Lead.search([

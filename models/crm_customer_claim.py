@@ -333,10 +333,11 @@ class CrmCustomerClaim(models.Model):
     def _on_step(self, step):
         now = fields.Datetime.now()
         # sudo: the closing date is the step's own record
+        closing = self.sudo()
         if step in CLOSED_STEPS:
-            self.filtered(lambda claim: not claim.date_closed).sudo().write({"date_closed": now})
+            closing.filtered(lambda claim: not claim.date_closed).write({"date_closed": now})
         else:
-            self.filtered("date_closed").sudo().write({"date_closed": False})
+            closing.filtered("date_closed").write({"date_closed": False})
         if step == "legal":
             self._send_to_legal()
         elif step == "execution":

@@ -83,8 +83,8 @@ class CrmDbReview(models.Model):
         if not (self.env.su or self.env.user._playbook_is_head()):
             raise AccessError(self.env._("Only sales heads and CRM administrators run the database review."))
         check_allowed_companies(self.env, company, company.display_name)
-        # sudo: the review reads the company's whole database, whoever starts it; its items are then read per
-        # manager through the record rules.
+        # The review's items are then read per manager through the record rules.
+        # sudo: the review reads the company's whole database, whoever starts it
         Review = self.sudo()
         zone = company._playbook_tz()
         today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()

@@ -515,8 +515,9 @@ class CrmLead(models.Model):
         result = super().write(vals)
         if "temperature" in vals and "temperature_manual" not in vals:
             # sudo: whether the temperature was chosen by hand is the playbook's record of this very write
-            manual.filtered(lambda lead: not lead.temperature_manual).sudo().write({"temperature_manual": True})
-            (self - manual).filtered("temperature_manual").sudo().write({"temperature_manual": False})
+            marks = self.sudo()
+            (marks & manual).filtered(lambda lead: not lead.temperature_manual).write({"temperature_manual": True})
+            (marks - manual).filtered("temperature_manual").write({"temperature_manual": False})
         if old_teams:
             # sudo: a new team starts a new clock and a new alert (PP-3); the user's write of the team was checked
             moved = self.filtered(lambda lead: lead.team_id != old_teams[lead.id]).sudo()
@@ -699,8 +700,8 @@ class CrmLead(models.Model):
     def _merge_intake(self, vals):
         """Fold a repeated request into this open lead (PP-8): hotter, more contacts, its details logged."""
         self.ensure_one()
-        # sudo: the repeated request is folded into the client's open lead, which the requester may not be
-        # allowed to edit; create() checked the requester may create leads in that company.
+        # create() checked that the requester may create leads in the lead's company.
+        # sudo: the repeated request is folded into the client's open lead, which the requester may not edit
         lead = self.sudo()
         updates = {}
         source = self.env["utm.source"].browse(vals.get("source_id"))
@@ -829,8 +830,8 @@ class CrmLead(models.Model):
                               and lead.work_status in ("new", "in_work", "blocked"))
         if not leads:
             return
-        # sudo: every reservation of the leads' companies decides the rule, and a connection lead opens one;
-        # users only read reservations.
+        # Users only read reservations; a connection lead opens one whoever creates it.
+        # sudo: every reservation of the leads' companies decides the rule
         Reservation = self.env["crm.client.reservation"].sudo()
         held = Reservation.search([
             ("state", "=", "active"),
@@ -944,8 +945,8 @@ class CrmLead(models.Model):
         check_allowed_companies(self.env, team.company_id, team.display_name)
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the leads are transferred."))
-        # sudo: the client's reservation decides the transfer and follows its lead to the new team; users only
-        # read reservations, and the leads were checked writable above.
+        # The leads were checked writable above; users only read reservations.
+        # sudo: the client's reservation decides the transfer and follows its lead to the new team
         held = self.env["crm.client.reservation"].sudo().search([
             ("state", "=", "active"),
             ("company_id", "in", (self.company_id | self.team_id.company_id).ids),

@@ -144,8 +144,8 @@ class CrmLeadCall(models.Model):
         self.ensure_one()
         lead = self.lead_id
         if not lead.has_access("write"):
-            # sudo: an operator logs the call for the salesperson on a lead it may only read (checked in
-            # create); the note and notices carry the operator's name, the lead's own rules still apply.
+            # Checked in create; the note and notices carry the operator's name, the lead's rules still apply.
+            # sudo: an operator logs the call for the salesperson on a lead it may only read
             lead = lead.sudo()
         labels = dict(self._fields["result"]._description_selection(self.env))
         summary = self.env._("%(direction)s call: %(result)s",
@@ -154,15 +154,15 @@ class CrmLeadCall(models.Model):
         lead.message_post(body=f"{summary}. {self.notes or ''}".strip(), message_type="comment",
                           subtype_xmlid="mail.mt_note")
         # sudo: the call's follow-up and meeting are the playbook's entries for the responsible salesperson
-        su_env = self.sudo().env
+        call, su_env = self.sudo(), self.sudo().env
         if self.result == "callback":
-            self.sudo().followup_id = su_env["crm.lead.followup"].create({
+            call.followup_id = su_env["crm.lead.followup"].create({
                 "lead_id": lead.id, "kind": "callback", "user_id": self.user_id.id, "date_due": self.callback_at,
                 "name": self.env._("Call back %(lead)s", lead=lead.display_name), "note": self.notes,
             })
         elif self.result == "meeting_set":
             agent = lead.user_id or self.user_id
-            self.sudo().meeting_id = su_env["calendar.event"].with_context(default_res_model=False).create({
+            call.meeting_id = su_env["calendar.event"].with_context(default_res_model=False).create({
                 "name": self.env._("Meeting: %(lead)s", lead=lead.display_name),
                 "start": self.meeting_start, "stop": self.meeting_start + timedelta(hours=self.meeting_hours or 1),
                 "user_id": agent.id, "opportunity_id": lead.id,

@@ -75,7 +75,8 @@ class CrmLeadProposal(models.Model):
     def _check_attachments(self):
         """A proposal attaches only files its author may read: Send copies them to the client as the system."""
         if not self.env.su:
-            self.attachment_ids.check_access("read")
+            # ir.attachment answers "may the user read the document it belongs to?" in check(), not check_access()
+            self.attachment_ids.check("read")
 
     def action_request_approval(self):
         self.check_access("write")
@@ -89,7 +90,7 @@ class CrmLeadProposal(models.Model):
                 raise UserError(self.env._("Proposal %(name)s is already %(state)s.", name=proposal.name,
                                            state=dict(self._fields["state"]._description_selection(self.env))[
                                                proposal.state].lower()))
-            proposal.sudo().state = "to_approve"
+            proposal.sudo().state = "to_approve"  # sudo: asking for approval sets the state
             lead = proposal.lead_id
             Followup.create({
                 "lead_id": lead.id, "proposal_id": proposal.id, "kind": "approve_proposal",

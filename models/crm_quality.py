@@ -269,6 +269,7 @@ class CrmQualityCall(models.Model):
                 "category_id": call.complaint_category_id.id, "essence": call.complaint_essence,
                 "quality_call_id": call.id,
             })
+            # sudo: Negative records the outcome
             call.sudo().write({"state": "negative", "date_done": now, "complaint_id": complaint.id})
             order.message_post(body=self.env._("Quality call: complaint %(name)s recorded.", name=complaint.name),
                                subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)

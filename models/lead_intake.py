@@ -20,8 +20,8 @@ class LeadMatcher:
     def __init__(self, lead_model, vals_list):
         self.Lead = lead_model
         self.env = lead_model.env
-        # sudo: the one lead per client and product is found whoever may read it; the search stays inside the
-        # requester's companies, and only the matched lead's id leaves the matcher.
+        # The search stays inside the requester's companies; only the matched lead's id leaves the matcher.
+        # sudo: the one open lead per client and product is found whoever may read it
         self.su_env = lead_model.sudo().env
         self.vals_list = vals_list
         self._prefetch(vals_list)

@@ -99,6 +99,7 @@ class ResPartner(models.Model):
         return True
 
     @api.depends("playbook_reservation_ids.state", "playbook_reservation_ids.date_end")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_playbook_reservations(self):
         """The reservations of the client in the companies the user works in (those it may read)."""
         Reservation = self.env["crm.client.reservation"]

@@ -130,7 +130,7 @@ class SaleOrder(models.Model):
             if order.playbook_approval_state == "pending":
                 raise UserError(self.env._("Order %(order)s is waiting for %(approver)s to approve it.",
                                            order=order.name, approver=order.playbook_approver_id.name))
-            order.sudo().playbook_approval_state = "pending"
+            order.sudo().playbook_approval_state = "pending"  # sudo: asking for approval sets the state
             contact = order.partner_id
             Followup.create({
                 "order_id": order.id, "lead_id": order.opportunity_id.id, "kind": "approve_order",

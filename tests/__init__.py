@@ -31,5 +31,7 @@ from . import test_goals
 from . import test_analysis
 from . import test_holidays
 from . import test_access_matrix
+from . import test_security_attacks
+from . import test_role_days
 from . import test_tour
 from . import test_settings

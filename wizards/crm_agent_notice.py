@@ -72,9 +72,9 @@ class CrmAgentNotice(models.TransientModel):
             "name": self.client_name, "is_company": True, "vat": self.vat, "phone": self.phone,
             "email": self.email})
         manager = partner.playbook_regular_manager_id
-        # sudo: the agent hands the request to the sales center, so the lead is created for the regular-customers
-        # manager, which the agent may not do itself; the agent's right to create leads in the team's company
-        # was checked above.
+        # The lead is the sales center's, for the regular-customers manager, which the agent may not do itself;
+        # the agent's right to create leads in the team's company was checked above.
+        # sudo: the agent hands the request to the sales center
         lead = self.env["crm.lead"].sudo().with_company(company).create({
             "name": self.env._("Agent notice: %(client)s", client=partner.name),
             "partner_id": partner.id, "team_id": self.team_id.id, "user_id": manager.id or False,
