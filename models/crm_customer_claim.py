@@ -302,7 +302,7 @@ class CrmCustomerClaim(models.Model):
                 "decision_date": self.env._("writing the decision sets it"),
                 "decision_user_id": self.env._("writing the decision sets it"),
                 "date_closed": self.env._("use Resolve or Reject"),
-                "complaint_id": self.env._("Make a Claim on the complaint sets it"),
+                "complaint_id": self.env._("Turn into Claim on the complaint sets it"),
                 "filled_at": self.env._("registering the claim sets it")}
 
     @api.model

@@ -657,7 +657,7 @@ class CrmLead(models.Model):
             "date_received": self.env._("giving the lead to a team sets it"),
             "playbook_announced": self.env._("the hot-lead alert and the daily digest set it"),
             "sla_stopped_at": clock,
-            "temperature_manual": self.env._("choose a temperature, or use Reset Temperature"),
+            "temperature_manual": self.env._("choose a temperature, or use Temperature from Source"),
             "blocking_reservation_id": self.env._("the client's reservations set it; sales support releases them"),
             "is_blocked": self.env._("the client's reservations set it; sales support releases them"),
             "sla_policy_id": self.env._("the response deadline policies set it (CRM > Configuration)"),

@@ -129,7 +129,7 @@ class CrmLeadFollowup(models.Model):
         return result
 
     def _workflow_buttons(self):
-        done = self.env._("use Done or Cancel")
+        done = self.env._("use Mark Done or Cancel")
         return {"state": done, "date_done": done,
                 "reminded_at": self.env._("the reminder sets it when the follow-up falls due"),
                 "escalated_at": self.env._("the reminder sets it when an urgent follow-up is not done"),

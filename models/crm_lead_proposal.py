@@ -52,8 +52,8 @@ class CrmLeadProposal(models.Model):
         return result
 
     def _workflow_buttons(self):
-        return {"state": self.env._("use Ask for Approval, Approve, Reject or Send"),
-                "date_sent": self.env._("Send sets it")}
+        return {"state": self.env._("use Send for Approval, Approve, Reject or Send to Client"),
+                "date_sent": self.env._("Send to Client sets it")}
 
     def _check_editable(self):
         """A sent proposal is history; one waiting for approval or approved is what the approver saw."""

@@ -81,8 +81,8 @@ class CrmQualityComplaint(models.Model):
         return super().write(vals)
 
     def _workflow_buttons(self):
-        return {"state": self.env._("use Close, Reopen or Make a Claim"),
-                "claim_id": self.env._("Make a Claim sets it")}
+        return {"state": self.env._("use Close, Reopen or Turn into Claim"),
+                "claim_id": self.env._("Turn into Claim sets it")}
 
     def _check_not_about_oneself(self):
         """A complaint about one's own order is handled by management, not by the salesperson it is about."""
@@ -208,7 +208,7 @@ class CrmQualityCall(models.Model):
 
     def write(self, vals):
         refuse_workflow_writes(self, vals, {
-            name: self.env._("use Positive, Negative or Cancel") for name in ("state", "date_done", "complaint_id")})
+            name: self.env._("use Positive, Negative: Record Complaint or Cancel") for name in ("state", "date_done", "complaint_id")})
         self._check_caller()
         return super().write(vals)
 

@@ -33,5 +33,6 @@ from . import test_holidays
 from . import test_access_matrix
 from . import test_security_attacks
 from . import test_role_days
+from . import test_code_rules
 from . import test_tour
 from . import test_settings

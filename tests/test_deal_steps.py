@@ -26,7 +26,9 @@ class DealCase(GuardCase):
         return lead
 
     def attachment(self, name="proposal.pdf"):
-        return self.env["ir.attachment"].create({"name": name, "datas": base64.b64encode(b"%PDF-1.4 offer")})
+        """A file the salesperson uploaded: Odoo lets only its uploader read a file not yet attached."""
+        return self.env["ir.attachment"].with_user(self.user_salesperson).create(
+            {"name": name, "datas": base64.b64encode(b"%PDF-1.4 offer")}).with_env(self.env)
 
 
 @tagged("post_install", "-at_install")

@@ -6,6 +6,7 @@ last, "static checks: N passed, N failed". Exit code 1 when a check failed.
 The lint tools are looked up in $PLAYBOOK_TOOLS_VENV/bin, then on PATH.
 """
 import ast
+import importlib.util
 import os
 import re
 import shutil
@@ -177,6 +178,15 @@ def check_oca_hooks():
     return problems
 
 
+def check_sudo_reasons():
+    """Every sudo() of the addon says why (house style, Acting for a user): the rule of tests/code_rules.py."""
+    spec = importlib.util.spec_from_file_location("code_rules", ADDON / "tests" / "code_rules.py")
+    code_rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(code_rules)
+    return [f"{path}:{line}: sudo() without '# sudo: <reason>' on its line or the line above"
+            for path, line, justified in code_rules.sudo_calls() if not justified]
+
+
 CHECKS = [
     ("python compiles", check_python_compiles),
     ("XML well-formed", check_xml_well_formed),
@@ -185,6 +195,7 @@ CHECKS = [
     ("translations parse and are complete", check_translations),
     ("pylint-odoo (Odoo 18)", check_pylint_odoo),
     ("OCA XML and PO checks", check_oca_hooks),
+    ("every sudo() says why", check_sudo_reasons),
 ]
 
 

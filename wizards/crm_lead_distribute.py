@@ -15,8 +15,8 @@ class CrmLeadDistribute(models.TransientModel):
         "crm.team", string="Calendar of Team", required=True, default=lambda self: self._default_team(),
         domain="[('id', 'in', allowed_team_ids)]",
         help="Working days and holidays are read from this team's calendar.")
-    allowed_team_ids = fields.Many2many("crm.team", compute="_compute_allowed")
-    allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed")
+    allowed_team_ids = fields.Many2many("crm.team", string="Allowed Teams", compute="_compute_allowed")
+    allowed_user_ids = fields.Many2many("res.users", string="Allowed Salespeople", compute="_compute_allowed")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="To", required=True)
     user_ids = fields.Many2many("res.users", string="Salespeople", required=True,

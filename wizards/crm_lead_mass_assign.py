@@ -16,7 +16,8 @@ class CrmLeadMassAssign(models.TransientModel):
     eligible_count = fields.Integer(compute="_compute_eligible", string="Leads to Deal")
     skipped_text = fields.Text(compute="_compute_eligible", string="Not Taken")
     result = fields.Text(readonly=True)
-    allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed_user_ids",
+    allowed_user_ids = fields.Many2many("res.users", string="Allowed Salespeople",
+                                        compute="_compute_allowed_user_ids",
                                         help="The salespeople of the teams the user directs.")
 
     def _compute_allowed_user_ids(self):

@@ -13,7 +13,8 @@ class CrmLeadTransfer(models.TransientModel):
     lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads)
     team_id = fields.Many2one("crm.team", string="To Team", required=True,
                               domain="[('company_id', 'in', allowed_company_ids)]")
-    allowed_company_ids = fields.Many2many("res.company", compute="_compute_allowed_company_ids")
+    allowed_company_ids = fields.Many2many("res.company", string="Allowed Companies",
+                                           compute="_compute_allowed_company_ids")
 
     @api.depends("lead_ids")
     def _compute_allowed_company_ids(self):
