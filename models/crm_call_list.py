@@ -11,10 +11,11 @@ class CrmCallList(models.Model):
     _name = "crm.call.list"
     _description = "Call List"
     _order = "date desc, user_id"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
-    team_id = fields.Many2one("crm.team", required=True, index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True, check_company=True)
+    team_id = fields.Many2one("crm.team", required=True, index=True, check_company=True)
     company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
     date = fields.Date(required=True, index=True)
     line_ids = fields.One2many("crm.call.list.line", "list_id", string="Calls")

@@ -1381,12 +1381,12 @@ class CrmLead(models.Model):
         if problems:
             raise ValidationError("\n".join(problems))
 
-    def _lost_problems(self, reason):
+    def _lost_problems(self, reason, comment=None):
         problems = []
         if not reason:
             problems.append(self.env._("Lead %(lead)s: choose the refusal reason to mark it lost.",
                                        lead=self.display_name))
-        if not (self.closing_comment or "").strip():
+        if not (comment or self.closing_comment or "").strip():
             problems.append(self.env._("Lead %(lead)s: write a comment on the refusal to mark it lost.",
                                        lead=self.display_name))
         return problems
@@ -1395,7 +1395,8 @@ class CrmLead(models.Model):
         """A refusal needs its reason and a comment in teams that enforce the rules (EV-4)."""
         reason = self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id"))
         problems = [problem for lead in self._playbook_guarded()
-                    for problem in lead._lost_problems(reason or lead.lost_reason_id)]
+                    for problem in lead._lost_problems(reason or lead.lost_reason_id,
+                                                       additional_values.get("closing_comment"))]
         if problems:
             raise UserError("\n".join(problems))
         return super(CrmLead, self.with_context(playbook_lost_checked=True)).action_set_lost(**additional_values)

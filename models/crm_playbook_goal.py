@@ -16,6 +16,8 @@ from .roles import refuse_workflow_writes
 _logger = logging.getLogger(__name__)
 
 PERIODICITY = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
+# What a goal measures: whoever sets it, the goal counts what that user may read (X-SEC).
+MEASURED = {"calculation", "filter_domain", "team_id", "company_id"}
 
 # calculation: (label, model, date field, kind, extra domain, unit)
 #   kind "count" counts the records, "sum:<field>" sums a field, "ratio:<domain>" is the percentage of the
@@ -56,6 +58,7 @@ class CrmPlaybookGoal(models.Model):
     _description = "Sales Goal and Indicator"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "sequence, code, id"
+    _check_company_auto = True
 
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -106,9 +109,6 @@ class CrmPlaybookGoal(models.Model):
 
     _sql_constraints = [("code_company_uniq", "unique(code, indicator_code, company_id)",
                          "A goal and indicator code pair is unique in a company.")]
-    _check_company_auto = True
-    # What the goal measures: whoever sets it, the goal counts what that user may read.
-    MEASURED = {"calculation", "filter_domain", "team_id", "company_id"}
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -118,7 +118,7 @@ class CrmPlaybookGoal(models.Model):
 
     def write(self, vals):
         refuse_workflow_writes(self, vals, self._workflow_buttons())
-        if self.MEASURED & set(vals) and not self.env.su:
+        if MEASURED & set(vals) and not self.env.su:
             vals = dict(vals, measure_user_id=self.env.uid)
         return super().write(vals)
 
