@@ -64,4 +64,5 @@
         "web.assets_tests": ["crm_sales_playbook/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }
