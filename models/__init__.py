@@ -10,6 +10,12 @@ from . import crm_sla_breach
 from . import crm_client_reservation
 from . import crm_lead_team_transfer
 from . import crm_lead
+from . import crm_lead_intake
+from . import crm_lead_reservation
+from . import crm_lead_sla
+from . import crm_lead_guards
+from . import crm_lead_steps
+from . import crm_lead_assignment
 from . import res_partner
 from . import account_move
 from . import account_move_line

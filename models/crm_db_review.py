@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .crm_lead import DEAL_TYPE_RULES
+from .playbook_rules import DEAL_TYPE_RULES
 from .dates import day_start_utc
 from .roles import check_allowed_companies
 

@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .utm_source import TEMPERATURES
+from .playbook_rules import TEMPERATURES
 
 UNITS = [
     ("working_minutes", "Working Minutes"),

@@ -10,7 +10,8 @@ company is never merged, so Odoo's own create refuses it as it would any lead of
 """
 from odoo import tools
 
-OPEN_STATUSES = ("new", "in_work", "blocked")
+from .playbook_rules import OPEN_STATUSES
+
 MATCH_ORDER = ("partner", "email", "phone", "vat")
 
 

@@ -131,7 +131,7 @@ class TestSlaEscalation(PlaybookCase):
             return original(lead, team, deadline)
 
         with patch.object(type(self.Lead), "_notify_sla_breach", notify), \
-                self.assertLogs("odoo.addons.crm_sales_playbook.models.crm_lead", level="ERROR"):
+                self.assertLogs("odoo.addons.crm_sales_playbook.models.crm_lead_sla", level="ERROR"):
             escalated = self.escalate()
         self.assertEqual(escalated, good)
         self.assertEqual((good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run")
@@ -163,7 +163,7 @@ class TestSlaEscalationRace(PlaybookCase):
                 cr2.rollback()  # the second worker's next run is a new transaction
                 lead2.invalidate_model()
                 self.assertFalse(lead2._lock_for_escalation(), "once escalated, it is never locked again")
-                with patch("odoo.addons.crm_sales_playbook.models.crm_lead.threading.current_thread") as thread:
+                with patch("odoo.addons.crm_sales_playbook.models.crm_lead_sla.threading.current_thread") as thread:
                     thread.return_value.testing = True
                     self.assertFalse(lead2.env["crm.lead"]._cron_escalate_sla(), "nothing left to escalate")
                 cr2.rollback()
