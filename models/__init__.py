@@ -1,4 +1,5 @@
 from . import res_users
+from . import crm_playbook_batch_failure
 from . import res_company
 from . import res_config_settings
 from . import crm_stage
@@ -35,3 +36,4 @@ from . import crm_playbook_report
 from . import crm_db_review
 from . import crm_playbook_goal
 from . import crm_playbook_analysis
+from . import resource_calendar

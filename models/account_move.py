@@ -1,10 +1,9 @@
 from datetime import timedelta
 
-import pytz
-
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import working_time
 from .roles import refuse_workflow_writes
 
 
@@ -111,6 +110,6 @@ class AccountMove(models.Model):
         now = fields.Datetime.now()
         # sudo: when the payment was recorded is the playbook's stamp, set when the invoice is paid (ST-12)
         for move in self.sudo().filtered(lambda move: not move.playbook_paid_at):
-            zone = pytz.timezone(move.team_id.tz or move.company_id.resource_calendar_id.tz or "UTC")
-            local = pytz.utc.localize(now).astimezone(zone)
-            move.write({"playbook_paid_at": now, "playbook_paid_late_entry": local.hour < LATE_ENTRY_HOUR})
+            _calendar, tz = move.team_id._playbook_working_time(move.company_id)
+            move.write({"playbook_paid_at": now,
+                        "playbook_paid_late_entry": working_time.local_hour(now, tz) < LATE_ENTRY_HOUR})

@@ -1,9 +1,7 @@
 """The weekly review of the client database (RC-5): what each manager has on the list, and what is wrong."""
-import logging
 from collections import defaultdict
 from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -11,10 +9,10 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .playbook_rules import DEAL_TYPE_RULES
-from .dates import day_start_utc
+from . import working_time
+from .locking import run_batch
 from .roles import check_allowed_companies
 
-_logger = logging.getLogger(__name__)
 
 LIST_KINDS = [
     ("week_lead", "New Lead of the Week"),
@@ -87,7 +85,7 @@ class CrmDbReview(models.Model):
         # sudo: the review reads the company's whole database, whoever starts it
         Review = self.sudo()
         zone = company._playbook_tz()
-        today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()
+        today = working_time.local_day(fields.Datetime.now(), zone)
         week_start = today - timedelta(days=today.weekday())
         previous = Review.search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
         review = Review.create({
@@ -170,23 +168,27 @@ class CrmDbReview(models.Model):
 
     @api.model
     def _cron_review(self):
-        """On the configured day and hour of each company's week, review its database once."""
-        Log = self.env["crm.playbook.report.log"]
-        reviews = self.browse()
-        for company in self.env["res.company"].search([("id", "!=", 0)]):
-            local = pytz.utc.localize(fields.Datetime.now()).astimezone(company._playbook_tz())
-            if local.weekday() != int(company.playbook_review_weekday or 4) or \
-                    local.hour + local.minute / 60.0 < (company.playbook_review_hour or 0.0):
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    log = Log._claim(company, "review", local.date())
-                    if log:
-                        reviews |= self.with_company(company)._run(company)
-                        log.recipient_ids = company._playbook_deputy_directors()
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("The weekly database review of company %s failed", company.id)
-        return reviews
+        """On the configured day and hour of each company's week, review its database once (RC-5)."""
+        reviews = []
+        run_batch(self.env["res.company"], [("id", "!=", 0)],
+                  lambda company: reviews.append(self._review_if_due(company)),
+                  job="weekly database review", lock=False)
+        return self.browse([review.id for review in reviews if review])
+
+    @api.model
+    def _review_if_due(self, company):
+        """The review of ``company`` when its day and hour came and no worker ran it yet, else None."""
+        now, tz = fields.Datetime.now(), company._playbook_tz()
+        day = working_time.local_day(now, tz)
+        if day.weekday() != int(company.playbook_review_weekday or 4) \
+                or working_time.local_hour(now, tz) < (company.playbook_review_hour or 0.0):
+            return None
+        log = self.env["crm.playbook.report.log"]._claim(company, "review", day)
+        if not log:
+            return None
+        review = self.with_company(company)._run(company)
+        log.recipient_ids = company._playbook_deputy_directors()
+        return review
 
     def action_view_lines(self):
         self.ensure_one()
@@ -234,7 +236,7 @@ class _Collector:
         self.next_start = week_start + timedelta(days=7)
         self.next_end = week_start + timedelta(days=13)
 
-        self.utc = lambda day: day_start_utc(zone, day)
+        self.utc = lambda day: working_time.day_start_utc(zone, day)
         self.items = []
         self.seen = set()
 

@@ -5,9 +5,6 @@ Each concern of the playbook lives in a file of its own that extends ``crm.lead`
 (``crm_lead_sla.py``), contact rules (``crm_lead_guards.py``), the steps of a sale (``crm_lead_steps.py``) and
 assignment (``crm_lead_assignment.py``). Create and write here call one hook per concern, in a fixed order.
 """
-import pytz
-from babel.dates import format_datetime as babel_format_datetime
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -21,9 +18,8 @@ from .playbook_rules import (
     TEMPERATURES,
     WORK_STATUSES,
 )
+from . import working_time
 from .roles import refuse_workflow_writes
-
-TEAM_TZ_PATTERN = "yyyy-MM-dd HH:mm"
 
 
 class CrmLead(models.Model):
@@ -163,9 +159,9 @@ class CrmLead(models.Model):
     @api.depends("team_id.tz", "date_received", "date_in_work", "postponed_until", "date_closed")
     def _compute_team_tz_dates(self):
         for lead in self:
-            tz = pytz.timezone(lead.team_id.tz or self.env.user.tz or "UTC")
+            _calendar, tz = lead.team_id._playbook_working_time(lead.company_id)
             for source, target in TEAM_TZ_DATES.items():
-                lead[target] = lead._format_in_tz(lead[source], tz)
+                lead[target] = working_time.format_local(lead[source], tz)
 
     @api.constrains("deal_type", "product_id")
     def _check_deal_type_product(self):
@@ -300,28 +296,8 @@ class CrmLead(models.Model):
         return "in_work"
 
     @api.model
-    def _format_time_left(self, left):
-        minutes = int(abs(left.total_seconds()) // 60)
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        parts = ([self.env._("%(days)s d", days=days)] if days else []) + \
-            ([self.env._("%(hours)s h", hours=hours)] if hours else []) + \
-            ([self.env._("%(minutes)s min", minutes=minutes)] if minutes or not (days or hours) else [])
-        text = " ".join(parts[:2])
-        if left.total_seconds() < 0:
-            return self.env._("late by %(time)s", time=text)
-        return self.env._("%(time)s left", time=text)
-
-    @api.model
     def _is_manual_temperature(self, temperature, source):
         return bool(temperature) and temperature != source.temperature
-
-    @api.model
-    def _format_in_tz(self, value, tz):
-        if not value:
-            return False
-        local = pytz.utc.localize(value).astimezone(tz)
-        return "%s (%s)" % (babel_format_datetime(local, TEAM_TZ_PATTERN, locale="en_US"), tz.zone)
 
     def _playbook_workflow_buttons(self):
         """The workflow fields of a lead, written by the playbook's business methods only (X-SEC), and the step

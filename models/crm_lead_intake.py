@@ -172,13 +172,13 @@ class CrmLead(models.Model):
             values = {
                 "kind": "busy_callback", "priority": "1",
                 "name": self.env._("Call back as promised: %(caller)s", caller=caller_name),
-                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_busy_callback_minutes),
+                "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_busy_callback_minutes, company),
             }
         else:
             values = {
                 "kind": "first_contact",
                 "name": self.env._("First contact with the client: %(caller)s", caller=caller_name),
-                "date_due": Followup._plan_due(lead.team_id, now, company.playbook_first_contact_minutes),
+                "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_first_contact_minutes, company),
             }
         return Followup.create(dict(values, lead_id=lead.id, user_id=forwarded_to.id, note=question))
 
@@ -247,13 +247,13 @@ class CrmLead(models.Model):
                     values.append({
                         "lead_id": lead.id, "kind": "confirm_call", "user_id": operator.id,
                         "name": self.env._("Confirmation call: %(lead)s", lead=lead.display_name),
-                        "date_due": Followup._plan_due(lead.team_id, now, company.playbook_confirm_minutes)})
+                        "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_confirm_minutes, company)})
             if lead.user_id and lead._is_client_request() and not lead.date_planned_contact and not {
                     (lead.id, kind) for kind in ("answer_call", "first_contact", "busy_callback")} & pending:
                 values.append({
                     "lead_id": lead.id, "kind": "answer_call", "user_id": lead.user_id.id,
                     "name": self.env._("Call the client back: %(lead)s", lead=lead.display_name),
-                    "date_due": Followup._plan_due(lead.team_id, now, company.playbook_answer_minutes)})
+                    "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_answer_minutes, company)})
         if values:
             Followup.create(values)
 

@@ -98,7 +98,7 @@ class CrmLeadProposal(models.Model):
                 "name": self.env._("Approve the proposal %(name)s", name=proposal.name),
                 "note": self.env._("For %(client)s, from %(manager)s.", client=lead.partner_id.display_name or
                                    lead.display_name, manager=proposal.user_id.name),
-                "date_due": Followup._plan_due(lead.team_id, self.env.cr.now(),
+                "date_due": lead.team_id._playbook_add_working_time(self.env.cr.now(),
                                                (lead.company_id or self.env.company).playbook_approval_minutes),
             })
         return True

@@ -187,20 +187,15 @@ class CrmLead(models.Model):
                 lead=blocked[0].display_name, reason=blocked[0].blocked_message,
             ))
 
-    @api.model
-    def _reopen_unblocked_leads(self, batch_size=500):
-        """Clear the link of leads whose blocking reservation ended, and say so on each lead (cron)."""
-        leads = self.search([
-            ("blocking_reservation_id", "!=", False), ("is_blocked", "=", False),
-        ], limit=batch_size)
-        for lead in leads:
-            lead.message_post(
-                body=self.env._("Reopened: the reservation of team %(team)s ended.",
-                                team=lead.blocking_reservation_id.team_id.display_name),
-                message_type="notification", subtype_xmlid="mail.mt_note",
-            )
-        leads.write({"blocking_reservation_id": False})
-        return leads
+    def _reopen_unblocked(self):
+        """Clear the link of a lead whose blocking reservation ended, and say so on it (cron)."""
+        self.ensure_one()
+        self.message_post(
+            body=self.env._("Reopened: the reservation of team %(team)s ended.",
+                            team=self.blocking_reservation_id.team_id.display_name),
+            message_type="notification", subtype_xmlid="mail.mt_note",
+        )
+        self.write({"blocking_reservation_id": False})
 
     def _transfer_to_team(self, team, reason, kind="manual"):
         """Move leads to another team under PP-7; return (moved leads, {lead: refusal}).

@@ -1,18 +1,13 @@
 """The response deadline of a lead and its escalation when missed (PP-6, PP-12, PP-15)."""
-import logging
-import threading
-
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index, drop_index
 
-from . import roles
-from .locking import lock_skip_locked
+from . import roles, working_time
+from .locking import run_batch
 
-_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -133,7 +128,7 @@ class CrmLead(models.Model):
             lead.sla_breached = bool(left is not None and left.total_seconds() < 0)
             lead.sla_urgency = False if left is None else (
                 "late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3600 else "ok")
-            lead.sla_remaining = left is not None and self._format_time_left(left)
+            lead.sla_remaining = left is not None and working_time.format_time_left(self.env, left)
 
     def _search_sla_breached(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -147,43 +142,26 @@ class CrmLead(models.Model):
     def _sla_clock_key(self):
         """(start, calendar, time zone) of this lead's response clock: its team's working time."""
         self.ensure_one()
-        team = self.team_id
-        calendar = team.resource_calendar_id or (self.company_id or self.env.company).resource_calendar_id
-        return (self.date_received, calendar, team.tz or calendar.tz or "UTC")
+        calendar, tz = self.team_id._playbook_working_time(self.company_id)
+        return (self.date_received, calendar, tz.zone)
 
     @api.model
     def _cron_escalate_sla(self, units=None, batch_size=200):
         """Escalate each missed response deadline once (PP-6, PP-15), a batch at a time.
 
         ``units`` picks the policies: deadlines in working time (hot leads, web requests) are watched
-        every hour, deadlines in calendar days (warm and cold leads) once a day.
-
-        The leads of the batch are locked with SKIP LOCKED: a lead another worker or a user holds is
-        left for the next run, and one that was escalated meanwhile is skipped. One failing lead is
-        logged and does not stop the batch.
+        every hour, deadlines in calendar days (warm and cold leads) once a day. A lead another worker or a
+        user holds is left for the next run, one escalated meanwhile is skipped, and one that fails is logged
+        and does not stop the batch (``run_batch``). Returns the leads escalated.
         """
         domain = [("sla_status", "=", "running"), ("sla_deadline", "<", fields.Datetime.now())]
         if units:
             domain.append(("sla_policy_id.unit", "in", list(units)))
-        leads = self.search(domain, limit=batch_size, order="sla_deadline, id")
-        escalated = self.browse()
-        for lead in leads._lock_for_escalation():
-            try:
-                with self.env.cr.savepoint():
-                    lead._escalate_sla_breach()
-                escalated |= lead
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("Escalation of the missed deadline of lead %s failed", lead.id)
-        remaining = self.search_count(domain) if len(leads) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
-        if not getattr(threading.current_thread(), "testing", False):
-            # Escalations of a batch are kept even if a later batch fails.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return escalated
-
-    def _lock_for_escalation(self):
-        """Lock the leads still to escalate; the ones locked elsewhere are skipped, not waited for."""
-        return lock_skip_locked(self, SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"))
+        escalated = []
+        run_batch(self, domain, lambda lead: escalated.append(lead._escalate_sla_breach().lead_id),
+                  job="escalate missed response deadlines", order="sla_deadline, id", batch_size=batch_size,
+                  condition=SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"))
+        return self.browse([lead.id for lead in escalated])
 
     def _escalate_sla_breach(self):
         """Record the breach, tell the team leader and sales support, and apply the sanction (cron, as root)."""
@@ -214,8 +192,8 @@ class CrmLead(models.Model):
         recipients = (team.user_id | self._get_sales_support_users(team.company_id)).filtered("active")
         summary = self.env._("Response deadline missed")
         note = self.env._("Lead %(lead)s was not taken into work by %(deadline)s (team %(team)s).",
-                          lead=self.display_name, deadline=self._format_in_tz(
-                              deadline, pytz.timezone(team.tz or "UTC")), team=team.display_name)
+                          lead=self.display_name, deadline=working_time.format_local(
+                              deadline, team._playbook_working_time(self.company_id)[1]), team=team.display_name)
         for user in recipients:
             self.activity_schedule("mail.mail_activity_data_todo", date_deadline=fields.Date.context_today(self),
                                    summary=summary, note=note, user_id=user.id)

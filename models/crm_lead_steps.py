@@ -2,11 +2,10 @@
 after the deal (EV-3 to EV-7, ST-10, PP-11, RC-3)."""
 from datetime import timedelta
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import working_time
 from .playbook_rules import NEXT_STEPS
 
 
@@ -224,7 +223,7 @@ class CrmLead(models.Model):
             if stage:
                 values["stage_id"] = stage.id
         self.write(values)
-        local = self._format_in_tz(until, pytz.timezone(self.team_id.tz or self.env.user.tz or "UTC"))
+        local = working_time.format_local(until, self.team_id._playbook_working_time(self.company_id)[1])
         self.activity_schedule(
             "mail.mail_activity_data_call", date_deadline=fields.Datetime.context_timestamp(self, until).date(),
             summary=self.env._("Call back at %(moment)s", moment=local), note=comment,

@@ -1,16 +1,14 @@
-import logging
-import threading
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from . import roles
+from .locking import run_batch
 from .roles import refuse_workflow_writes
-
-_logger = logging.getLogger(__name__)
 
 
 class CrmComplaintCategory(models.Model):
@@ -288,77 +286,46 @@ class CrmQualityCall(models.Model):
 
     @api.model
     def _cron_plan_calls(self, batch_size=500):
-        """Plan the quality-control calls whose day came, one per order (ST-9)."""
+        """Plan the quality-control calls whose day came, one per order (ST-9); calls due more than 120 days
+        ago are not planned any more. Returns the calls planned."""
         today = fields.Date.context_today(self)
-        planned = self.browse()
-        Order = self.env["sale.order"]
-        companies = self.env["res.company"].search([("playbook_qc_call_days", ">", 0)])
-        for company in companies:
-            days = company.playbook_qc_call_days
-            domain = [("company_id", "=", company.id), ("state", "=", "sale"),
-                      ("playbook_qc_call_id", "=", False),
-                      ("date_order", ">=", fields.Datetime.to_datetime(today - timedelta(days=days + 120)))]
-            last_id = 0
-            cache = {}
-            while True:
-                orders = Order.search(domain + [("id", ">", last_id)], limit=batch_size, order="id")
-                if not orders:
-                    break
-                last_id = orders[-1].id
-                due = {order: order._playbook_qc_call_date(days, cache) for order in orders}
-                due = {order: day for order, day in due.items() if day and day <= today}
-                try:
-                    with self.env.cr.savepoint():
-                        planned |= self._plan_for(due, company)
-                except Exception:  # pylint: disable=broad-except
-                    _logger.exception("Planning quality calls of company %s failed; trying order by order",
-                                      company.id)
-                    for order, day in due.items():
-                        try:
-                            with self.env.cr.savepoint():
-                                planned |= self._plan_for({order: day}, company)
-                        except Exception:  # pylint: disable=broad-except
-                            _logger.exception("Planning the quality call of order %s failed", order.id)
-                self.env["ir.cron"]._notify_progress(done=len(planned), remaining=0)
-                if not getattr(threading.current_thread(), "testing", False):
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        return planned
+        domain = [("state", "=", "sale"), ("playbook_qc_call_id", "=", False),
+                  ("playbook_qc_due_date", "<=", today), ("playbook_qc_due_date", ">=", today - timedelta(days=120))]
+        planned, loads, scripts = [], {}, {}
+        run_batch(self.env["sale.order"], domain,
+                  lambda order: planned.append(self._plan_for_order(order, loads, scripts)),
+                  job="plan quality calls", order="playbook_qc_due_date, id", batch_size=batch_size,
+                  condition=SQL("playbook_qc_call_id IS NULL"))
+        return self.union(*planned)
 
-    def _plan_for(self, due, company):
-        """Create the calls of ``due`` (order -> day), each given to an operator with the QC script (cron)."""
-        if not due:
-            return self.browse()
-        # Another worker may have planned some of them meanwhile: lock and re-read.
-        orders = self.env["sale.order"].browse([order.id for order in due])
-        self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", [tuple(orders.ids)])
-        orders.invalidate_recordset(["playbook_qc_call_id"])
-        taken = set(self.search([("order_id", "in", orders.ids)]).order_id.ids)
-        load = self._operator_load(company)
-        Script = self.env["crm.call.script"]
-        vals_list = []
-        for order, day in due.items():
-            if order.id in taken:
-                continue
-            operator = self._pick_operator(order, company, load)
-            if operator:
-                load[operator] = load.get(operator, 0) + 1
-            client_type = "company" if order.partner_id.commercial_partner_id.is_company else "person"
-            script = Script._find_for("quality_control", direction="outbound", customer_type=client_type,
-                                      company=company)
-            vals_list.append({
-                "order_id": order.id, "partner_id": order.partner_id.id, "user_id": operator.id,
-                "date_planned": max(day, fields.Date.context_today(self)),
-                "base_date": order._playbook_qc_base_date(), "script_id": script.id,
-            })
-        calls = self.create(vals_list)
-        for call in calls:
-            if call.user_id:
-                call.activity_schedule(
-                    "crm_sales_playbook.mail_activity_type_quality_call", date_deadline=call.date_planned,
-                    user_id=call.user_id.id,
-                    summary=self.env._("Quality call: %(client)s, %(order)s", client=call.partner_id.name,
-                                       order=call.order_id.name))
-        return calls
+    def _plan_for_order(self, order, loads, scripts):
+        """The call of ``order`` (locked), given to the least loaded operator, with the QC script.
+
+        ``loads`` and ``scripts`` are caches shared by the batch: operators' open calls per company, the
+        script per company and client type.
+        """
+        company = order.company_id
+        if company not in loads:
+            loads[company] = self._operator_load(company)
+        operator = self._pick_operator(order, company, loads[company])
+        if operator:
+            loads[company][operator] = loads[company].get(operator, 0) + 1
+        client_type = "company" if order.partner_id.commercial_partner_id.is_company else "person"
+        if (company, client_type) not in scripts:
+            scripts[company, client_type] = self.env["crm.call.script"]._find_for(
+                "quality_control", direction="outbound", customer_type=client_type, company=company)
+        call = self.create({
+            "order_id": order.id, "partner_id": order.partner_id.id, "user_id": operator.id,
+            "date_planned": max(order.playbook_qc_due_date, fields.Date.context_today(self)),
+            "base_date": order._playbook_qc_base_date(), "script_id": scripts[company, client_type].id,
+        })
+        if call.user_id:
+            call.activity_schedule(
+                "crm_sales_playbook.mail_activity_type_quality_call", date_deadline=call.date_planned,
+                user_id=call.user_id.id,
+                summary=self.env._("Quality call: %(client)s, %(order)s", client=call.partner_id.name,
+                                   order=order.name))
+        return call
 
     def _operator_load(self, company):
         groups = self._read_group([("state", "=", "planned"), ("company_id", "=", company.id)],

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from . import roles
+from . import roles, working_time
 from .approval import check_approver, decide_approval
 from .roles import refuse_workflow_writes
 
@@ -52,6 +52,11 @@ class SaleOrder(models.Model):
         "Inventory installed, the first done delivery counts when this is empty.")
     playbook_qc_call_id = fields.Many2one("crm.quality.call", string="Quality Call", copy=False, readonly=True,
                                           index="btree_not_null")
+    playbook_qc_due_date = fields.Date(
+        string="Quality Call Due", compute="_compute_playbook_qc_due_date", store=True, copy=False,
+        index="btree_not_null",
+        help="The working day of the quality-control call: the company's days after the delivery, or after the "
+        "first posted invoice when nothing ships. The daily planning creates the call that day.")
     playbook_complaint_ids = fields.One2many("crm.quality.complaint", "order_id", string="Complaints")
     playbook_claim_ids = fields.One2many("crm.customer.claim", "order_id", string="Claims")
 
@@ -59,6 +64,17 @@ class SaleOrder(models.Model):
     def _compute_playbook_is_legal_entity(self):
         for order in self:
             order.playbook_is_legal_entity = order.partner_id.commercial_partner_id.is_company
+
+    @api.depends(lambda self: [
+        "state", "playbook_delivered_on", "order_line.product_id.type", "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.invoice_date", "company_id.playbook_qc_call_days",
+        "team_id.resource_calendar_id", "team_id.tz"] + (["effective_date"] if "effective_date" in self._fields else []))
+    def _compute_playbook_qc_due_date(self):
+        cache = {}
+        for order in self:
+            days = order.company_id.playbook_qc_call_days
+            order.playbook_qc_due_date = order.state == "sale" and days > 0 and \
+                order._playbook_qc_call_date(days, cache) or False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -139,7 +155,7 @@ class SaleOrder(models.Model):
                 "note": self.env._("Customer: %(customer)s, contact: %(contact)s, total %(total)s %(currency)s.",
                                    customer=contact.commercial_partner_id.name, contact=contact.name,
                                    total=order.amount_total, currency=order.currency_id.name),
-                "date_due": Followup._plan_due(order.team_id, self.env.cr.now(),
+                "date_due": order.team_id._playbook_add_working_time(self.env.cr.now(),
                                                order.company_id.playbook_approval_minutes),
             })
 
@@ -239,6 +255,5 @@ class SaleOrder(models.Model):
             return day
         cache = {} if cache is None else cache
         if (team, day) not in cache:
-            working = team._playbook_working_days(day, day + timedelta(days=21))
-            cache[team, day] = working[0] if working else day
+            cache[team, day] = working_time.next_working_day(*team._playbook_working_time(), day, within=21) or day
         return cache[team, day]

@@ -11,8 +11,7 @@ from datetime import date, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import MON_1100_MSK
-from .test_deal_steps import DealCase
+from .common import MON_1100_MSK, DealCase
 
 LEAD_ACTIONS = ("crm_lead_mass_assign_action", "crm_lead_transfer_action", "crm_lead_distribute_action")
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
