@@ -29,7 +29,9 @@ from . import calendar_event
 from . import crm_call_script
 from . import crm_call_list
 from . import crm_customer_claim
-from . import crm_quality
+from . import crm_complaint_category
+from . import crm_quality_complaint
+from . import crm_quality_call
 from . import request_form
 from . import crm_inbound_contact
 from . import crm_playbook_report

@@ -48,7 +48,7 @@ class AccountMove(models.Model):
         paid = self.filtered(lambda move: move.move_type == "out_invoice")
         first_paid = paid.filtered(lambda move: not move.playbook_paid_at)
         paid._playbook_stamp_payment()
-        paid._reserve_paid_clients()
+        paid._playbook_reserve_paid_clients()
         paid._playbook_close_paid_leads(confirm=first_paid)
         return result
 
@@ -80,7 +80,7 @@ class AccountMove(models.Model):
                         invoice=invoice.name, error=error.args[0]),
                         message_type="notification", subtype_xmlid="mail.mt_note")
 
-    def _reserve_paid_clients(self):
+    def _playbook_reserve_paid_clients(self):
         """A paid invoice keeps its client with the selling team for the paid period (PP-7).
 
         The period is the line's service period when given, otherwise the company's paid period

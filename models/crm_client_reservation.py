@@ -224,7 +224,7 @@ class CrmClientReservation(models.Model):
             order="date_end, id", batch_size=batch_size, condition=SQL("state = 'active'"), notify=False)
         leads = run_batch(
             self.env["crm.lead"], [("blocking_reservation_id", "!=", False), ("is_blocked", "=", False)],
-            lambda lead: lead._reopen_unblocked(), job="reopen unblocked leads", batch_size=batch_size,
+            lambda lead: lead._playbook_reopen_unblocked(), job="reopen unblocked leads", batch_size=batch_size,
             condition=SQL("blocking_reservation_id IS NOT NULL"), notify=False)
         self.env["ir.cron"]._notify_progress(done=reservations.done + leads.done,
                                              remaining=reservations.remaining + leads.remaining)

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from .playbook_rules import DEAL_TYPE_RULES
 from . import working_time
+from .lead_intake import same_request_leads
 from .locking import run_batch
 from .roles import check_allowed_companies
 
@@ -350,26 +351,17 @@ class _Collector:
         self._duplicates()
 
     def _duplicates(self):
-        """Open leads of one client for one product, or with one email: all but the oldest."""
-        self.env["crm.lead"].flush_model(["partner_id", "product_id", "email_normalized", "work_status",
-                                          "company_id", "active"])
-        self.env.cr.execute(SQL("""
-            SELECT lead.id, first_value(lead.id) OVER w AS first_id
+        """Open leads that intake would have merged into an older one: the same request (lead_intake.py)."""
+        rows = SQL("""
+            SELECT lead.id AS idx, lead.company_id AS company, lead.product_id AS product,
+                   lead.commercial_partner_id AS partner, lead.email_normalized AS email,
+                   lead.phone_sanitized AS phone, client.vat AS vat
               FROM crm_lead lead
-              LEFT JOIN res_partner partner ON partner.id = lead.partner_id
-             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
+              LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id
+             WHERE lead.active AND lead.work_status IN ('new', 'in_work') AND lead.product_id IS NOT NULL
                AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
-               AND lead.partner_id IS NOT NULL AND lead.product_id IS NOT NULL
-            WINDOW w AS (PARTITION BY partner.commercial_partner_id, lead.product_id ORDER BY lead.id)
-            UNION ALL
-            SELECT lead.id, first_value(lead.id) OVER w AS first_id
-              FROM crm_lead lead
-             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
-               AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
-               AND lead.email_normalized IS NOT NULL
-            WINDOW w AS (PARTITION BY lead.email_normalized ORDER BY lead.id)
-        """, company=self.company.id))
-        pairs = [(lead_id, first_id) for lead_id, first_id in self.env.cr.fetchall() if lead_id != first_id]
+        """, company=self.company.id)
+        pairs = [(lead_id, found[0]) for lead_id, found in same_request_leads(self.env, rows, older_only=True).items()]
         leads = self.env["crm.lead"].browse({lead_id for pair in pairs for lead_id in pair})
         by_id = {lead.id: lead for lead in leads}
         for lead_id, first_id in sorted(pairs):

@@ -128,7 +128,7 @@ class CrmLead(models.Model):
     @api.depends("deal_type")
     def _compute_deal_type_rule(self):
         for lead in self:
-            rule = lead._get_deal_type_rule()
+            rule = lead._playbook_deal_type_rule()
             lead.deal_needs_product = rule["needs_product"]
             lead.deal_needs_invoice = rule["needs_invoice"]
             lead.deal_opens_reservation = rule["opens_reservation"]
@@ -145,7 +145,7 @@ class CrmLead(models.Model):
     @api.depends("active", "probability", "stage_id.is_won", "stage_id.is_new_stage", "is_blocked")
     def _compute_work_status(self):
         for lead in self:
-            lead.work_status = lead._get_work_status()
+            lead.work_status = lead._playbook_work_status()
 
     @api.depends("work_status")
     def _compute_date_in_work(self):
@@ -164,32 +164,32 @@ class CrmLead(models.Model):
                 lead[target] = working_time.format_local(lead[source], tz)
 
     @api.constrains("deal_type", "product_id")
-    def _check_deal_type_product(self):
+    def _check_playbook_deal_type_product(self):
         for lead in self:
-            if lead._get_deal_type_rule()["needs_product"] and not lead.product_id:
+            if lead._playbook_deal_type_rule()["needs_product"] and not lead.product_id:
                 raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: choose the product it is about.",
-                    lead=lead.display_name, type=lead._deal_type_label(),
+                    lead=lead.display_name, type=lead._playbook_deal_type_label(),
                 ))
 
     @api.constrains("deal_type", "stage_id", "closing_comment")
-    def _check_deal_type_closing(self):
+    def _check_playbook_deal_type_closing(self):
         for lead in self.filtered(lambda lead: lead.deal_type and lead.stage_id.is_won):
-            rule = lead._get_deal_type_rule()
+            rule = lead._playbook_deal_type_rule()
             if rule["closes_with_comment"] and not (lead.closing_comment or "").strip():
                 raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
-                    lead=lead.display_name, type=lead._deal_type_label(),
+                    lead=lead.display_name, type=lead._playbook_deal_type_label(),
                 ))
-            if rule["needs_invoice"] and not lead._has_paid_invoice() and not lead._may_override("head"):
+            if rule["needs_invoice"] and not lead._playbook_has_paid_invoice() and not lead._playbook_may_override("head"):
                 raise ValidationError(self.env._(
                     "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice "
                     "of one of its orders.",
-                    lead=lead.display_name, type=lead._deal_type_label(),
+                    lead=lead.display_name, type=lead._playbook_deal_type_label(),
                 ))
 
     @api.constrains("stage_id", "company_id")
-    def _check_stage_company(self):
+    def _check_playbook_stage_company(self):
         for lead in self:
             stage_company = lead.stage_id.team_id.company_id
             if lead.company_id and stage_company and stage_company != lead.company_id:
@@ -206,10 +206,10 @@ class CrmLead(models.Model):
         buttons = self._playbook_workflow_buttons()
         for vals in vals_list:
             refuse_workflow_writes(self, vals, buttons, create=True)
-            self._check_playbook_values(vals, vals.get("name") or self.env._("(new)"))
+            self._playbook_check_values(vals, vals.get("name") or self.env._("(new)"))
             if "temperature" in vals and "temperature_manual" not in vals:
                 source = self.env["utm.source"].browse(vals.get("source_id"))
-                vals["temperature_manual"] = self._is_manual_temperature(vals["temperature"], source)
+                vals["temperature_manual"] = self._playbook_is_manual_temperature(vals["temperature"], source)
         matcher, new_vals = self._playbook_intake_match(vals_list)
         leads = super().create(new_vals)
         leads._playbook_sla_on_create()
@@ -222,7 +222,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         """The only write of the lead: each concern checks before and reacts after, in a fixed order."""
         refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
-        self._check_playbook_values(vals, self)
+        self._playbook_check_values(vals, self)
         self._playbook_reservation_before_write(vals)
         self._playbook_guards_before_write(vals)
         manual = self._playbook_manual_temperature(vals)
@@ -242,7 +242,7 @@ class CrmLead(models.Model):
         """The leads of this write whose new temperature differs from their source's: chosen by hand."""
         if "temperature" not in vals:
             return self.browse()
-        return self.filtered(lambda lead: self._is_manual_temperature(
+        return self.filtered(lambda lead: self._playbook_is_manual_temperature(
             vals["temperature"],
             self.env["utm.source"].browse(vals["source_id"]) if "source_id" in vals else lead.source_id,
         ))
@@ -264,16 +264,16 @@ class CrmLead(models.Model):
             leads.sudo().write({"temperature_manual": False})
         return True
 
-    def _get_deal_type_rule(self):
+    def _playbook_deal_type_rule(self):
         """The rules of this lead's deal type (PP-5); other addons may add types here."""
         self.ensure_one()
         return DEAL_TYPE_RULES.get(self.deal_type, NO_DEAL_TYPE_RULE)
 
-    def _deal_type_label(self):
+    def _playbook_deal_type_label(self):
         self.ensure_one()
         return dict(self._fields["deal_type"]._description_selection(self.env)).get(self.deal_type, "")
 
-    def _has_paid_invoice(self):
+    def _playbook_has_paid_invoice(self):
         """A customer invoice of one of the lead's orders is paid (PP-5 closing rule)."""
         self.ensure_one()
         invoices = self.sudo().order_ids.invoice_ids  # sudo: a paid invoice decides the rule, whoever may read it
@@ -282,7 +282,7 @@ class CrmLead(models.Model):
             for move in invoices
         )
 
-    def _get_work_status(self):
+    def _playbook_work_status(self):
         """Work status (PP-4) from Odoo's own won and lost markers and the stage flags."""
         self.ensure_one()
         if not self.active and not self.probability:
@@ -296,7 +296,7 @@ class CrmLead(models.Model):
         return "in_work"
 
     @api.model
-    def _is_manual_temperature(self, temperature, source):
+    def _playbook_is_manual_temperature(self, temperature, source):
         return bool(temperature) and temperature != source.temperature
 
     def _playbook_workflow_buttons(self):
@@ -307,7 +307,7 @@ class CrmLead(models.Model):
             "date_in_work": self.env._("the lead's team and stage set it: move the lead, or use Postpone"),
         }
 
-    def _check_playbook_values(self, vals, label):
+    def _playbook_check_values(self, vals, label):
         """Refuse unknown selection values and hand-written statuses with a clear message.
 
         ``label`` names the lead in the message: the new lead's name, or the leads written.

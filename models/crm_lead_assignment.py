@@ -66,24 +66,24 @@ class CrmLead(models.Model):
         for team, leads in hot.grouped("team_id").items():
             team._playbook_announce(template, leads)
 
-    def _lock_unassigned(self):
+    def _playbook_lock_unassigned(self):
         """Lock the leads still without salesperson; the ones locked elsewhere are skipped, not waited for."""
         return lock_skip_locked(self, SQL("user_id IS NULL"))
 
-    def _split_assignable(self):
+    def _playbook_split_assignable(self):
         """Leads a salesperson may be given (new or in work), and the others with the reason (PP-9)."""
         labels = dict(self._fields["work_status"]._description_selection(self.env))
         skipped = {lead: self.env._("it is %(status)s", status=labels.get(lead.work_status, "").lower())
                    for lead in self if lead.work_status not in ("new", "in_work")}
         return self - self.browse([lead.id for lead in skipped]), skipped
 
-    def _assign_to(self, counts):
+    def _playbook_assign_to(self, counts):
         """Deal the leads to salespeople, ``counts`` being [(user, how many)] (PP-9).
 
         Hottest and oldest first, round-robin in proportion to the counts; the previous salesperson
         is replaced and the team follows the salesperson. Returns (assigned leads, skipped {lead: why}).
         """
-        eligible, skipped = self._split_assignable()
+        eligible, skipped = self._playbook_split_assignable()
         counts = [(user, count) for user, count in counts if count]
         total = sum(count for _user, count in counts)
         if not counts:
@@ -139,9 +139,9 @@ class CrmLead(models.Model):
                     "%(user)s does not work in %(company)s, the company of lead %(lead)s.",
                     user=user.name, company=foreign[0].company_id.name, lead=foreign[0].display_name))
 
-    def _split_distributable(self):
+    def _playbook_split_distributable(self):
         """Leads that may be spread over a period (warm or cold, new), and the others with the reason (PP-10)."""
-        eligible, skipped = self._split_assignable()
+        eligible, skipped = self._playbook_split_assignable()
         labels = dict(self._fields["work_status"]._description_selection(self.env))
         for lead in eligible:
             if lead.work_status != "new":
@@ -150,7 +150,7 @@ class CrmLead(models.Model):
                 skipped[lead] = self.env._("it has no temperature")
         return self - self.browse([lead.id for lead in skipped]), skipped
 
-    def _distribute_over_period(self, date_from, date_to, users, team):
+    def _playbook_distribute_over_period(self, date_from, date_to, users, team):
         """Spread warm and cold new leads over the working days of ``team`` between two dates (PP-10).
 
         Warm leads take the nearest days, cold leads the last ones, each salesperson getting the same
@@ -175,7 +175,7 @@ class CrmLead(models.Model):
             raise UserError(self.env._(
                 "%(team)s has no working day from %(start)s to %(end)s on its calendar.",
                 team=team.display_name, start=date_from, end=date_to))
-        eligible, skipped = self._split_distributable()
+        eligible, skipped = self._playbook_split_distributable()
         def oldest_first(lead):
             return lead.date_received or lead.create_date, lead.id
 

@@ -18,7 +18,7 @@ class CrmLead(models.Model):
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
 
     def _playbook_guards_on_create(self):
-        self._check_playbook_guards_on_create()
+        self._playbook_check_guards_on_create()
 
     def _playbook_guards_before_write(self, vals):
         if "playbook_override_reason" in vals and not (self.env.su or self.env.user._playbook_is_head()):
@@ -27,13 +27,13 @@ class CrmLead(models.Model):
     def _playbook_guards_after_write(self, statuses):
         """``statuses``: the work status of each lead before the write, when the write may change it."""
         if statuses:
-            self._check_playbook_guards(statuses)
+            self._playbook_check_guards(statuses)
 
     def _playbook_guarded(self):
         """The leads of teams that enforce the contact rules."""
         return self.filtered(lambda lead: lead.team_id.playbook_guards)
 
-    def _contacted_leads(self):
+    def _playbook_contacted_leads(self):
         """The leads with a logged contact: a done call, meeting or email activity, or a call that reached
         the client. Two queries for the whole batch."""
         if not self.ids:
@@ -52,7 +52,7 @@ class CrmLead(models.Model):
         return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls}
                            | {lead.id for (lead,) in meetings})
 
-    def _contact_data_problem(self):
+    def _playbook_contact_data_problem(self):
         """Why the lead has no real contact data (a phone for the company's country or an email), or False."""
         self.ensure_one()
         country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
@@ -61,14 +61,14 @@ class CrmLead(models.Model):
             return False
         if self.email_from and not email_problem(self.email_from):
             return False
-        reasons = [self.env._("phone %(phone)s: %(why)s", phone=number, why=self._contact_reason(
+        reasons = [self.env._("phone %(phone)s: %(why)s", phone=number, why=self._playbook_contact_reason(
             phone_problem(number, country))) for number in phones]
         if self.email_from:
             reasons.append(self.env._("email %(email)s: %(why)s", email=self.email_from,
-                                      why=self._contact_reason(email_problem(self.email_from))))
+                                      why=self._playbook_contact_reason(email_problem(self.email_from))))
         return "; ".join(reasons) or self.env._("no phone or email")
 
-    def _contact_reason(self, reason):
+    def _playbook_contact_reason(self, reason):
         labels = {
             "empty": self.env._("empty"),
             "all digits are the same": self.env._("all digits are the same"),
@@ -82,56 +82,56 @@ class CrmLead(models.Model):
         }
         return labels.get(reason, reason)
 
-    def _may_override(self, role):
+    def _playbook_may_override(self, role):
         """A rule is overridden by a sales head (``role`` "head") or sales support ("support"), with a reason."""
         predicate = {"head": "_playbook_is_head", "support": "_playbook_is_support"}[role]
         # The user who acts decides, even where the playbook edits the lead as the system on its behalf.
         return bool((self.playbook_override_reason or "").strip()) and getattr(self.env.user, predicate)()
 
-    def _check_playbook_guards(self, statuses):
+    def _playbook_check_guards(self, statuses):
         """Refuse the status changes the playbook forbids, with one line per lead (PP-14, EV-4).
 
         ``statuses`` maps lead ids to their work status before the write.
         """
         guarded = self._playbook_guarded()
         went_in_work = guarded.filtered(lambda lead: statuses.get(lead.id) == "new" and lead.work_status == "in_work")
-        contacted = went_in_work._contacted_leads()
+        contacted = went_in_work._playbook_contacted_leads()
         problems = []
         for lead in guarded:
             before, now = statuses.get(lead.id), lead.work_status
-            if lead in went_in_work and lead not in contacted and not lead._may_override("support"):
+            if lead in went_in_work and lead not in contacted and not lead._playbook_may_override("support"):
                 problems.append(self.env._(
                     "Lead %(lead)s cannot go in work: no contact with the client is logged. Log a call, or mark "
                     "a call, meeting or email activity done (sales support may override with a reason).",
                     lead=lead.display_name))
-            if before == "new" and now not in ("new", "lost") and (data := lead._contact_data_problem()):
+            if before == "new" and now not in ("new", "lost") and (data := lead._playbook_contact_data_problem()):
                 problems.append(self.env._(
                     "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
                     lead=lead.display_name, problem=data))
             if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
-                problems.extend(lead._lost_problems(lead.lost_reason_id))
+                problems.extend(lead._playbook_lost_problems(lead.lost_reason_id))
         if problems:
             raise ValidationError("\n".join(problems))
 
-    def _check_playbook_guards_on_create(self):
+    def _playbook_check_guards_on_create(self):
         problems = []
         guarded = self._playbook_guarded()
         in_work = guarded.filtered(lambda lead: lead.work_status == "in_work")
         for lead in guarded:
-            data = lead._contact_data_problem() if (
+            data = lead._playbook_contact_data_problem() if (
                 lead.deal_type == "connection" or lead.work_status not in ("new", "lost")) else False
             if data:
                 problems.append(self.env._(
                     "Lead %(lead)s needs real contact data to be a connection lead or to start out of New "
                     "(%(problem)s).", lead=lead.display_name, problem=data))
-            if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._may_override("support"):
+            if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._playbook_may_override("support"):
                 problems.append(self.env._(
                     "Lead %(lead)s cannot be created in work: only a call or a chat with the client is a contact. "
                     "Create it in New and log the contact.", lead=lead.display_name))
         if problems:
             raise ValidationError("\n".join(problems))
 
-    def _lost_problems(self, reason, comment=None):
+    def _playbook_lost_problems(self, reason, comment=None):
         problems = []
         if not reason:
             problems.append(self.env._("Lead %(lead)s: choose the refusal reason to mark it lost.",
@@ -145,7 +145,7 @@ class CrmLead(models.Model):
         """A refusal needs its reason and a comment in teams that enforce the rules (EV-4)."""
         reason = self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id"))
         problems = [problem for lead in self._playbook_guarded()
-                    for problem in lead._lost_problems(reason or lead.lost_reason_id,
+                    for problem in lead._playbook_lost_problems(reason or lead.lost_reason_id,
                                                        additional_values.get("closing_comment"))]
         if problems:
             raise UserError("\n".join(problems))

@@ -84,7 +84,7 @@ class CrmLead(models.Model):
     def _playbook_dedup_enabled(self):
         return not self.env.context.get("playbook_no_dedup") and self.env.company.playbook_dedup
 
-    def _merge_intake(self, vals):
+    def _playbook_merge_intake(self, vals):
         """Fold a repeated request into this open lead (PP-8): hotter, more contacts, its details logged."""
         self.ensure_one()
         # create() checked that the requester may create leads in the lead's company.
@@ -112,7 +112,7 @@ class CrmLead(models.Model):
                 updates["email_cc"] = ", ".join(filter(None, [lead.email_cc, vals["email_from"]]))
         if updates:
             lead.write(updates)
-        lead.message_post(body=lead._intake_summary(vals), message_type="comment", subtype_xmlid="mail.mt_note")
+        lead.message_post(body=lead._playbook_intake_summary(vals), message_type="comment", subtype_xmlid="mail.mt_note")
         merged = self.env.context.get("playbook_intake_merged")
         if merged is not None:
             merged.append((id(vals), lead.with_env(self.env)))
@@ -182,7 +182,7 @@ class CrmLead(models.Model):
             }
         return Followup.create(dict(values, lead_id=lead.id, user_id=forwarded_to.id, note=question))
 
-    def _intake_summary(self, vals):
+    def _playbook_intake_summary(self, vals):
         lines = [self.env._("The client asked again: a new request was merged into this lead.")]
         labels = {
             "name": self.env._("Request"),
@@ -248,7 +248,7 @@ class CrmLead(models.Model):
                         "lead_id": lead.id, "kind": "confirm_call", "user_id": operator.id,
                         "name": self.env._("Confirmation call: %(lead)s", lead=lead.display_name),
                         "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_confirm_minutes, company)})
-            if lead.user_id and lead._is_client_request() and not lead.date_planned_contact and not {
+            if lead.user_id and lead._playbook_is_client_request() and not lead.date_planned_contact and not {
                     (lead.id, kind) for kind in ("answer_call", "first_contact", "busy_callback")} & pending:
                 values.append({
                     "lead_id": lead.id, "kind": "answer_call", "user_id": lead.user_id.id,
@@ -257,7 +257,7 @@ class CrmLead(models.Model):
         if values:
             Followup.create(values)
 
-    def _is_client_request(self):
+    def _playbook_is_client_request(self):
         """The client asked (a call, letter, web form or chat, or a source the client starts): not a prospect."""
         return self.channel in ("inbound_call", "email", "web_form", "online_chat") or \
             self.source_id.initiator == "client"

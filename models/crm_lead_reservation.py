@@ -42,14 +42,14 @@ class CrmLead(models.Model):
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
 
     def _playbook_reservation_on_create(self):
-        self._apply_reservation_rules()
+        self._playbook_apply_reservation_rules()
 
     def _playbook_reservation_before_write(self, vals):
-        self._check_blocked_write(vals)
+        self._playbook_check_blocked_write(vals)
 
     def _playbook_reservation_after_write(self, vals):
         if {"deal_type", "partner_id", "product_id", "team_id", "company_id"} & set(vals):
-            self._apply_reservation_rules()
+            self._playbook_apply_reservation_rules()
 
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
@@ -91,7 +91,7 @@ class CrmLead(models.Model):
             "context": {"active_model": "crm.lead", "active_ids": self.ids},
         }
 
-    def _apply_reservation_rules(self):
+    def _playbook_apply_reservation_rules(self):
         """Reservation rules for leads that name a client, a product and a team (PP-4, PP-5).
 
         A lead may not be opened for a client that another team holds (sales support may: the
@@ -127,7 +127,7 @@ class CrmLead(models.Model):
                     lead.sudo().blocking_reservation_id = reservation  # sudo: blocking is the reservation's doing
                 continue
             if lead.deal_type == "connection":
-                lead._check_new_sale()
+                lead._playbook_check_new_sale()
                 if not reservation:
                     days = company.playbook_reservation_days
                     Reservation._reserve(
@@ -135,11 +135,11 @@ class CrmLead(models.Model):
                         Reservation._default_period_end(days), "connection_lead", user=lead.user_id, lead=lead,
                     )
 
-    def _check_new_sale(self):
+    def _playbook_check_new_sale(self):
         """A connection lead is a new sale: never bought, or the last paid period ended long ago (PP-5)."""
         self.ensure_one()
         company = self.company_id or self.team_id.company_id or self.env.company
-        last_end = self._last_paid_period_end(self.commercial_partner_id, self.product_id, company)
+        last_end = self._playbook_last_paid_period_end(self.commercial_partner_id, self.product_id, company)
         months = company.playbook_new_sale_months
         limit = fields.Date.context_today(self) - relativedelta(months=months)
         if last_end and last_end > limit:
@@ -151,7 +151,7 @@ class CrmLead(models.Model):
             ))
 
     @api.model
-    def _last_paid_period_end(self, partner, product, company):
+    def _playbook_last_paid_period_end(self, partner, product, company):
         """End of the client's last paid period for the product: reservations and paid invoices."""
         ends = []
         # sudo: the client's paid periods decide the rule, whoever may read the reservations and invoices
@@ -176,7 +176,7 @@ class CrmLead(models.Model):
         ends = [end for end in ends if end]
         return max(ends) if ends else False
 
-    def _check_blocked_write(self, vals):
+    def _playbook_check_blocked_write(self, vals):
         """A blocked lead is read-only for its team; sales support still decides (PP-4, 3.6)."""
         if self.env.su or not set(vals) - BLOCKED_WRITABLE:
             return
@@ -187,7 +187,7 @@ class CrmLead(models.Model):
                 lead=blocked[0].display_name, reason=blocked[0].blocked_message,
             ))
 
-    def _reopen_unblocked(self):
+    def _playbook_reopen_unblocked(self):
         """Clear the link of a lead whose blocking reservation ended, and say so on it (cron)."""
         self.ensure_one()
         self.message_post(
@@ -197,7 +197,7 @@ class CrmLead(models.Model):
         )
         self.write({"blocking_reservation_id": False})
 
-    def _transfer_to_team(self, team, reason, kind="manual"):
+    def _playbook_transfer_to_team(self, team, reason, kind="manual"):
         """Move leads to another team under PP-7; return (moved leads, {lead: refusal}).
 
         Sales heads move the leads of their teams, sales support and CRM administrators any lead of their
@@ -220,7 +220,7 @@ class CrmLead(models.Model):
         refused = {}
         for lead in self:
             reservation = held.get(lead._playbook_reservation_key())
-            problem = lead._get_transfer_refusal(team, reservation)
+            problem = lead._playbook_transfer_refusal(team, reservation)
             if problem:
                 refused[lead] = problem
         moved = self - self.browse([lead.id for lead in refused])
@@ -228,7 +228,7 @@ class CrmLead(models.Model):
             return moved, refused
         # sudo: the transfer log is written by the transfer only; users read it
         self.env["crm.lead.team.transfer"].sudo().create([
-            lead._prepare_transfer_values(team, reason, kind) for lead in moved
+            lead._playbook_prepare_transfer_values(team, reason, kind) for lead in moved
         ])
         for lead in moved:
             reservation = held.get(lead._playbook_reservation_key())
@@ -249,7 +249,7 @@ class CrmLead(models.Model):
         company = self.company_id or self.team_id.company_id or self.env.company
         return company.id, self.commercial_partner_id.id, self.product_id.id
 
-    def _get_transfer_refusal(self, team, reservation):
+    def _playbook_transfer_refusal(self, team, reservation):
         """Why this lead may not move to the team, or False (PP-7)."""
         self.ensure_one()
         if self.team_id == team:
@@ -269,7 +269,7 @@ class CrmLead(models.Model):
             )
         return False
 
-    def _prepare_transfer_values(self, team, reason, kind):
+    def _playbook_prepare_transfer_values(self, team, reason, kind):
         self.ensure_one()
         return {
             "lead_id": self.id,

@@ -93,7 +93,7 @@ class CrmLead(models.Model):
             if not policy:
                 policy_leads.update({"sla_policy_id": False, "sla_deadline": False})
                 continue
-            keys = {lead: lead._sla_clock_key() for lead in policy_leads}
+            keys = {lead: lead._playbook_sla_clock_key() for lead in policy_leads}
             deadlines = policy._deadlines(set(keys.values()))
             for lead in policy_leads:
                 lead.sla_policy_id = policy
@@ -139,7 +139,7 @@ class CrmLead(models.Model):
         return ["|", ("sla_status", "not in", ("running", "breached")), "|", ("sla_deadline", "=", False),
                 ("sla_deadline", ">=", fields.Datetime.now())]
 
-    def _sla_clock_key(self):
+    def _playbook_sla_clock_key(self):
         """(start, calendar, time zone) of this lead's response clock: its team's working time."""
         self.ensure_one()
         calendar, tz = self.team_id._playbook_working_time(self.company_id)
@@ -158,12 +158,12 @@ class CrmLead(models.Model):
         if units:
             domain.append(("sla_policy_id.unit", "in", list(units)))
         escalated = []
-        run_batch(self, domain, lambda lead: escalated.append(lead._escalate_sla_breach().lead_id),
+        run_batch(self, domain, lambda lead: escalated.append(lead._playbook_escalate_sla_breach().lead_id),
                   job="escalate missed response deadlines", order="sla_deadline, id", batch_size=batch_size,
                   condition=SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"))
         return self.browse([lead.id for lead in escalated])
 
-    def _escalate_sla_breach(self):
+    def _playbook_escalate_sla_breach(self):
         """Record the breach, tell the team leader and sales support, and apply the sanction (cron, as root)."""
         self.ensure_one()
         policy, team, deadline = self.sla_policy_id, self.team_id, self.sla_deadline
@@ -172,24 +172,24 @@ class CrmLead(models.Model):
             "lead_id": self.id, "team_id": team.id, "user_id": self.user_id.id, "policy_id": policy.id,
             "company_id": (self.company_id or team.company_id).id, "deadline": deadline,
         })
-        self._notify_sla_breach(team, deadline)
+        self._playbook_notify_sla_breach(team, deadline)
         if policy.sanction == "move":
-            target = self._get_escalation_team()
+            target = self._playbook_escalation_team()
             reservation = self.reservation_id
             problem = self.env._("no other team can take it") if not target else \
-                self._get_transfer_refusal(target, reservation)
+                self._playbook_transfer_refusal(target, reservation)
             if problem:
                 breach.write({"sanction": "kept", "sanction_note": problem})
             else:
-                self._transfer_to_team(target, self.env._(
+                self._playbook_transfer_to_team(target, self.env._(
                     "Response deadline %(deadline)s missed by team %(team)s",
                     deadline=fields.Datetime.to_string(deadline), team=team.display_name), kind="sla")
                 breach.write({"sanction": "moved", "sanction_note": target.display_name})
         team._playbook_check_breach_limit()
         return breach
 
-    def _notify_sla_breach(self, team, deadline):
-        recipients = (team.user_id | self._get_sales_support_users(team.company_id)).filtered("active")
+    def _playbook_notify_sla_breach(self, team, deadline):
+        recipients = (team.user_id | self._playbook_sales_support_users(team.company_id)).filtered("active")
         summary = self.env._("Response deadline missed")
         note = self.env._("Lead %(lead)s was not taken into work by %(deadline)s (team %(team)s).",
                           lead=self.display_name, deadline=working_time.format_local(
@@ -202,10 +202,10 @@ class CrmLead(models.Model):
                           subtype_xmlid="mail.mt_note", partner_ids=recipients.partner_id.ids)
 
     @api.model
-    def _get_sales_support_users(self, company):
+    def _playbook_sales_support_users(self, company):
         return self.env["res.users"]._playbook_users_of(roles.SUPPORT, company or None)
 
-    def _get_escalation_team(self):
+    def _playbook_escalation_team(self):
         """The team that takes a lead its team failed to handle: other addons may choose differently.
 
         Same company, not excluded from distribution, with active members; the one with the fewest

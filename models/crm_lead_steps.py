@@ -204,7 +204,7 @@ class CrmLead(models.Model):
             "view_mode": "form", "target": "new", "context": {"default_lead_id": self.id},
         }
 
-    def _postpone(self, until, comment):
+    def _playbook_postpone(self, until, comment):
         """The client was reached and the talk moved to ``until`` (PP-11): the lead goes into work."""
         self.ensure_one()
         if not (comment or "").strip():

@@ -77,21 +77,26 @@ class CrmSlaPolicy(models.Model):
         return result
 
     def unlink(self):
+        waiting = self._waiting_leads()
         result = super().unlink()
-        self._recompute_waiting_leads()
+        # As if their clock had just been set: the deadline, then the status and countdown follow.
+        waiting.modified(["date_received"])
         return result
 
     def _recompute_waiting_leads(self):
-        """A changed policy moves the deadlines of the leads still waiting for their first contact, in the
-        policy's company (every company for a shared policy)."""
+        """A changed policy moves the deadlines of the leads still waiting for their first contact."""
+        # As if their clock had just been set: the deadline, then the status and countdown follow.
+        self._waiting_leads().modified(["date_received"])
+
+    def _waiting_leads(self):
+        """The leads still waiting for their first contact in the policies' company (every company for a
+        shared policy)."""
         companies = self.company_id if all(policy.company_id for policy in self) else None
         domain = [("date_received", "!=", False), ("sla_stopped_at", "=", False), ("work_status", "=", "new")]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         # sudo: a policy's deadlines hold for every waiting lead, whoever edits the policy may read them or not
-        leads = self.env["crm.lead"].sudo().search(domain)
-        # As if their clock had just been set: the deadline, then the status and countdown follow.
-        leads.modified(["date_received"])
+        return self.env["crm.lead"].sudo().search(domain)
 
     @api.model
     def _get_policies_by_lead(self, leads):

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.addons.base.models.res_partner import _tz_get
 
+from .lead_intake import same_request_leads
 from .locking import run_batch
 from . import working_time
 from .roles import check_allowed_companies
@@ -31,7 +32,7 @@ class CrmTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Calendar",
-        default=lambda self: self._default_resource_calendar(),
+        default=lambda self: self._playbook_default_resource_calendar(),
         check_company=True,
         help="Working hours and public holidays of the team: response deadlines in working "
         "time count on it, in the team's time zone.",
@@ -79,7 +80,7 @@ class CrmTeam(models.Model):
         "crm.lead", string="Leads of the Next Digest", compute="_compute_playbook_digest_lead_ids")
 
     @api.model
-    def _default_resource_calendar(self):
+    def _playbook_default_resource_calendar(self):
         calendar = self.env.ref("crm_sales_playbook.resource_calendar_sales", raise_if_not_found=False)
         return calendar if calendar and calendar.company_id in (self.env.company, self.env["res.company"]) \
             else self.env.company.resource_calendar_id
@@ -202,17 +203,25 @@ class CrmTeam(models.Model):
         return result
 
     def _allocate_leads_deduplicate(self, leads, duplicates_cache=None):
-        """Odoo merges a lead with its duplicates when it gives it to a team. With the playbook's
-        duplicate rules on, only leads of the same client and product are merged: one lead per client
-        and product, never two products in one lead."""
+        """Odoo merges a lead with its duplicates when it gives it to a team. In a team that follows the
+        playbook, with its duplicate rule on, the duplicates are the same request of intake (lead_intake.py):
+        one lead per client and product, never two products in one lead."""
         duplicates_cache = duplicates_cache if duplicates_cache is not None else {}
-        if self.env["crm.lead"]._playbook_dedup_enabled():
-            for lead in leads:
-                if lead not in duplicates_cache:
-                    duplicates_cache[lead] = lead._get_lead_duplicates(email=lead.email_from)
-                duplicates_cache[lead] = duplicates_cache[lead].filtered(
-                    lambda duplicate, lead=lead: duplicate.product_id == lead.product_id)
+        if self._playbook_follows() and self.env["crm.lead"]._playbook_dedup_enabled():
+            rows = [(lead.id, {"company": (lead.company_id or self.company_id or self.env.company).id,
+                               "product": lead.product_id.id, "partner": lead.commercial_partner_id.id,
+                               "email": lead.email_normalized, "phone": lead.phone_sanitized,
+                               "vat": lead.commercial_partner_id.vat}) for lead in leads]
+            same = same_request_leads(self.env, rows)
+            for lead_id, _key in rows:
+                lead = leads.browse(lead_id)
+                duplicates_cache[lead] = lead | leads.browse(same.get(lead_id, []))
         return super()._allocate_leads_deduplicate(leads, duplicates_cache=duplicates_cache)
+
+    def _playbook_follows(self):
+        """Whether the team works by the playbook: it assigns by working time or enforces the contact rules."""
+        self.ensure_one()
+        return self.playbook_assignment or self.playbook_guards
 
     @api.model
     def _cron_playbook_assign(self):
@@ -254,7 +263,7 @@ class CrmTeam(models.Model):
             accepts = {member: team_leads.filtered_domain(literal_eval(member.assignment_domain or "[]"))
                        for member in members}
             given = defaultdict(list)
-            for lead in team_leads._lock_unassigned().sorted(lambda lead: lead._playbook_priority()):
+            for lead in team_leads._playbook_lock_unassigned().sorted(lambda lead: lead._playbook_priority()):
                 candidates = [member for member in members if quota[member] > 0 and lead in accepts[member]]
                 if not candidates:
                     continue

@@ -15,7 +15,7 @@ DEAL_TYPES = [
 ]
 
 # What each deal type demands (PP-5). Every rule that depends on the deal type
-# reads this table through ``_get_deal_type_rule``, so the types are described
+# reads this table through ``_playbook_deal_type_rule``, so the types are described
 # in one place only.
 DEAL_TYPE_RULES = {
     "connection": {

@@ -136,7 +136,7 @@ class TestAutoAssignmentRace(RaceCase):
 
         with self.committed(build) as ids, self.workers() as (user_env, cron_env):
             lead = user_env["crm.lead"].browse(ids["lead"])
-            self.assertEqual(lead._lock_unassigned(), lead, "a user opened the lead to take it")
+            self.assertEqual(lead._playbook_lock_unassigned(), lead, "a user opened the lead to take it")
             with patch.object(cron_env.cr, "now", lambda: MON_1100_MSK):
                 self.assertEqual(cron_env["crm.team"]._cron_playbook_assign(), 0,
                                  "the cron skips the locked lead instead of waiting or doubling")
@@ -144,5 +144,5 @@ class TestAutoAssignmentRace(RaceCase):
             user_env.cr.commit()
             cron_env.cr.rollback()
             cron_env.invalidate_all()
-            self.assertFalse(cron_env["crm.lead"].browse(ids["lead"])._lock_unassigned(),
+            self.assertFalse(cron_env["crm.lead"].browse(ids["lead"])._playbook_lock_unassigned(),
                              "once taken, the lead is not given out again")

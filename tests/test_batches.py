@@ -30,7 +30,7 @@ class TestBatchedCrons(PlaybookCase):
         """A lead that keeps failing goes behind the others: the next batch takes the next lead (PP-15)."""
         bad, good = self.hot_lead("Bad"), self.hot_lead("Good")
         self.assertLess(bad.id, good.id, "the bad lead comes first in the order")
-        original = type(self.Lead)._notify_sla_breach
+        original = type(self.Lead)._playbook_notify_sla_breach
 
         def notify(lead, team, deadline):
             if lead == bad:
@@ -38,7 +38,7 @@ class TestBatchedCrons(PlaybookCase):
             return original(lead, team, deadline)
 
         Failure = self.env["crm.playbook.batch.failure"]
-        with patch.object(type(self.Lead), "_notify_sla_breach", notify), \
+        with patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify), \
                 self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"):
             self.assertFalse(self.escalate(batch_size=1), "the first batch holds the bad lead only")
             [failure] = Failure.search([("res_model", "=", "crm.lead"), ("res_id", "=", bad.id)])
@@ -121,11 +121,11 @@ class TestOneTimeZone(PlaybookCase):
                                             phone=REAL_PHONE)
                 shown = f"2026-11-20 {local_time} ({zone})"
                 self.assertEqual(lead.date_received_team_tz, shown, "the lead's dates")
-                self.assertEqual(lead._sla_clock_key()[2], zone, "the response deadline's clock")
+                self.assertEqual(lead._playbook_sla_clock_key()[2], zone, "the response deadline's clock")
                 followup = self.env["crm.lead.followup"].create({
                     "lead_id": lead.id, "kind": "callback", "name": "x", "date_due": received,
                     "user_id": self.user_salesperson.id})
                 self.assertEqual(followup.date_due_team_tz, shown, "the follow-up's due time")
                 with self.pinned_time(received):
-                    lead._postpone(received + timedelta(days=3), "talk on Monday")
+                    lead._playbook_postpone(received + timedelta(days=3), "talk on Monday")
                 self.assertIn(f"({zone})", lead.message_ids[0].body, "the postponement says the team's time")

@@ -93,7 +93,7 @@ class TestSlaEscalation(PlaybookCase):
         lead = self.hot_lead()
         self.escalate()
         self.assertEqual((lead.team_id, lead.sla_breach_ids.sanction_note), (self.team_a, "no other team can take it"))
-        moved, refused = lead._transfer_to_team(self.team_b, "by hand")
+        moved, refused = lead._playbook_transfer_to_team(self.team_b, "by hand")
         self.assertFalse(moved)
         self.assertEqual(refused[lead], "team Team Moscow is excluded from lead distribution")
 
@@ -123,14 +123,14 @@ class TestSlaEscalation(PlaybookCase):
 
     def test_one_bad_lead_does_not_stop_the_batch(self):
         good, bad = self.hot_lead(), self.hot_lead()
-        original = type(self.Lead)._notify_sla_breach
+        original = type(self.Lead)._playbook_notify_sla_breach
 
         def notify(lead, team, deadline):
             if lead == bad:
                 raise ValueError("mail server down")
             return original(lead, team, deadline)
 
-        with patch.object(type(self.Lead), "_notify_sla_breach", notify), \
+        with patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify), \
                 self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"):
             escalated = self.escalate()
         self.assertEqual(escalated, good)
