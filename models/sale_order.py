@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from . import roles, working_time
-from .approval import check_approver, decide_approval
+from .approval import ask_approval, check_approver, decide_approval
 from .roles import refuse_workflow_writes
 
 
@@ -137,8 +137,6 @@ class SaleOrder(models.Model):
 
     def _playbook_request_approval(self):
         self._playbook_check_approver()
-        # sudo: the approver's follow-up is the playbook's entry, and the order waits in the state it sets
-        Followup = self.env["crm.lead.followup"].sudo()
         for order in self:
             if not order.playbook_approver_id:
                 raise UserError(self.env._("Order %(order)s requires approval: choose the approver.",
@@ -146,18 +144,15 @@ class SaleOrder(models.Model):
             if order.playbook_approval_state == "pending":
                 raise UserError(self.env._("Order %(order)s is waiting for %(approver)s to approve it.",
                                            order=order.name, approver=order.playbook_approver_id.name))
-            order.sudo().playbook_approval_state = "pending"  # sudo: asking for approval sets the state
             contact = order.partner_id
-            Followup.create({
-                "order_id": order.id, "lead_id": order.opportunity_id.id, "kind": "approve_order",
-                "user_id": order.playbook_approver_id.id,
-                "name": self.env._("Approve order %(order)s", order=order.name),
-                "note": self.env._("Customer: %(customer)s, contact: %(contact)s, total %(total)s %(currency)s.",
-                                   customer=contact.commercial_partner_id.name, contact=contact.name,
-                                   total=order.amount_total, currency=order.currency_id.name),
-                "date_due": order.team_id._playbook_add_working_time(self.env.cr.now(),
-                                               order.company_id.playbook_approval_minutes),
-            })
+            ask_approval(
+                order, state_field="playbook_approval_state", pending="pending",
+                approver=order.playbook_approver_id, kind="approve_order", link_field="order_id",
+                lead=order.opportunity_id, team=order.team_id, company=order.company_id,
+                name=self.env._("Approve order %(order)s", order=order.name),
+                note=self.env._("Customer: %(customer)s, contact: %(contact)s, total %(total)s %(currency)s.",
+                                customer=contact.commercial_partner_id.name, contact=contact.name,
+                                total=order.amount_total, currency=order.currency_id.name))
 
     def _playbook_decide(self, approve):
         return decide_approval(
