@@ -1,4 +1,4 @@
-"""One way to ask for, approve or reject what waits for an approver: proposals and orders (EV-6, EV-9)."""
+"""One way to ask for, approve or reject what waits for an approver: proposals and orders (EV-6, EV-8)."""
 from odoo.exceptions import UserError
 
 

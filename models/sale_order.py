@@ -11,7 +11,7 @@ from .roles import refuse_workflow_writes
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    # Approval (EV-9)
+    # Approval (EV-8)
     playbook_requires_approval = fields.Boolean(
         string="Requires Approval", tracking=True, copy=False,
         help="The order is confirmed only after the approver chosen by the manager approves it.")
@@ -21,7 +21,7 @@ class SaleOrder(models.Model):
     playbook_approval_state = fields.Selection(
         [("pending", "Waiting for Approval"), ("approved", "Approved"), ("rejected", "Rejected")],
         string="Approval", tracking=True, copy=False, readonly=True)
-    # Execution (EV-8)
+    # Execution (EV-9)
     playbook_executor_id = fields.Many2one(
         "res.users", string="Executor", tracking=True, copy=False, check_company=True,
         domain=lambda self: [("groups_id", "in", self.env.ref(roles.EXECUTION).ids)],
@@ -169,7 +169,7 @@ class SaleOrder(models.Model):
         return self._playbook_decide(False)
 
     def _playbook_hand_to_executor(self):
-        """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-8)."""
+        """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-9)."""
         head = self.env["res.users"].search([("groups_id", "in", self.env.ref(roles.EXECUTION_HEAD).ids)],
                                             order="id", limit=1)
         for order in self.filtered(lambda o: o.state == "sale"):
@@ -200,7 +200,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         head = user._playbook_is_execution_head()
         if all(order.playbook_executor_id == user or (head and order.playbook_executor_id) for order in self):
-            return self.sudo()  # sudo: the executor records delivery steps on an order it may only read (EV-8)
+            return self.sudo()  # sudo: the executor records delivery steps on an order it may only read (EV-9)
         self.check_access("write")
         return self
 
