@@ -32,6 +32,7 @@
         "wizards/crm_playbook_daily_report_views.xml",
         "wizards/crm_db_review_run_views.xml",
         "wizards/resource_calendar_holidays_views.xml",
+        "views/crm_playbook_batch_failure_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_call_views.xml",
         "views/crm_lead_proposal_views.xml",

@@ -74,7 +74,7 @@ def measure_plan(registry, count, members, addon):
         leads = waiting_leads(env, team, count, addon)
         if addon:
             def plan():
-                return leads._distribute_over_period(date(2026, 11, 23), date(2026, 12, 18), users, team)
+                return leads._playbook_distribute_over_period(date(2026, 11, 23), date(2026, 12, 18), users, team)
         else:
             def plan():
                 for index, lead in enumerate(leads):

@@ -1,10 +1,9 @@
 from datetime import timedelta
 
-import pytz
-
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import working_time
 from .roles import refuse_workflow_writes
 
 
@@ -49,7 +48,7 @@ class AccountMove(models.Model):
         paid = self.filtered(lambda move: move.move_type == "out_invoice")
         first_paid = paid.filtered(lambda move: not move.playbook_paid_at)
         paid._playbook_stamp_payment()
-        paid._reserve_paid_clients()
+        paid._playbook_reserve_paid_clients()
         paid._playbook_close_paid_leads(confirm=first_paid)
         return result
 
@@ -81,7 +80,7 @@ class AccountMove(models.Model):
                         invoice=invoice.name, error=error.args[0]),
                         message_type="notification", subtype_xmlid="mail.mt_note")
 
-    def _reserve_paid_clients(self):
+    def _playbook_reserve_paid_clients(self):
         """A paid invoice keeps its client with the selling team for the paid period (PP-7).
 
         The period is the line's service period when given, otherwise the company's paid period
@@ -111,6 +110,6 @@ class AccountMove(models.Model):
         now = fields.Datetime.now()
         # sudo: when the payment was recorded is the playbook's stamp, set when the invoice is paid (ST-12)
         for move in self.sudo().filtered(lambda move: not move.playbook_paid_at):
-            zone = pytz.timezone(move.team_id.tz or move.company_id.resource_calendar_id.tz or "UTC")
-            local = pytz.utc.localize(now).astimezone(zone)
-            move.write({"playbook_paid_at": now, "playbook_paid_late_entry": local.hour < LATE_ENTRY_HOUR})
+            _calendar, tz = move.team_id._playbook_working_time(move.company_id)
+            move.write({"playbook_paid_at": now,
+                        "playbook_paid_late_entry": working_time.local_hour(now, tz) < LATE_ENTRY_HOUR})

@@ -1,4 +1,4 @@
-"""One way to ask for, approve or reject what waits for an approver: proposals and orders (EV-6, EV-9)."""
+"""One way to ask for, approve or reject what waits for an approver: proposals and orders (EV-6, EV-8)."""
 from odoo.exceptions import UserError
 
 
@@ -24,6 +24,18 @@ def check_approver(records, vals=None, *, approver_field, author_field, requires
             raise UserError(env._(
                 "%(record)s: %(approver)s asks for the approval and cannot give it. Choose another approver.",
                 record=record.display_name, approver=approver.name))
+
+
+def ask_approval(record, *, state_field, pending, approver, kind, link_field, lead, team, company, name, note):
+    """Put ``record`` in its pending state and give its approver a follow-up due after the company's approval
+    minutes of the team's working time, reminded then (EV-6, EV-8). Returns the follow-up."""
+    record.sudo()[state_field] = pending  # sudo: asking for approval sets the state, which the author may not write
+    # sudo: the approver's follow-up is the playbook's entry, on a lead or order the author may not share
+    return record.env["crm.lead.followup"].sudo().create({
+        link_field: record.id, "lead_id": lead.id, "kind": kind, "user_id": approver.id, "name": name,
+        "note": note, "date_due": team._playbook_add_working_time(
+            record.env.cr.now(), company.playbook_approval_minutes, company),
+    })
 
 
 def decide_approval(records, approve, *, state_field, pending, approver_field, followup_field, kind,

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
-import pytz
-
 from odoo import api, fields, models
+
+from . import working_time
+from .lead_planning import spread_over_days
+from .locking import run_batch
 
 
 class CrmCallList(models.Model):
@@ -39,38 +41,132 @@ class CrmCallList(models.Model):
 
     @api.model
     def _cron_build_lists(self):
-        """At the configured hour of each team's day, build its next working day's lists, once (LG-3)."""
+        """At the configured hour of each team's day, build its next working day's lists, once (LG-3).
+
+        A team at a time, each on its own: one that fails is logged and does not stop the others.
+        """
+        built = []
+        run_batch(self.env["crm.team"], [("crm_team_member_ids.playbook_cold_calls_per_day", ">", 0)],
+                  lambda team: built.append(self._build_lists_if_due(team)), job="build call lists")
+        return self.union(*built)
+
+    @api.model
+    def _build_lists_if_due(self, team):
+        """The team's lists for its next working day, once its call-list hour of a working day came."""
         now = self.env.cr.now()
-        built = self.browse()
-        teams = self.env["crm.team"].search([("crm_team_member_ids.playbook_cold_calls_per_day", ">", 0)])
-        for team in teams:
-            _calendar, zone = team._playbook_calendar()
-            local = pytz.utc.localize(now).astimezone(zone)
-            hour = (team.company_id or self.env.company).playbook_call_list_hour
-            if local.hour + local.minute / 60 < hour or not team._playbook_working_days(local.date(), local.date()):
-                continue
-            days = team._playbook_working_days(local.date() + timedelta(days=1), local.date() + timedelta(days=31))
-            if days:
-                built |= team._playbook_build_call_lists(days[0])
-        return built
+        calendar, tz = team._playbook_working_time()
+        today = working_time.local_day(now, tz)
+        hour = (team.company_id or self.env.company).playbook_call_list_hour
+        if working_time.local_hour(now, tz) < hour or not working_time.working_days(calendar, tz, today, today):
+            return self.browse()
+        day = working_time.next_working_day(calendar, tz, today + timedelta(days=1), within=30)
+        return self._build_cold_lists(team, day) if day else self.browse()
 
     @api.model
     def _cron_build_week_plans(self):
         """On the configured day and hour of each team's week, plan next week's regular-customer calls, once."""
+        built = []
+        run_batch(self.env["crm.team"], [("active", "=", True)],
+                  lambda team: built.append(self._build_week_plan_if_due(team)), job="build weekly call plans")
+        return self.union(*built)
+
+    @api.model
+    def _build_week_plan_if_due(self, team):
         now = self.env.cr.now()
-        built = self.browse()
-        for team in self.env["crm.team"].search([("active", "=", True)]):
-            _calendar, zone = team._playbook_calendar()
-            local = pytz.utc.localize(now).astimezone(zone)
-            company = team.company_id or self.env.company
-            monday = local.date() + timedelta(days=7 - local.weekday())
-            if str(local.weekday()) != (company.playbook_plan_weekday or "4") \
-                    or local.hour + local.minute / 60 < company.playbook_plan_hour \
-                    or team.playbook_plan_built_for == monday:
+        _calendar, tz = team._playbook_working_time()
+        today = working_time.local_day(now, tz)
+        company = team.company_id or self.env.company
+        monday = today + timedelta(days=7 - today.weekday())
+        if str(today.weekday()) != (company.playbook_plan_weekday or "4") \
+                or working_time.local_hour(now, tz) < company.playbook_plan_hour \
+                or team.playbook_plan_built_for == monday:
+            return self.browse()
+        lists = self._build_week_plan(team, monday)
+        team.playbook_plan_built_for = monday
+        return lists
+
+    @api.model
+    def _build_cold_lists(self, team, day):
+        """The call lists of ``day`` for the team's cold callers: callbacks falling due that day, then complete
+        prospects not called yet, spread over each salesperson's calling hours. Built once a day."""
+        CallList = self
+        _calendar, zone = team._playbook_working_time()
+        members = team.crm_team_member_ids.filtered(lambda member: member.playbook_cold_calls_per_day > 0)
+        existing = CallList.search([("team_id", "=", team.id), ("date", "=", day)])
+        done = existing.filtered(lambda call_list: call_list.line_ids.filtered(
+            lambda line: line.kind in ("cold", "callback"))).user_id
+        members = members.filtered(lambda member: member.user_id not in done)
+        if not members:
+            return CallList
+        day_start = working_time.day_start_utc(zone, day)
+        day_end = day_start + timedelta(days=1)
+        planned = self.env["crm.call.list.line"].search([("partner_id", "!=", False)]).partner_id
+        prospects = self.env["res.partner"].search([
+            ("playbook_is_complete", "=", True), ("playbook_called_at", "=", False),
+            ("id", "not in", planned.ids), ("company_id", "in", [False, team.company_id.id or self.env.company.id]),
+        ], order="id", limit=sum(members.mapped("playbook_cold_calls_per_day")))
+        callbacks = self.env["crm.lead.followup"].search([
+            ("kind", "=", "callback"), ("state", "=", "pending"), ("user_id", "in", members.user_id.ids),
+            ("date_due", ">=", day_start), ("date_due", "<", day_end)])
+        lists = self._lists_of(team, day, members.user_id, existing)
+        by_user = {call_list.user_id: call_list for call_list in lists}
+        lines = [{"list_id": by_user[followup.user_id].id, "kind": "callback", "lead_id": followup.lead_id.id,
+                  "partner_id": followup.lead_id.partner_id.id, "followup_id": followup.id,
+                  "planned_at": followup.date_due} for followup in callbacks]
+        queue = list(prospects)
+        for member in members:
+            mine, queue = queue[:member.playbook_cold_calls_per_day], queue[member.playbook_cold_calls_per_day:]
+            start = working_time.at_hour_utc(zone, day, member.playbook_calling_from)
+            step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / max(len(mine), 1)
+            lines += [{"list_id": by_user[member.user_id].id, "kind": "cold", "partner_id": partner.id,
+                       "planned_at": start + timedelta(seconds=index * step)} for index, partner in enumerate(mine)]
+        self.env["crm.call.list.line"].create(lines)
+        return lists
+
+    @api.model
+    def _lists_of(self, team, day, users, existing=None):
+        """The team's call lists of ``day`` for ``users``, created where missing."""
+        CallList = self
+        existing = existing if existing is not None else CallList.search(
+            [("team_id", "=", team.id), ("date", "=", day)])
+        missing = users - existing.user_id
+        created = CallList.create([{"user_id": user.id, "team_id": team.id, "date": day} for user in missing])
+        return (existing | created).filtered(lambda call_list: call_list.user_id in users)
+
+    @api.model
+    def _build_week_plan(self, team, monday):
+        """Next week's calls to regular customers whose next contact falls due, for their managers in this
+        team, spread evenly over the week's working days within each manager's calling hours (RC-2)."""
+        _calendar, zone = team._playbook_working_time()
+        days = team._playbook_working_days(monday, monday + timedelta(days=6))
+        members = team.crm_team_member_ids.filtered(lambda member: member.user_id.active)
+        if not days or not members:
+            return self.browse()
+        planned = self.env["crm.call.list.line"].search([
+            ("kind", "=", "regular"), ("done", "=", False), ("list_id.date", ">=", monday)]).partner_id
+        clients = self.env["res.partner"].search([
+            ("playbook_is_regular", "=", True), ("playbook_regular_manager_id", "in", members.user_id.ids),
+            ("playbook_next_contact", "<=", days[-1]), ("id", "not in", planned.ids)],
+            order="playbook_vip desc, playbook_next_contact, id")
+        lines, lists = [], self.env["crm.call.list"]
+        for member in members:
+            mine = clients.filtered(lambda client: client.playbook_regular_manager_id == member.user_id)
+            if not mine:
                 continue
-            built |= team._playbook_build_week_plan(monday)
-            team.playbook_plan_built_for = monday
-        return built
+            plan = spread_over_days(list(mine), [], days, [member.user_id])
+            per_day = {}
+            for client, (day, _user) in plan.items():
+                per_day.setdefault(day, []).append(client)
+            for day, day_clients in per_day.items():
+                call_list = self._lists_of(team, day, member.user_id)
+                lists |= call_list
+                start = working_time.at_hour_utc(zone, day, member.playbook_calling_from)
+                step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / len(day_clients)
+                lines += [{"list_id": call_list.id, "kind": "regular", "partner_id": client.id,
+                           "planned_at": start + timedelta(seconds=index * step)}
+                          for index, client in enumerate(day_clients)]
+        self.env["crm.call.list.line"].create(lines)
+        return lists
 
 
 class CrmCallListLine(models.Model):

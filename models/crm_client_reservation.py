@@ -1,8 +1,10 @@
-import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .locking import run_batch
 
 PAID_ORIGINS = ("invoice", "service_period")
 
@@ -210,18 +212,27 @@ class CrmClientReservation(models.Model):
 
     @api.model
     def _cron_expire_reservations(self, batch_size=500):
-        """Expire the reservations that ended and reopen the leads they blocked, batch by batch."""
+        """Expire the reservations that ended, then reopen the leads they blocked, a batch of each at a time.
+
+        Returns the reservations expired.
+        """
+        expired = []
         today = fields.Date.context_today(self)
-        domain = [("state", "=", "active"), ("date_end", "<", today)]
-        reservations = self.search(domain, limit=batch_size, order="date_end, id")
-        reservations.write({"state": "expired"})
-        self.env["crm.lead"]._reopen_unblocked_leads(batch_size)
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(reservations), remaining=remaining)
-        if not getattr(threading.current_thread(), "testing", False):
-            # Each batch is kept even if a later one fails: the cron resumes from there.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return reservations
+        reservations = run_batch(
+            self, [("state", "=", "active"), ("date_end", "<", today)],
+            lambda reservation: expired.append(reservation._expire()), job="expire client reservations",
+            order="date_end, id", batch_size=batch_size, condition=SQL("state = 'active'"), notify=False)
+        leads = run_batch(
+            self.env["crm.lead"], [("blocking_reservation_id", "!=", False), ("is_blocked", "=", False)],
+            lambda lead: lead._playbook_reopen_unblocked(), job="reopen unblocked leads", batch_size=batch_size,
+            condition=SQL("blocking_reservation_id IS NOT NULL"), notify=False)
+        self.env["ir.cron"]._notify_progress(done=reservations.done + leads.done,
+                                             remaining=reservations.remaining + leads.remaining)
+        return self.union(*expired)
+
+    def _expire(self):
+        self.write({"state": "expired"})
+        return self
 
     @api.model
     def _default_period_end(self, days):

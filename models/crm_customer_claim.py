@@ -1,5 +1,3 @@
-import logging
-import threading
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -9,10 +7,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from . import roles
-from .locking import lock_skip_locked
+from . import working_time
+from .locking import run_batch
 from .roles import refuse_workflow_writes
 
-_logger = logging.getLogger(__name__)
 
 CLAIM_STEPS = [
     ("new", "New"),
@@ -175,17 +173,7 @@ class CrmCustomerClaim(models.Model):
         hours = company.playbook_claim_notice_hours or 24
         if company.playbook_claim_notice_mode != "working":
             return self.date + timedelta(hours=hours)
-        if self.team_id:
-            calendar, zone = self.team_id._playbook_calendar()
-            tz = zone.zone
-        else:
-            calendar = company.resource_calendar_id
-            tz = calendar.tz
-        if not calendar:
-            return self.date + timedelta(hours=hours)
-        Policy = self.env["crm.sla.policy"]
-        intervals = Policy._work_intervals(calendar, tz, self.date, self.date, hours * 3600)
-        return Policy._plan(intervals, self.date, hours * 3600) or self.date + timedelta(hours=hours)
+        return self.team_id._playbook_add_working_time(self.date, hours * 60, company)
 
     @api.depends("client_notified_at", "notice_deadline")
     def _compute_notice_on_time(self):
@@ -197,7 +185,6 @@ class CrmCustomerClaim(models.Model):
     @api.depends_context("uid")
     def _compute_notice_state(self):
         now = fields.Datetime.now()
-        Lead = self.env["crm.lead"]
         for claim in self:
             waiting = claim.notice_deadline and not claim.client_notified_at and not claim.is_closed
             left = (claim.notice_deadline - now) if waiting else None
@@ -207,7 +194,7 @@ class CrmCustomerClaim(models.Model):
                     and claim.client_notified_at > claim.notice_deadline))
             claim.notice_urgency = False if left is None else (
                 "late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3 * 3600 else "ok")
-            claim.notice_remaining = left is not None and Lead._format_time_left(left)
+            claim.notice_remaining = left is not None and working_time.format_time_left(self.env, left)
 
     def _search_notice_breached(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -435,21 +422,11 @@ class CrmCustomerClaim(models.Model):
         """Tell the deputy director once of each claim whose client was not told in time (RC-4)."""
         domain = [("client_notified_at", "=", False), ("notice_escalated_at", "=", False),
                   ("notice_deadline", "<=", fields.Datetime.now()), ("is_closed", "=", False)]
-        claims = self.search(domain, limit=batch_size, order="notice_deadline, id")
-        escalated = self.browse()
-        locked = lock_skip_locked(claims, SQL("client_notified_at IS NULL AND notice_escalated_at IS NULL"))
-        for claim in locked:
-            try:
-                with self.env.cr.savepoint():
-                    claim._escalate_notice()
-                escalated |= claim
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("Escalation of the late notice of claim %s failed", claim.id)
-        remaining = self.search_count(domain) if len(claims) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return escalated
+        escalated = []
+        run_batch(self, domain, lambda claim: escalated.append(claim._escalate_notice() or claim),
+                  job="escalate late claim notices", order="notice_deadline, id", batch_size=batch_size,
+                  condition=SQL("client_notified_at IS NULL AND notice_escalated_at IS NULL"))
+        return self.union(*escalated)
 
     def _escalate_notice(self):
         self.ensure_one()

@@ -1,20 +1,19 @@
 """The weekly review of the client database (RC-5): what each manager has on the list, and what is wrong."""
-import logging
 from collections import defaultdict
 from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .crm_lead import DEAL_TYPE_RULES
-from .dates import day_start_utc
+from .playbook_rules import DEAL_TYPE_RULES
+from . import working_time
+from .lead_intake import same_request_leads
+from .locking import run_batch
 from .roles import check_allowed_companies
 
-_logger = logging.getLogger(__name__)
 
 LIST_KINDS = [
     ("week_lead", "New Lead of the Week"),
@@ -87,7 +86,7 @@ class CrmDbReview(models.Model):
         # sudo: the review reads the company's whole database, whoever starts it
         Review = self.sudo()
         zone = company._playbook_tz()
-        today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()
+        today = working_time.local_day(fields.Datetime.now(), zone)
         week_start = today - timedelta(days=today.weekday())
         previous = Review.search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
         review = Review.create({
@@ -170,23 +169,27 @@ class CrmDbReview(models.Model):
 
     @api.model
     def _cron_review(self):
-        """On the configured day and hour of each company's week, review its database once."""
-        Log = self.env["crm.playbook.report.log"]
-        reviews = self.browse()
-        for company in self.env["res.company"].search([("id", "!=", 0)]):
-            local = pytz.utc.localize(fields.Datetime.now()).astimezone(company._playbook_tz())
-            if local.weekday() != int(company.playbook_review_weekday or 4) or \
-                    local.hour + local.minute / 60.0 < (company.playbook_review_hour or 0.0):
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    log = Log._claim(company, "review", local.date())
-                    if log:
-                        reviews |= self.with_company(company)._run(company)
-                        log.recipient_ids = company._playbook_deputy_directors()
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("The weekly database review of company %s failed", company.id)
-        return reviews
+        """On the configured day and hour of each company's week, review its database once (RC-5)."""
+        reviews = []
+        run_batch(self.env["res.company"], [("id", "!=", 0)],
+                  lambda company: reviews.append(self._review_if_due(company)),
+                  job="weekly database review", lock=False)
+        return self.browse([review.id for review in reviews if review])
+
+    @api.model
+    def _review_if_due(self, company):
+        """The review of ``company`` when its day and hour came and no worker ran it yet, else None."""
+        now, tz = fields.Datetime.now(), company._playbook_tz()
+        day = working_time.local_day(now, tz)
+        if day.weekday() != int(company.playbook_review_weekday or 4) \
+                or working_time.local_hour(now, tz) < (company.playbook_review_hour or 0.0):
+            return None
+        log = self.env["crm.playbook.report.log"]._claim(company, "review", day)
+        if not log:
+            return None
+        review = self.with_company(company)._run(company)
+        log.recipient_ids = company._playbook_deputy_directors()
+        return review
 
     def action_view_lines(self):
         self.ensure_one()
@@ -234,7 +237,7 @@ class _Collector:
         self.next_start = week_start + timedelta(days=7)
         self.next_end = week_start + timedelta(days=13)
 
-        self.utc = lambda day: day_start_utc(zone, day)
+        self.utc = lambda day: working_time.day_start_utc(zone, day)
         self.items = []
         self.seen = set()
 
@@ -348,26 +351,17 @@ class _Collector:
         self._duplicates()
 
     def _duplicates(self):
-        """Open leads of one client for one product, or with one email: all but the oldest."""
-        self.env["crm.lead"].flush_model(["partner_id", "product_id", "email_normalized", "work_status",
-                                          "company_id", "active"])
-        self.env.cr.execute(SQL("""
-            SELECT lead.id, first_value(lead.id) OVER w AS first_id
+        """Open leads that intake would have merged into an older one: the same request (lead_intake.py)."""
+        rows = SQL("""
+            SELECT lead.id AS idx, lead.company_id AS company, lead.product_id AS product,
+                   lead.commercial_partner_id AS partner, lead.email_normalized AS email,
+                   lead.phone_sanitized AS phone, client.vat AS vat
               FROM crm_lead lead
-              LEFT JOIN res_partner partner ON partner.id = lead.partner_id
-             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
+              LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id
+             WHERE lead.active AND lead.work_status IN ('new', 'in_work') AND lead.product_id IS NOT NULL
                AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
-               AND lead.partner_id IS NOT NULL AND lead.product_id IS NOT NULL
-            WINDOW w AS (PARTITION BY partner.commercial_partner_id, lead.product_id ORDER BY lead.id)
-            UNION ALL
-            SELECT lead.id, first_value(lead.id) OVER w AS first_id
-              FROM crm_lead lead
-             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
-               AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
-               AND lead.email_normalized IS NOT NULL
-            WINDOW w AS (PARTITION BY lead.email_normalized ORDER BY lead.id)
-        """, company=self.company.id))
-        pairs = [(lead_id, first_id) for lead_id, first_id in self.env.cr.fetchall() if lead_id != first_id]
+        """, company=self.company.id)
+        pairs = [(lead_id, found[0]) for lead_id, found in same_request_leads(self.env, rows, older_only=True).items()]
         leads = self.env["crm.lead"].browse({lead_id for pair in pairs for lead_id in pair})
         by_id = {lead.id: lead for lead in leads}
         for lead_id, first_id in sorted(pairs):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .crm_lead import CHANNELS
+from .playbook_rules import CHANNELS
 
 REQUEST_STATUSES = ("in_work", "won")
 

@@ -1,18 +1,13 @@
-import logging
-import threading
-from datetime import timedelta
-
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .locking import lock_skip_locked
+from . import working_time
+from .locking import run_batch
 from .roles import refuse_workflow_writes
 
-_logger = logging.getLogger(__name__)
 
 FOLLOWUP_KINDS = [
     ("first_contact", "First Contact with the Client"),
@@ -91,9 +86,8 @@ class CrmLeadFollowup(models.Model):
     @api.depends("date_due", "team_id.tz")
     def _compute_date_due_team_tz(self):
         for followup in self:
-            tz = pytz.timezone(followup.team_id.tz or followup.env.user.tz or "UTC")
-            followup.date_due_team_tz = self.env["crm.lead"]._format_in_tz(followup.date_due, tz) \
-                if followup.date_due else False
+            _calendar, tz = followup.team_id._playbook_working_time(followup.company_id)
+            followup.date_due_team_tz = working_time.format_local(followup.date_due, tz)
 
     @api.depends("date_due", "state")
     def _compute_is_late(self):
@@ -213,29 +207,18 @@ class CrmLeadFollowup(models.Model):
 
     @api.model
     def _cron_remind(self, batch_size=200):
-        """Remind the responsibles of what fell due, and tell team leaders of urgent ones not done, once."""
+        """Remind the responsibles of what fell due, and tell team leaders of urgent ones not done, once.
+
+        Returns how many follow-ups were handled.
+        """
         now = fields.Datetime.now()
         domain = [("state", "=", "pending"), ("date_due", "<=", now),
                   "|", ("reminded_at", "=", False), "&", ("priority", "=", "1"), ("escalated_at", "=", False)]
-        followups = self.search(domain, limit=batch_size, order="date_due, id")
-        done = 0
-        for followup in followups._lock_due():
-            try:
-                with self.env.cr.savepoint():
-                    followup._remind_or_escalate(now)
-                done += 1
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("Reminder of follow-up %s failed", followup.id)
-        remaining = self.search_count(domain) if len(followups) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
-
-    def _lock_due(self):
-        """Lock the follow-ups still to remind; those another worker holds are skipped, not waited for."""
-        return lock_skip_locked(self, SQL(
-            "state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"))
+        result = run_batch(self, domain, lambda followup: followup._remind_or_escalate(now),
+                           job="remind due follow-ups", order="date_due, id", batch_size=batch_size,
+                           condition=SQL("state = 'pending' AND (reminded_at IS NULL "
+                                         "OR (priority = '1' AND escalated_at IS NULL))"))
+        return result.done
 
     def _remind_or_escalate(self, now):
         self.ensure_one()
@@ -255,21 +238,6 @@ class CrmLeadFollowup(models.Model):
                     date_deadline=fields.Date.context_today(self),
                     summary=self.env._("Promised callback not done: %(name)s", name=self.name))
             self.escalated_at = now
-
-    @api.model
-    def _plan_due(self, team, start, minutes):
-        """The moment ``minutes`` of the team's working time after ``start`` (naive UTC)."""
-        if team:
-            calendar, zone = team._playbook_calendar()
-            tz = zone.zone
-        else:
-            calendar = self.env.company.resource_calendar_id
-            tz = calendar.tz
-        if not calendar:
-            return start + timedelta(minutes=minutes)
-        Policy = self.env["crm.sla.policy"]
-        intervals = Policy._work_intervals(calendar, tz, start, start, minutes * 60)
-        return Policy._plan(intervals, start, minutes * 60) or start + timedelta(minutes=minutes)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .approval import check_approver, decide_approval
+from .approval import ask_approval, check_approver, decide_approval
 from .roles import refuse_workflow_writes
 
 
@@ -81,8 +81,6 @@ class CrmLeadProposal(models.Model):
     def action_request_approval(self):
         self.check_access("write")
         self._check_approver()
-        # sudo: the approver's follow-up is the playbook's entry, and the proposal waits in the state it sets
-        Followup = self.env["crm.lead.followup"].sudo()
         for proposal in self:
             if not proposal.approver_id:
                 raise UserError(self.env._("Choose who approves the proposal %(name)s.", name=proposal.name))
@@ -90,17 +88,15 @@ class CrmLeadProposal(models.Model):
                 raise UserError(self.env._("Proposal %(name)s is already %(state)s.", name=proposal.name,
                                            state=dict(self._fields["state"]._description_selection(self.env))[
                                                proposal.state].lower()))
-            proposal.sudo().state = "to_approve"  # sudo: asking for approval sets the state
             lead = proposal.lead_id
-            Followup.create({
-                "lead_id": lead.id, "proposal_id": proposal.id, "kind": "approve_proposal",
-                "user_id": proposal.approver_id.id,
-                "name": self.env._("Approve the proposal %(name)s", name=proposal.name),
-                "note": self.env._("For %(client)s, from %(manager)s.", client=lead.partner_id.display_name or
-                                   lead.display_name, manager=proposal.user_id.name),
-                "date_due": Followup._plan_due(lead.team_id, self.env.cr.now(),
-                                               (lead.company_id or self.env.company).playbook_approval_minutes),
-            })
+            ask_approval(
+                proposal, state_field="state", pending="to_approve", approver=proposal.approver_id,
+                kind="approve_proposal", link_field="proposal_id", lead=lead, team=lead.team_id,
+                company=lead.company_id or self.env.company,
+                name=self.env._("Approve the proposal %(name)s", name=proposal.name),
+                note=self.env._("For %(client)s, from %(manager)s.",
+                                client=lead.partner_id.display_name or lead.display_name,
+                                manager=proposal.user_id.name))
         return True
 
     def _decide(self, approve):

@@ -2,8 +2,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .crm_lead import CHANNELS, DEAL_TYPES, WORK_STATUSES
-from .utm_source import TEMPERATURES
+from .playbook_rules import CHANNELS, DEAL_TYPES, WORK_STATUSES
+from .playbook_rules import TEMPERATURES
 
 
 class _LeadDimensions(models.AbstractModel):

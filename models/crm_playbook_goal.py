@@ -1,8 +1,6 @@
 """Goals and indicators of the sales process with their control methods (LG-7)."""
-import logging
 from datetime import timedelta
 
-import pytz
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -10,10 +8,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .dates import day_start_utc
+from . import working_time
+from .locking import run_batch
 from .roles import refuse_workflow_writes
 
-_logger = logging.getLogger(__name__)
 
 PERIODICITY = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
 # What a goal measures: whoever sets it, the goal counts what that user may read (X-SEC).
@@ -187,8 +185,8 @@ class CrmPlaybookGoal(models.Model):
             dates = [(date_field, ">=", start), (date_field, "<=", end)]
         else:
             zone = self.company_id._playbook_tz()
-            dates = [(date_field, ">=", day_start_utc(zone, start)),
-                     (date_field, "<", day_start_utc(zone, end + timedelta(days=1)))]
+            dates = [(date_field, ">=", working_time.day_start_utc(zone, start)),
+                     (date_field, "<", working_time.day_start_utc(zone, end + timedelta(days=1)))]
         domain = dates + BASE_DOMAINS.get(self.calculation, []) + self._filter()
         if "company_id" in Model._fields:
             domain.append(("company_id", "in", (self.company_id.id, False)))
@@ -248,10 +246,10 @@ class CrmPlaybookGoal(models.Model):
         """Measure the current period and the one before it."""
         for goal in self:
             zone = goal.company_id._playbook_tz()
-            today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()
+            today = working_time.local_day(fields.Datetime.now(), zone)
             start, end = goal._period_of(today)
             before_start, before_end = goal._period_of(start - timedelta(days=1))
-            created = pytz.utc.localize(goal.create_date).astimezone(zone).date()
+            created = working_time.local_day(goal.create_date, zone)
             if before_end >= created:
                 # A period that ended before the goal was set is not held against it.
                 goal._record(before_start, before_end, final=True)
@@ -261,14 +259,10 @@ class CrmPlaybookGoal(models.Model):
     @api.model
     def _cron_measure(self):
         """Daily: every goal's current period to date, and the period that just ended, once final."""
-        goals = self.search([("active", "=", True)])
-        for goal in goals:
-            try:
-                with self.env.cr.savepoint():
-                    goal.action_measure_now()
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("Measuring goal %s failed", goal.id)
-        return goals
+        measured = []
+        run_batch(self, [("active", "=", True)], lambda goal: measured.append(goal.action_measure_now() and goal),
+                  job="measure goals")
+        return self.browse([goal.id for goal in measured])
 
     def action_view_values(self):
         self.ensure_one()

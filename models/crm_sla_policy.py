@@ -1,11 +1,8 @@
-from datetime import timedelta
-
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .utm_source import TEMPERATURES
+from . import working_time
+from .playbook_rules import TEMPERATURES
 
 UNITS = [
     ("working_minutes", "Working Minutes"),
@@ -80,21 +77,26 @@ class CrmSlaPolicy(models.Model):
         return result
 
     def unlink(self):
+        waiting = self._waiting_leads()
         result = super().unlink()
-        self._recompute_waiting_leads()
+        # As if their clock had just been set: the deadline, then the status and countdown follow.
+        waiting.modified(["date_received"])
         return result
 
     def _recompute_waiting_leads(self):
-        """A changed policy moves the deadlines of the leads still waiting for their first contact, in the
-        policy's company (every company for a shared policy)."""
+        """A changed policy moves the deadlines of the leads still waiting for their first contact."""
+        # As if their clock had just been set: the deadline, then the status and countdown follow.
+        self._waiting_leads().modified(["date_received"])
+
+    def _waiting_leads(self):
+        """The leads still waiting for their first contact in the policies' company (every company for a
+        shared policy)."""
         companies = self.company_id if all(policy.company_id for policy in self) else None
         domain = [("date_received", "!=", False), ("sla_stopped_at", "=", False), ("work_status", "=", "new")]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         # sudo: a policy's deadlines hold for every waiting lead, whoever edits the policy may read them or not
-        leads = self.env["crm.lead"].sudo().search(domain)
-        # As if their clock had just been set: the deadline, then the status and countdown follow.
-        leads.modified(["date_received"])
+        return self.env["crm.lead"].sudo().search(domain)
 
     @api.model
     def _get_policies_by_lead(self, leads):
@@ -117,51 +119,23 @@ class CrmSlaPolicy(models.Model):
         )
 
     def _deadlines(self, starts):
-        """Deadline of each (start, calendar, tz) for this policy, reading each calendar's intervals once."""
+        """Deadline of each (start, calendar, time zone name) for this policy, reading each calendar once."""
         self.ensure_one()
         if self.unit == "calendar_days":
-            return {key: key[0] + timedelta(days=self.duration) for key in starts}
+            return {key: working_time.add_calendar_days(key[0], self.duration) for key in starts}
         seconds = round(self.duration * (60 if self.unit == "working_minutes" else 3600))
         result = {}
         groups = {}
         for key in starts:
             groups.setdefault(key[1:], []).append(key)
-        for (calendar, tz), keys in groups.items():
+        for (calendar, tz_name), keys in groups.items():
+            tz = working_time.zone(tz_name)
+            if not calendar:
+                result.update({key: working_time.add_working_time(calendar, tz, key[0], seconds) for key in keys})
+                continue
             first = min(key[0] for key in keys)
             last = max(key[0] for key in keys)
-            intervals = self._work_intervals(calendar, tz, first, last, seconds)
+            intervals = working_time.work_intervals(calendar, tz, first, last, seconds)
             for key in keys:
-                result[key] = self._plan(intervals, key[0], seconds)
+                result[key] = working_time.plan(intervals, key[0], seconds)
         return result
-
-    @api.model
-    def _work_intervals(self, calendar, tz, first, last, seconds):
-        """Working intervals of a calendar in a time zone, holidays removed, long enough for every start."""
-        zone = pytz.timezone(tz or calendar.tz or "UTC")
-        start = pytz.utc.localize(first)
-        span = timedelta(days=14 + int(seconds // (8 * 3600)) * 2)
-        intervals = []
-        end = pytz.utc.localize(last) + span
-        while True:
-            found = calendar._work_intervals_batch(start, end, tz=zone)[False]
-            intervals = [(begin, stop) for begin, stop, _meta in found]
-            total = sum((stop - max(begin, pytz.utc.localize(last))).total_seconds()
-                        for begin, stop in intervals if stop > pytz.utc.localize(last))
-            if total >= seconds or end - start > timedelta(days=3650):
-                return intervals
-            end += span * 4
-
-    @api.model
-    def _plan(self, intervals, start, seconds):
-        """The moment ``seconds`` of working time after ``start`` (naive UTC), on the given intervals."""
-        begin_at = pytz.utc.localize(start)
-        remaining = seconds
-        for begin, stop in intervals:
-            if stop <= begin_at:
-                continue
-            begin = max(begin, begin_at)
-            available = (stop - begin).total_seconds()
-            if remaining <= available:
-                return (begin + timedelta(seconds=remaining)).astimezone(pytz.utc).replace(tzinfo=None)
-            remaining -= available
-        return False

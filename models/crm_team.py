@@ -1,18 +1,16 @@
 import logging
-import threading
 from ast import literal_eval
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.addons.base.models.res_partner import _tz_get
 
-from .lead_planning import spread_over_days
-from .locking import lock_skip_locked
+from .lead_intake import same_request_leads
+from .locking import run_batch
+from . import working_time
 from .roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
@@ -34,7 +32,7 @@ class CrmTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Calendar",
-        default=lambda self: self._default_resource_calendar(),
+        default=lambda self: self._playbook_default_resource_calendar(),
         check_company=True,
         help="Working hours and public holidays of the team: response deadlines in working "
         "time count on it, in the team's time zone.",
@@ -82,7 +80,7 @@ class CrmTeam(models.Model):
         "crm.lead", string="Leads of the Next Digest", compute="_compute_playbook_digest_lead_ids")
 
     @api.model
-    def _default_resource_calendar(self):
+    def _playbook_default_resource_calendar(self):
         calendar = self.env.ref("crm_sales_playbook.resource_calendar_sales", raise_if_not_found=False)
         return calendar if calendar and calendar.company_id in (self.env.company, self.env["res.company"]) \
             else self.env.company.resource_calendar_id
@@ -150,37 +148,29 @@ class CrmTeam(models.Model):
     @api.model
     def _cron_playbook_digest(self):
         """Send each team, once a day at the configured hour of its time zone, its new warm and cold leads."""
-        template = self.env.ref("crm_sales_playbook.mail_template_team_digest")
-        now = self.env.cr.now()
-        due = self.browse()
-        for team in self.search([("active", "=", True)]):
-            local = pytz.utc.localize(now).astimezone(pytz.timezone(team.tz or "UTC"))
-            hour = (team.company_id or self.env.company).playbook_digest_hour
-            if team.playbook_digest_date != local.date() and local.hour + local.minute / 60 >= hour:
-                due |= team
-        for team in due._lock_for_digest():
-            local_day = pytz.utc.localize(now).astimezone(pytz.timezone(team.tz or "UTC")).date()
-            if team.playbook_digest_date == local_day:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    leads = team.playbook_digest_lead_ids
-                    if leads:
-                        team._playbook_announce(template, team)
-                        leads.write({"playbook_announced": True})
-                    team.playbook_digest_date = local_day
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("The lead digest of team %s failed", team.id)
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return due
+        sent = []
+        run_batch(self, [("active", "=", True)], lambda team: sent.append(team._playbook_send_digest_if_due()),
+                  job="daily lead digest")
+        return self.union(*sent)
 
-    def _lock_for_digest(self):
-        """Lock the teams whose digest is still due; a team another worker holds is skipped.
+    def _playbook_send_digest_if_due(self):
+        """Send the team's digest when its hour of the day came and it was not sent today; the team, or none.
 
-        The leads of the digest are computed without dependencies: the lock reads them afresh.
+        The team is locked by ``run_batch``; the leads of the digest are read afresh under that lock.
         """
-        return lock_skip_locked(self)
+        self.ensure_one()
+        now = self.env.cr.now()
+        _calendar, tz = self._playbook_working_time()
+        today = working_time.local_day(now, tz)
+        hour = (self.company_id or self.env.company).playbook_digest_hour
+        if self.playbook_digest_date == today or working_time.local_hour(now, tz) < hour:
+            return self.browse()
+        leads = self.playbook_digest_lead_ids
+        if leads:
+            self._playbook_announce(self.env.ref("crm_sales_playbook.mail_template_team_digest"), self)
+            leads.write({"playbook_announced": True})
+        self.playbook_digest_date = today
+        return self
 
     @api.depends("playbook_excluded_until", "playbook_excluded_forever")
     @api.depends_context("date")
@@ -213,36 +203,38 @@ class CrmTeam(models.Model):
         return result
 
     def _allocate_leads_deduplicate(self, leads, duplicates_cache=None):
-        """Odoo merges a lead with its duplicates when it gives it to a team. With the playbook's
-        duplicate rules on, only leads of the same client and product are merged: one lead per client
-        and product, never two products in one lead."""
+        """Odoo merges a lead with its duplicates when it gives it to a team. In a team that follows the
+        playbook, with its duplicate rule on, the duplicates are the same request of intake (lead_intake.py):
+        one lead per client and product, never two products in one lead."""
         duplicates_cache = duplicates_cache if duplicates_cache is not None else {}
-        if self.env["crm.lead"]._playbook_dedup_enabled():
-            for lead in leads:
-                if lead not in duplicates_cache:
-                    duplicates_cache[lead] = lead._get_lead_duplicates(email=lead.email_from)
-                duplicates_cache[lead] = duplicates_cache[lead].filtered(
-                    lambda duplicate, lead=lead: duplicate.product_id == lead.product_id)
+        if self._playbook_follows() and self.env["crm.lead"]._playbook_dedup_enabled():
+            rows = [(lead.id, {"company": (lead.company_id or self.company_id or self.env.company).id,
+                               "product": lead.product_id.id, "partner": lead.commercial_partner_id.id,
+                               "email": lead.email_normalized, "phone": lead.phone_sanitized,
+                               "vat": lead.commercial_partner_id.vat}) for lead in leads]
+            same = same_request_leads(self.env, rows)
+            for lead_id, _key in rows:
+                lead = leads.browse(lead_id)
+                duplicates_cache[lead] = lead | leads.browse(same.get(lead_id, []))
         return super()._allocate_leads_deduplicate(leads, duplicates_cache=duplicates_cache)
+
+    def _playbook_follows(self):
+        """Whether the team works by the playbook: it assigns by working time or enforces the contact rules."""
+        self.ensure_one()
+        return self.playbook_assignment or self.playbook_guards
 
     @api.model
     def _cron_playbook_assign(self):
         """Hourly: the waiting leads of the teams assigning by working time, a team at a time (PP-2, LG-4).
 
         Leads that arrived after hours or while nobody could take them go out once members are at work.
+        Returns how many leads were given.
         """
-        teams = self.search([("playbook_assignment", "=", True), ("assignment_optout", "=", False)])
-        done = 0
-        for index, team in enumerate(teams):
-            try:
-                with self.env.cr.savepoint():
-                    done += sum(len(data["assigned"]) for data in team._playbook_assign_leads().values())
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("Assigning the leads of team %s failed", team.id)
-            self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(teams) - index - 1)
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
+        given = []
+        run_batch(self, [("playbook_assignment", "=", True), ("assignment_optout", "=", False)],
+                  lambda team: given.append(sum(len(data["assigned"]) for data in team._playbook_assign_leads().values())),
+                  job="assign waiting leads", lock=False)
+        return sum(given)
 
     def _playbook_assign_leads(self, leads=None, force_quota=False):
         """Give leads without salesperson to the members at work now, lowest load for capacity first (PP-2).
@@ -271,7 +263,7 @@ class CrmTeam(models.Model):
             accepts = {member: team_leads.filtered_domain(literal_eval(member.assignment_domain or "[]"))
                        for member in members}
             given = defaultdict(list)
-            for lead in team_leads._lock_unassigned().sorted(lambda lead: lead._playbook_priority()):
+            for lead in team_leads._playbook_lock_unassigned().sorted(lambda lead: lead._playbook_priority()):
                 candidates = [member for member in members if quota[member] > 0 and lead in accepts[member]]
                 if not candidates:
                     continue
@@ -290,115 +282,37 @@ class CrmTeam(models.Model):
         self.ensure_one()
         members = self.crm_team_member_ids.filtered(
             lambda member: not member.assignment_optout and member.user_id.active)
-        calendar, zone = self._playbook_calendar()
-        if not members or not calendar:
+        if not members:
             return members
-        start = pytz.utc.localize(now)
-        if not calendar._work_intervals_batch(start, start + timedelta(minutes=1), tz=zone)[False]:
+        if not working_time.is_working_at(*self._playbook_working_time(), now):
             return members.browse()
         away = self.env["resource.calendar.leaves"].search([
             ("resource_id.user_id", "in", members.user_id.ids), ("time_type", "=", "leave"),
             ("date_from", "<=", now), ("date_to", ">", now)]).resource_id.user_id
         return members.filtered(lambda member: member.user_id not in away)
 
-    def _playbook_build_call_lists(self, day):
-        """The call lists of ``day`` for the team's cold callers: callbacks falling due that day, then complete
-        prospects not called yet, spread over each salesperson's calling hours. Built once a day."""
-        self.ensure_one()
-        CallList = self.env["crm.call.list"]
-        _calendar, zone = self._playbook_calendar()
-        members = self.crm_team_member_ids.filtered(lambda member: member.playbook_cold_calls_per_day > 0)
-        existing = CallList.search([("team_id", "=", self.id), ("date", "=", day)])
-        done = existing.filtered(lambda call_list: call_list.line_ids.filtered(
-            lambda line: line.kind in ("cold", "callback"))).user_id
-        members = members.filtered(lambda member: member.user_id not in done)
-        if not members:
-            return CallList
-        day_start = zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-        day_end = day_start + timedelta(days=1)
-        planned = self.env["crm.call.list.line"].search([("partner_id", "!=", False)]).partner_id
-        prospects = self.env["res.partner"].search([
-            ("playbook_is_complete", "=", True), ("playbook_called_at", "=", False),
-            ("id", "not in", planned.ids), ("company_id", "in", [False, self.company_id.id or self.env.company.id]),
-        ], order="id", limit=sum(members.mapped("playbook_cold_calls_per_day")))
-        callbacks = self.env["crm.lead.followup"].search([
-            ("kind", "=", "callback"), ("state", "=", "pending"), ("user_id", "in", members.user_id.ids),
-            ("date_due", ">=", day_start), ("date_due", "<", day_end)])
-        lists = self._playbook_call_lists(day, members.user_id, existing)
-        by_user = {call_list.user_id: call_list for call_list in lists}
-        lines = [{"list_id": by_user[followup.user_id].id, "kind": "callback", "lead_id": followup.lead_id.id,
-                  "partner_id": followup.lead_id.partner_id.id, "followup_id": followup.id,
-                  "planned_at": followup.date_due} for followup in callbacks]
-        queue = list(prospects)
-        for member in members:
-            mine, queue = queue[:member.playbook_cold_calls_per_day], queue[member.playbook_cold_calls_per_day:]
-            start = zone.localize(datetime.combine(day, time.min) + timedelta(hours=member.playbook_calling_from))
-            step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / max(len(mine), 1)
-            lines += [{"list_id": by_user[member.user_id].id, "kind": "cold", "partner_id": partner.id,
-                       "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
-                           tzinfo=None)} for index, partner in enumerate(mine)]
-        self.env["crm.call.list.line"].create(lines)
-        return lists
+    def _playbook_working_time(self, company=None):
+        """(calendar, time zone) the team works in: the one answer every deadline and local date uses.
 
-    def _playbook_call_lists(self, day, users, existing=None):
-        """The team's call lists of ``day`` for ``users``, created where missing."""
-        CallList = self.env["crm.call.list"]
-        existing = existing if existing is not None else CallList.search(
-            [("team_id", "=", self.id), ("date", "=", day)])
-        missing = users - existing.user_id
-        created = CallList.create([{"user_id": user.id, "team_id": self.id, "date": day} for user in missing])
-        return (existing | created).filtered(lambda call_list: call_list.user_id in users)
-
-    def _playbook_build_week_plan(self, monday):
-        """Next week's calls to regular customers whose next contact falls due, for their managers in this
-        team, spread evenly over the week's working days within each manager's calling hours (RC-2)."""
-        self.ensure_one()
-        _calendar, zone = self._playbook_calendar()
-        days = self._playbook_working_days(monday, monday + timedelta(days=6))
-        members = self.crm_team_member_ids.filtered(lambda member: member.user_id.active)
-        if not days or not members:
-            return self.env["crm.call.list"]
-        planned = self.env["crm.call.list.line"].search([
-            ("kind", "=", "regular"), ("done", "=", False), ("list_id.date", ">=", monday)]).partner_id
-        clients = self.env["res.partner"].search([
-            ("playbook_is_regular", "=", True), ("playbook_regular_manager_id", "in", members.user_id.ids),
-            ("playbook_next_contact", "<=", days[-1]), ("id", "not in", planned.ids)],
-            order="playbook_vip desc, playbook_next_contact, id")
-        lines, lists = [], self.env["crm.call.list"]
-        for member in members:
-            mine = clients.filtered(lambda client: client.playbook_regular_manager_id == member.user_id)
-            if not mine:
-                continue
-            plan = spread_over_days(list(mine), [], days, [member.user_id])
-            per_day = {}
-            for client, (day, _user) in plan.items():
-                per_day.setdefault(day, []).append(client)
-            for day, day_clients in per_day.items():
-                call_list = self._playbook_call_lists(day, member.user_id)
-                lists |= call_list
-                start = zone.localize(datetime.combine(day, time.min) + timedelta(hours=member.playbook_calling_from))
-                step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / len(day_clients)
-                lines += [{"list_id": call_list.id, "kind": "regular", "partner_id": client.id,
-                           "planned_at": (start + timedelta(seconds=index * step)).astimezone(pytz.utc).replace(
-                               tzinfo=None)} for index, client in enumerate(day_clients)]
-        self.env["crm.call.list.line"].create(lines)
-        return lists
-
-    def _playbook_calendar(self):
-        """The working calendar of the team and its time zone."""
-        self.ensure_one()
-        calendar = self.resource_calendar_id or (self.company_id or self.env.company).resource_calendar_id
-        return calendar, pytz.timezone(self.tz or calendar.tz or "UTC")
+        The calendar is the team's, else its company's. The zone is the team's, else its calendar's, else the
+        company calendar's, else UTC; never the user's, so that everyone sees the same deadline. Without a team
+        (an empty recordset) the answer is ``company``'s (the current company by default).
+        """
+        if len(self) > 1:
+            raise ValueError("one team at a time: %s" % self)
+        company = self.company_id or company or self.env.company
+        company_calendar = company.resource_calendar_id
+        calendar = self.resource_calendar_id or company_calendar
+        return calendar, working_time.zone(self.tz, self.resource_calendar_id.tz, company_calendar.tz)
 
     def _playbook_working_days(self, date_from, date_to):
         """The days from ``date_from`` to ``date_to`` with working hours on the team calendar, holidays off."""
-        calendar, zone = self._playbook_calendar()
-        if not calendar or date_to < date_from:
-            return []
-        start = zone.localize(datetime.combine(date_from, time.min))
-        stop = zone.localize(datetime.combine(date_to + timedelta(days=1), time.min))
-        intervals = calendar._work_intervals_batch(start, stop, tz=zone)[False]
-        return sorted({begin.astimezone(zone).date() for begin, _stop, _meta in intervals})
+        return working_time.working_days(*self._playbook_working_time(), date_from, date_to)
+
+    def _playbook_add_working_time(self, start, minutes, company=None):
+        """``minutes`` of the team's working time after ``start`` (naive UTC): follow-ups, claims (ST-2, RC-4)."""
+        calendar, tz = self._playbook_working_time(company)
+        return working_time.add_working_time(calendar, tz, start, minutes * 60)
 
     def _playbook_check_breach_limit(self):
         """Exclude a team until the quarter ends once it missed N deadlines in the quarter (PP-15)."""

@@ -9,9 +9,59 @@ Only the companies the requester works in are searched (``env.companies``): a ro
 company is never merged, so Odoo's own create refuses it as it would any lead of that company.
 """
 from odoo import tools
+from odoo.tools import SQL
 
-OPEN_STATUSES = ("new", "in_work", "blocked")
+from .playbook_rules import OPEN_STATUSES
+
 MATCH_ORDER = ("partner", "email", "phone", "vat")
+# How an open lead is keyed for each kind of match (aliases: lead, its client company "client").
+MATCH_COLUMNS = {
+    "partner": SQL("lead.commercial_partner_id"),
+    "email": SQL("lead.email_normalized"),
+    "phone": SQL("lead.phone_sanitized"),
+    "vat": SQL("client.vat"),
+}
+
+
+def same_request_leads(env, rows, older_only=False):
+    """Which open lead is the same request: the one rule of intake, of the weekly review and of Odoo's merge.
+
+    The same request is an open lead (new, in work or blocked) of the same company (or of none) and the same
+    product (or of no product when the request names none), of the same client: the same company partner,
+    else the same normalized email, else the same sanitized phone, else the same VAT number.
+
+    ``rows`` are (row, key) with key {company, product, partner, email, phone, vat}, or an ``SQL`` selecting
+    those columns with the row first (``idx``). Returns {row: [lead ids]}, the best match first: by the order
+    of the kinds above, then the oldest lead. With ``older_only`` (rows being leads) only older leads count.
+    """
+    if not isinstance(rows, SQL):
+        if not rows:
+            return {}
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s, %s, %s, %s, %s)", row, key["company"], key["product"] or None, key["partner"] or None,
+                key["email"] or None, key["phone"] or None, key["vat"] or None) for row, key in rows)
+        rows = SQL("SELECT idx::int, company::int, product::int, partner::int, email::varchar, phone::varchar, "
+                   "vat::varchar FROM (VALUES %s) AS given(idx, company, product, partner, email, phone, vat)", values)
+    env["crm.lead"].flush_model(["commercial_partner_id", "email_normalized", "phone_sanitized", "product_id",
+                                 "company_id", "work_status", "active"])
+    env["res.partner"].flush_model(["vat"])
+    found = {}
+    for rank, kind in enumerate(MATCH_ORDER):
+        env.cr.execute(SQL(
+            """
+            SELECT row.idx, lead.id
+              FROM (%(rows)s) row
+              JOIN (crm_lead lead LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id)
+                ON %(column)s = row.%(kind)s
+               AND lead.product_id IS NOT DISTINCT FROM row.product
+               AND (lead.company_id = row.company OR lead.company_id IS NULL)
+             WHERE row.%(kind)s IS NOT NULL AND lead.active AND lead.work_status IN %(open)s
+               AND lead.id != row.idx %(older)s
+            """, rows=rows, column=MATCH_COLUMNS[kind], kind=SQL.identifier(kind), open=OPEN_STATUSES,
+            older=SQL("AND lead.id < row.idx") if older_only else SQL()))
+        for idx, lead_id in env.cr.fetchall():
+            found.setdefault(idx, []).append((rank, lead_id))
+    return {idx: list(dict.fromkeys(lead_id for _rank, lead_id in sorted(matches))) for idx, matches in found.items()}
 
 
 class LeadMatcher:
@@ -41,7 +91,7 @@ class LeadMatcher:
                 result.append(next(created_iter))
                 continue
             lead = result[target] if isinstance(target, int) else target
-            lead._merge_intake(self.vals_list[row])
+            lead._playbook_merge_intake(self.vals_list[row])
             result.append(lead)
         return self.Lead.browse([lead.id for lead in result])
 
@@ -85,81 +135,17 @@ class LeadMatcher:
     # Matching ---------------------------------------------------------------
 
     def _find_targets(self):
-        keyed = [key for key in self.keys if key]
-        existing = self._search_candidates(keyed) if keyed else self.Lead.browse()
-        vat_partners = self._partners_by_vat(keyed)
+        # Rows are numbered below zero, so that no row is taken for a lead of the same id.
+        rows = [(-row - 1, key) for row, key in enumerate(self.keys) if key]
+        existing = same_request_leads(self.su_env, rows) if rows else {}
         targets = []
         for row, key in enumerate(self.keys):
             target = None
             if key:
-                target = self._best_existing(key, existing, vat_partners)
-                if target is None:
-                    target = self._best_earlier_row(row, key, targets)
+                found = existing.get(-row - 1)
+                target = self.Lead.browse(found[0]) if found else self._best_earlier_row(row, key, targets)
             targets.append(target)
         return targets
-
-    def _search_candidates(self, keys):
-        """One indexed search for every open lead that may match a row of the batch."""
-        fields_ = {
-            "partner": "commercial_partner_id",
-            "email": "email_normalized",
-            "phone": "phone_sanitized",
-        }
-        clauses = []
-        for kind, field_name in fields_.items():
-            values = sorted({key[kind] for key in keys if key[kind]})
-            if values:
-                clauses.append([(field_name, "in", values)])
-        vat_partner_ids = [p.id for partners in self._partners_by_vat(keys).values() for p in partners]
-        if vat_partner_ids:
-            clauses.append([("commercial_partner_id", "in", vat_partner_ids)])
-        if not clauses:
-            return self.Lead.browse()
-        client_domain = ["|"] * (len(clauses) - 1) + [leaf for clause in clauses for leaf in clause]
-        domain = [
-            ("product_id", "in", sorted({key["product"] for key in keys})),
-            ("company_id", "in", sorted({key["company"] for key in keys}) + [False]),
-            ("work_status", "in", OPEN_STATUSES),
-            ("active", "=", True),
-        ] + client_domain
-        return self.su_env["crm.lead"].search_fetch(
-            domain,
-            ["product_id", "company_id", "commercial_partner_id", "email_normalized", "phone_sanitized"],
-            order="id",
-        )
-
-    def _partners_by_vat(self, keys):
-        if not hasattr(self, "_vat_cache"):
-            vats = sorted({key["vat"] for key in keys if key["vat"]})
-            companies = sorted({key["company"] for key in keys}) + [False]
-            partners = self.su_env["res.partner"].search_fetch(
-                [("vat", "in", vats), ("parent_id", "=", False), ("company_id", "in", companies)],
-                ["vat"]) if vats else []
-            self._vat_cache = {}
-            for partner in partners:
-                self._vat_cache.setdefault(partner.vat, []).append(partner)
-        return self._vat_cache
-
-    def _lead_matches(self, lead, key, kind, vat_partners):
-        if kind == "partner":
-            return key["partner"] and lead.commercial_partner_id.id == key["partner"]
-        if kind == "email":
-            return key["email"] and lead.email_normalized == key["email"]
-        if kind == "phone":
-            return key["phone"] and lead.phone_sanitized == key["phone"]
-        partners = vat_partners.get(key["vat"], []) if key["vat"] else []
-        return lead.commercial_partner_id.id in [p.id for p in partners]
-
-    def _best_existing(self, key, candidates, vat_partners):
-        same_deal = [
-            lead for lead in candidates
-            if lead.product_id.id == key["product"] and lead.company_id.id in (key["company"], False)
-        ]
-        for kind in MATCH_ORDER:
-            for lead in same_deal:
-                if self._lead_matches(lead, key, kind, vat_partners):
-                    return lead.with_env(self.env)
-        return None
 
     def _best_earlier_row(self, row, key, targets):
         for kind in MATCH_ORDER:

@@ -1,19 +1,71 @@
-"""Row locks for the work that must happen exactly once when workers and users race."""
+"""Row locks and batched crons: the work that must happen exactly once when workers, crons and users race.
+
+Every cron of the addon runs through ``run_batch``: one bounded batch, each record locked with
+``FOR NO KEY UPDATE SKIP LOCKED`` (a record another worker or a user holds is left for the next run; users
+may still insert rows that reference it, such as a logged call), each processed in a savepoint of its own (a
+failing record is logged, remembered and moved behind the others), progress reported to the cron runner.
+The helper never commits: Odoo 18's cron runner commits after each call and calls again while work remains,
+and a button or *Run manually* commits nothing by itself.
+"""
+import logging
+from collections import namedtuple
+
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+BatchResult = namedtuple("BatchResult", "done failed remaining")
 
 
 def lock_skip_locked(records, condition=None):
     """Lock the rows of ``records`` that still meet ``condition`` (an ``SQL`` on the table's columns).
 
-    Rows another transaction holds are skipped, not waited for: the cron leaves them to the next run.
-    The cache of the locked records is refreshed, so that what the caller reads is what it locked.
+    Rows another transaction holds are skipped, not waited for. ``FOR NO KEY UPDATE`` lets others insert rows
+    that reference the locked ones meanwhile. The cache of the locked records is refreshed, so that what the
+    caller reads is what it locked.
     """
     if not records:
         return records
     records.flush_recordset()
     records.env.cr.execute(SQL(
-        "SELECT id FROM %s WHERE id IN %s AND %s ORDER BY id FOR UPDATE SKIP LOCKED",
+        "SELECT id FROM %s WHERE id IN %s AND %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
         SQL.identifier(records._table), tuple(records.ids), condition or SQL("TRUE")))
     locked = records.browse([row[0] for row in records.env.cr.fetchall()])
     locked.invalidate_recordset()
     return locked
+
+
+def run_batch(model, domain, process, *, job, order="id", batch_size=None, condition=None, lock=True, notify=True):
+    """Process one batch of the records of ``model`` matching ``domain`` with ``process(record)``.
+
+    ``job`` names the work in the log of failed items. ``batch_size`` bounds the batch (None: every record,
+    for crons over a handful of teams or companies). ``condition`` (an ``SQL``) is checked again under the
+    lock, so that a record handled meanwhile is skipped; without ``lock`` (companies, whose work claims its
+    own once-a-day right) nothing is locked. Records that failed before come after the others.
+    Returns a ``BatchResult``; with ``notify`` the cron runner is told the progress.
+    """
+    Failure = model.env["crm.playbook.batch.failure"]
+    failing = Failure._failing_ids(job, model._name)
+    records = model.search(domain + [("id", "not in", failing)], order=order, limit=batch_size)
+    if failing and (batch_size is None or len(records) < batch_size):
+        room = None if batch_size is None else batch_size - len(records)
+        records |= model.search(domain + [("id", "in", failing)], order=order, limit=room)
+    done = failed = 0
+    for record in lock_skip_locked(records, condition) if lock else records:
+        try:
+            with model.env.cr.savepoint():
+                process(record)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.exception("%s failed on %s %s", job, model._name, record.id)
+            Failure._record(job, record, error)
+            failed += 1
+        else:
+            done += 1
+            if record.id in failing:
+                Failure._clear(job, record)
+    remaining = 0
+    if batch_size is not None and len(records) >= batch_size:
+        remaining = max(model.search_count(domain) - done, 0)
+    if notify:
+        model.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+    return BatchResult(done, failed, remaining)

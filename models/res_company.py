@@ -1,9 +1,7 @@
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from . import roles
+from . import roles, working_time
 
 
 class ResCompany(models.Model):
@@ -163,7 +161,7 @@ class ResCompany(models.Model):
     def _playbook_tz(self):
         """The company's time zone: of its working calendar, else its partner's, else UTC."""
         self.ensure_one()
-        return pytz.timezone(self.resource_calendar_id.tz or self.partner_id.tz or "UTC")
+        return working_time.zone(self.resource_calendar_id.tz, self.partner_id.tz)
 
     def _playbook_report_recipients(self):
         self.ensure_one()

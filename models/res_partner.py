@@ -145,7 +145,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.commercial_partner_id.id, "search_default_active": 0}
         return action
 
-    def _transfer_client_to_team(self, team, reason):
+    def _playbook_transfer_client_to_team(self, team, reason):
         """Sales support moves a client with its open leads and active reservations of the team's company (PP-15).
 
         Leads and reservations of other companies that share the client stay where they are.
@@ -172,7 +172,7 @@ class ResPartner(models.Model):
         if leads:
             # sudo: the transfer log is written by the transfer only; users read it
             self.env["crm.lead.team.transfer"].sudo().create([
-                lead._prepare_transfer_values(team, reason, "client") for lead in leads])
+                lead._playbook_prepare_transfer_values(team, reason, "client") for lead in leads])
             leads.write({"team_id": team.id, "user_id": False})
             # sudo: the client's reservations moved with it, so nothing blocks its leads any more
             leads.sudo().write({"blocking_reservation_id": False})

@@ -3,15 +3,15 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from . import roles
-from .approval import check_approver, decide_approval
+from . import roles, working_time
+from .approval import ask_approval, check_approver, decide_approval
 from .roles import refuse_workflow_writes
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    # Approval (EV-9)
+    # Approval (EV-8)
     playbook_requires_approval = fields.Boolean(
         string="Requires Approval", tracking=True, copy=False,
         help="The order is confirmed only after the approver chosen by the manager approves it.")
@@ -21,7 +21,7 @@ class SaleOrder(models.Model):
     playbook_approval_state = fields.Selection(
         [("pending", "Waiting for Approval"), ("approved", "Approved"), ("rejected", "Rejected")],
         string="Approval", tracking=True, copy=False, readonly=True)
-    # Execution (EV-8)
+    # Execution (EV-9)
     playbook_executor_id = fields.Many2one(
         "res.users", string="Executor", tracking=True, copy=False, check_company=True,
         domain=lambda self: [("groups_id", "in", self.env.ref(roles.EXECUTION).ids)],
@@ -52,6 +52,11 @@ class SaleOrder(models.Model):
         "Inventory installed, the first done delivery counts when this is empty.")
     playbook_qc_call_id = fields.Many2one("crm.quality.call", string="Quality Call", copy=False, readonly=True,
                                           index="btree_not_null")
+    playbook_qc_due_date = fields.Date(
+        string="Quality Call Due", compute="_compute_playbook_qc_due_date", store=True, copy=False,
+        index="btree_not_null",
+        help="The working day of the quality-control call: the company's days after the delivery, or after the "
+        "first posted invoice when nothing ships. The daily planning creates the call that day.")
     playbook_complaint_ids = fields.One2many("crm.quality.complaint", "order_id", string="Complaints")
     playbook_claim_ids = fields.One2many("crm.customer.claim", "order_id", string="Claims")
 
@@ -59,6 +64,17 @@ class SaleOrder(models.Model):
     def _compute_playbook_is_legal_entity(self):
         for order in self:
             order.playbook_is_legal_entity = order.partner_id.commercial_partner_id.is_company
+
+    @api.depends(lambda self: [
+        "state", "playbook_delivered_on", "order_line.product_id.type", "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.invoice_date", "company_id.playbook_qc_call_days",
+        "team_id.resource_calendar_id", "team_id.tz"] + (["effective_date"] if "effective_date" in self._fields else []))
+    def _compute_playbook_qc_due_date(self):
+        cache = {}
+        for order in self:
+            days = order.company_id.playbook_qc_call_days
+            order.playbook_qc_due_date = order.state == "sale" and days > 0 and \
+                order._playbook_qc_call_date(days, cache) or False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -121,8 +137,6 @@ class SaleOrder(models.Model):
 
     def _playbook_request_approval(self):
         self._playbook_check_approver()
-        # sudo: the approver's follow-up is the playbook's entry, and the order waits in the state it sets
-        Followup = self.env["crm.lead.followup"].sudo()
         for order in self:
             if not order.playbook_approver_id:
                 raise UserError(self.env._("Order %(order)s requires approval: choose the approver.",
@@ -130,18 +144,15 @@ class SaleOrder(models.Model):
             if order.playbook_approval_state == "pending":
                 raise UserError(self.env._("Order %(order)s is waiting for %(approver)s to approve it.",
                                            order=order.name, approver=order.playbook_approver_id.name))
-            order.sudo().playbook_approval_state = "pending"  # sudo: asking for approval sets the state
             contact = order.partner_id
-            Followup.create({
-                "order_id": order.id, "lead_id": order.opportunity_id.id, "kind": "approve_order",
-                "user_id": order.playbook_approver_id.id,
-                "name": self.env._("Approve order %(order)s", order=order.name),
-                "note": self.env._("Customer: %(customer)s, contact: %(contact)s, total %(total)s %(currency)s.",
-                                   customer=contact.commercial_partner_id.name, contact=contact.name,
-                                   total=order.amount_total, currency=order.currency_id.name),
-                "date_due": Followup._plan_due(order.team_id, self.env.cr.now(),
-                                               order.company_id.playbook_approval_minutes),
-            })
+            ask_approval(
+                order, state_field="playbook_approval_state", pending="pending",
+                approver=order.playbook_approver_id, kind="approve_order", link_field="order_id",
+                lead=order.opportunity_id, team=order.team_id, company=order.company_id,
+                name=self.env._("Approve order %(order)s", order=order.name),
+                note=self.env._("Customer: %(customer)s, contact: %(contact)s, total %(total)s %(currency)s.",
+                                customer=contact.commercial_partner_id.name, contact=contact.name,
+                                total=order.amount_total, currency=order.currency_id.name))
 
     def _playbook_decide(self, approve):
         return decide_approval(
@@ -158,7 +169,7 @@ class SaleOrder(models.Model):
         return self._playbook_decide(False)
 
     def _playbook_hand_to_executor(self):
-        """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-8)."""
+        """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-9)."""
         head = self.env["res.users"].search([("groups_id", "in", self.env.ref(roles.EXECUTION_HEAD).ids)],
                                             order="id", limit=1)
         for order in self.filtered(lambda o: o.state == "sale"):
@@ -189,7 +200,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         head = user._playbook_is_execution_head()
         if all(order.playbook_executor_id == user or (head and order.playbook_executor_id) for order in self):
-            return self.sudo()  # sudo: the executor records delivery steps on an order it may only read (EV-8)
+            return self.sudo()  # sudo: the executor records delivery steps on an order it may only read (EV-9)
         self.check_access("write")
         return self
 
@@ -239,6 +250,5 @@ class SaleOrder(models.Model):
             return day
         cache = {} if cache is None else cache
         if (team, day) not in cache:
-            working = team._playbook_working_days(day, day + timedelta(days=21))
-            cache[team, day] = working[0] if working else day
+            cache[team, day] = working_time.next_working_day(*team._playbook_working_time(), day, within=21) or day
         return cache[team, day]

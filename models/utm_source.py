@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-TEMPERATURES = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
+from .playbook_rules import TEMPERATURES
 
 
 class UtmSource(models.Model):

@@ -10,7 +10,7 @@ from . import test_reservation
 from . import test_transfer
 from . import test_dedup
 from . import test_sla
-from . import test_cron
+from . import test_sla_escalation
 from . import test_assignment
 from . import test_planning
 from . import test_auto_assign
@@ -34,5 +34,6 @@ from . import test_access_matrix
 from . import test_security_attacks
 from . import test_role_days
 from . import test_code_rules
+from . import test_batches
 from . import test_tour
 from . import test_settings

@@ -1,10 +1,13 @@
-from contextlib import contextmanager
+import base64
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import TransactionCase, freeze_time, new_test_user
 
 PLAYBOOK = "crm_sales_playbook.group_crm_sales_playbook_"
+REAL_PHONE = "+7 912 604-18-37"
 
 # Moments of the response-deadline tests, naive UTC. Moscow is UTC+3, Yekaterinburg UTC+5;
 # Russia keeps no daylight saving time.
@@ -12,6 +15,13 @@ FRI_1700_MSK = datetime(2026, 11, 20, 14, 0)
 SAT_1000_MSK = datetime(2026, 11, 21, 7, 0)
 MON_1100_MSK = datetime(2026, 11, 23, 8, 0)
 MON_1200_MSK = datetime(2026, 11, 23, 9, 0)
+# The reports' moments: Friday 20 to Monday 23 November 2026 in Moscow.
+FRI_1000_MSK = datetime(2026, 11, 20, 7, 0)
+THU_1700_MSK = datetime(2026, 11, 19, 14, 0)
+SAT_0100_MSK = datetime(2026, 11, 20, 22, 0)  # still Friday in UTC, Saturday in Moscow
+SUN_1200_MSK = datetime(2026, 11, 22, 9, 0)
+MON_0930_MSK = datetime(2026, 11, 23, 6, 30)
+MON_1500_MSK = datetime(2026, 11, 23, 12, 0)
 
 
 class PlaybookCase(TransactionCase):
@@ -109,3 +119,142 @@ class PlaybookCase(TransactionCase):
             ("field_id.name", "=", field_name),
         ], order="id")
         return [(v.old_value_char, v.new_value_char) for v in values]
+
+
+class GuardCase(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team_a.playbook_guards = True
+        cls.lost_reason = cls.env["crm.lost.reason"].create({"name": "Too expensive"})
+
+    def lead(self, **values):
+        values.setdefault("phone", REAL_PHONE)
+        values.setdefault("user_id", self.user_salesperson.id)
+        lead = self.create_lead(stage_id=self.stage_new.id, **values)
+        self.env.flush_all()  # the lead was saved by an earlier request
+        return lead
+
+    def log_call(self, lead, result="reached", **values):
+        return self.env["crm.lead.call"].create(dict({"lead_id": lead.id, "result": result}, **values))
+
+
+class DealCase(GuardCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage_meeting = cls.env.ref("crm_sales_playbook.crm_stage_meeting")
+        cls.stage_order = cls.env.ref("crm_sales_playbook.crm_stage_order")
+        cls.client = cls.env["res.partner"].create({"name": "Uralmash JSC", "is_company": True,
+                                                    "email": "office@uralmash.ru", "phone": REAL_PHONE})
+        cls.person = cls.env["res.partner"].create({"name": "Pavel Sidorov", "email": "pavel@sidorov.ru"})
+
+    def contacted_lead(self, stage=None, **values):
+        lead = self.lead(partner_id=self.client.id, **values)
+        self.log_call(lead)
+        lead.stage_id = stage or self.stage_contact
+        return lead
+
+    def attachment(self, name="proposal.pdf"):
+        """A file the salesperson uploaded: Odoo lets only its uploader read a file not yet attached."""
+        return self.env["ir.attachment"].with_user(self.user_salesperson).create(
+            {"name": name, "datas": base64.b64encode(b"%PDF-1.4 offer")}).with_env(self.env)
+
+
+class ReportCase(PlaybookCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({
+            "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
+            "playbook_report_recipient_ids": [(6, 0, cls.user_head.ids)],
+            "playbook_operator_report_hour": 11.0, "playbook_head_report_hour": 19.5,
+        })
+        cls.Report = cls.env["crm.playbook.daily.report"]
+
+    def report(self, kind, day_from, day_to=None, **values):
+        return self.Report.create(dict(kind=kind, date_from=day_from, date_to=day_to or day_from, **values))
+
+    def read_group(self, action, groupby):
+        return dict(self.env[action["res_model"]].with_context(active_test=False)._read_group(
+            action["domain"], [groupby], ["__count"]))
+
+    def proposal(self, lead, user, when):
+        attachment = self.env["ir.attachment"].create({"name": "offer.pdf", "raw": b"%PDF-1.4"})
+        proposal = self.env["crm.lead.proposal"].create({"name": "Offer", "lead_id": lead.id, "user_id": user.id,
+                                                         "attachment_ids": [(6, 0, attachment.ids)]})
+        with self.pinned_time(when):
+            proposal.action_send()
+        return proposal
+
+    def invoice(self, lead, when, amount=1000.0):
+        order = self.env["sale.order"].create({
+            "partner_id": self.partner.id, "team_id": self.team_b.id, "opportunity_id": lead.id if lead else False,
+            "user_id": (lead.user_id if lead else self.user_regular).id,
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
+                                   "tax_id": [(5, 0, 0)]})]})
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = when.date()
+        with self.pinned_time(when):
+            invoice.action_post()
+        return invoice
+
+    def pay(self, invoice, when):
+        with self.pinned_time(when):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create(
+                {"payment_date": when.date()})._create_payments()
+
+
+class RaceCase(TransactionCase):
+    """Races between real database connections: two workers, or a cron and a user, on committed data.
+
+    A plain TransactionCase: the playbook fixtures would hold row locks (users, digests) that the committing
+    connections must take. What ``committed`` creates is removed afterwards, in a connection of its own.
+    """
+
+    CONTEXT = {"tracking_disable": True, "mail_notrack": True}
+
+    @contextmanager
+    def committed(self, build, cleanup=None):
+        """Create records with ``build(env)`` and commit them; yield {name: id} of the records it returns.
+
+        Afterwards ``cleanup(env, records)`` removes them, by default each record in the reverse order.
+        """
+        dbname = self.env.cr.dbname
+        with sql_db.db_connect(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, self.CONTEXT)
+            records = build(env)
+            env.flush_all()
+            refs = {name: (record._name, record.id) for name, record in records.items()}
+            cr.commit()
+        try:
+            yield {name: record_id for name, (_model, record_id) in refs.items()}
+        finally:
+            with sql_db.db_connect(dbname).cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, self.CONTEXT)
+                records = {name: env[model].with_context(active_test=False).browse(record_id).exists()
+                           for name, (model, record_id) in refs.items()}
+                if cleanup:
+                    cleanup(env, records)
+                else:
+                    for record in reversed(list(records.values())):
+                        record.unlink()
+                env.flush_all()
+                cr.commit()
+
+    @contextmanager
+    def workers(self, count=2, lock_timeout="5s"):
+        """``count`` environments on connections of their own, rolled back at the end. A statement that waits
+        longer than ``lock_timeout`` for a lock fails: nobody waits for another worker's batch."""
+        with ExitStack() as stack:
+            envs = []
+            for _index in range(count):
+                cr = stack.enter_context(sql_db.db_connect(self.env.cr.dbname).cursor())
+                cr.execute("SET lock_timeout = %s", [lock_timeout])
+                envs.append(api.Environment(cr, SUPERUSER_ID, self.CONTEXT))
+            yield envs

@@ -48,6 +48,7 @@ MATRIX = {
     "crm.lead.proposal": "- rwc rwc rwc rwc rwc rwc rwc rwc rwcu",
     "crm.lead.team.transfer": "- r r r r r r r r rwcu",
     "crm.lead.transfer": "- - - - rwc - rwc - - rwc",
+    "crm.playbook.batch.failure": "- - - - - - - - - ru",
     "crm.playbook.daily.report": "- - - - rwcu - rwcu - - rwcu",
     "crm.playbook.funnel.analysis": "- - - - r - r - - r",
     "crm.playbook.goal": "- - - - rwc - rwc - - rwcu",

@@ -19,7 +19,7 @@ class TestMassAssignment(PlaybookCase):
 
     def test_counts_are_honoured_hottest_and_oldest_first(self):
         cold, warm, hot = self.leads(3, "cold", 10), self.leads(3, "warm", 11), self.leads(2, "hot", 12)
-        assigned, skipped = (cold | warm | hot)._assign_to([(self.user_salesperson, 4), (self.user_regular, 2)])
+        assigned, skipped = (cold | warm | hot)._playbook_assign_to([(self.user_salesperson, 4), (self.user_regular, 2)])
         self.assertFalse(skipped)
         self.assertEqual(len(assigned), 6)
         self.assertEqual(len(assigned.filtered(lambda l: l.user_id == self.user_salesperson)), 4)
@@ -34,7 +34,7 @@ class TestMassAssignment(PlaybookCase):
     def test_over_count_is_refused(self):
         leads = self.leads(3, "warm", 10)
         with self.assertRaisesRegex(UserError, "4 leads are asked for but only 3"):
-            leads._assign_to([(self.user_salesperson, 2), (self.user_regular, 2)])
+            leads._playbook_assign_to([(self.user_salesperson, 2), (self.user_regular, 2)])
         self.assertEqual(leads.user_id, self.user_salesperson_b, "nothing was assigned")
 
     def test_only_new_and_in_work_leads_are_taken(self):
@@ -80,9 +80,9 @@ class TestPostpone(PlaybookCase):
         lead = self.create_lead()
         with self.pinned_time(datetime(2026, 11, 23, 7, 0)):
             with self.assertRaisesRegex(UserError, "say what was agreed"):
-                lead._postpone(datetime(2026, 11, 24, 7, 0), "  ")
+                lead._playbook_postpone(datetime(2026, 11, 24, 7, 0), "  ")
             with self.assertRaisesRegex(UserError, "postpone to a future date"):
-                lead._postpone(datetime(2026, 11, 23, 6, 0), "later")
+                lead._playbook_postpone(datetime(2026, 11, 23, 6, 0), "later")
             lead.action_set_lost()
             with self.assertRaisesRegex(UserError, "cannot be postponed"):
-                lead._postpone(datetime(2026, 11, 24, 7, 0), "later")
+                lead._playbook_postpone(datetime(2026, 11, 24, 7, 0), "later")

@@ -1,10 +1,9 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, sql_db
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import MON_1100_MSK, PLAYBOOK, SAT_1000_MSK, PlaybookCase
+from .common import MON_1100_MSK, PLAYBOOK, SAT_1000_MSK, PlaybookCase, RaceCase
 
 
 @tagged("post_install", "-at_install")
@@ -123,50 +122,27 @@ class TestAutoAssignment(PlaybookCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAutoAssignmentRace(TransactionCase):
-    """A user and the cron, or two workers, assigning the same lead: real connections, cleaned up afterwards.
-
-    A plain TransactionCase: the playbook fixtures would hold row locks (users, digests) that the
-    committing connections below must take.
-    """
+class TestAutoAssignmentRace(RaceCase):
+    """A user and the cron assigning the same lead at once (PP-2)."""
 
     def test_a_locked_lead_is_left_to_whoever_holds_it(self):
-        dbname = self.env.cr.dbname
-        context = {"tracking_disable": True, "mail_notrack": True}
-        with sql_db.db_connect(dbname).cursor() as setup_cr:
-            env = api.Environment(setup_cr, SUPERUSER_ID, context)
+        def build(env):
             user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
             team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow", "playbook_assignment": True,
                                            "crm_team_member_ids": [(0, 0, {"user_id": user.id})]})
             lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
                                            "temperature": "warm", "user_id": False})
-            env.flush_all()
-            ids = (user.id, team.id, lead.id)
-            setup_cr.commit()
-        try:
-            with sql_db.db_connect(dbname).cursor() as cr1, sql_db.db_connect(dbname).cursor() as cr2:
-                lead1 = api.Environment(cr1, SUPERUSER_ID, context)["crm.lead"].browse(ids[2])
-                team2 = api.Environment(cr2, SUPERUSER_ID, context)["crm.team"].browse(ids[1])
-                self.assertEqual(lead1._lock_unassigned(), lead1, "a user opened the lead to take it")
-                with patch.object(cr2, "now", lambda: MON_1100_MSK), patch(
-                        "odoo.addons.crm_sales_playbook.models.crm_team.threading.current_thread") as thread:
-                    thread.return_value.testing = True
-                    self.assertEqual(team2.env["crm.team"]._cron_playbook_assign(), 0,
-                                     "the cron skips the locked lead instead of waiting or doubling")
-                lead1.write({"user_id": ids[0]})
-                cr1.commit()
-                cr2.rollback()
-                team2.invalidate_model()
-                self.assertFalse(team2.env["crm.lead"].browse(ids[2])._lock_unassigned(),
-                                 "once taken, the lead is not given out again")
-        finally:
-            with sql_db.db_connect(dbname).cursor() as cleanup_cr:
-                env = api.Environment(cleanup_cr, SUPERUSER_ID, context)
-                env["crm.lead"].with_context(active_test=False).browse(ids[2]).unlink()
-                env["crm.team"].with_context(active_test=False).browse(ids[1]).unlink()
-                user = env["res.users"].browse(ids[0])
-                partner = user.partner_id
-                user.unlink()
-                partner.unlink()
-                env.flush_all()
-                cleanup_cr.commit()
+            return {"partner": user.partner_id, "user": user, "team": team, "lead": lead}
+
+        with self.committed(build) as ids, self.workers() as (user_env, cron_env):
+            lead = user_env["crm.lead"].browse(ids["lead"])
+            self.assertEqual(lead._playbook_lock_unassigned(), lead, "a user opened the lead to take it")
+            with patch.object(cron_env.cr, "now", lambda: MON_1100_MSK):
+                self.assertEqual(cron_env["crm.team"]._cron_playbook_assign(), 0,
+                                 "the cron skips the locked lead instead of waiting or doubling")
+            lead.write({"user_id": ids["user"]})
+            user_env.cr.commit()
+            cron_env.cr.rollback()
+            cron_env.invalidate_all()
+            self.assertFalse(cron_env["crm.lead"].browse(ids["lead"])._playbook_lock_unassigned(),
+                             "once taken, the lead is not given out again")

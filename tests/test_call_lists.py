@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo.tests import Form, tagged
 
-from .test_guards import REAL_PHONE, GuardCase
+from .common import REAL_PHONE, GuardCase
 
 FRI_1730_MSK = datetime(2026, 11, 20, 14, 30)
 FRI_1600_MSK = datetime(2026, 11, 20, 13, 0)

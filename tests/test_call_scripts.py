@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .test_guards import GuardCase
+from .common import GuardCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,11 +1,9 @@
 from datetime import datetime
-from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, tagged
 
-from .common import PlaybookCase
+from .common import PlaybookCase, RaceCase
 
 # Friday 20 November 2026, 18:00 in Moscow (UTC+3): the end of the working day.
 FRI_1800_MSK = datetime(2026, 11, 20, 15, 0)
@@ -204,46 +202,30 @@ class TestClaimEscalation(ClaimCase):
 
 
 @tagged("post_install", "-at_install")
-class TestClaimEscalationRace(TransactionCase):
-    """Two workers escalating the same late claim: real connections, cleaned up afterwards."""
+class TestClaimEscalationRace(RaceCase):
+    """Two workers escalating the same late claim (RC-4)."""
 
     def test_the_second_worker_skips_and_never_doubles(self):
-        dbname = self.env.cr.dbname
-        context = {"tracking_disable": True, "mail_notrack": True}
-        with sql_db.db_connect(dbname).cursor() as setup_cr:
-            env = api.Environment(setup_cr, SUPERUSER_ID, context)
+        def build(env):
             partner = env["res.partner"].create({"name": "Race Client", "is_company": True})
             claim = env["crm.customer.claim"].create({"partner_id": partner.id, "essence": "Race",
                                                       "date": datetime(2026, 11, 1, 9, 0)})
-            env.flush_all()
-            ids = (partner.id, claim.id)
-            setup_cr.commit()
-        thread = "odoo.addons.crm_sales_playbook.models.crm_customer_claim.threading.current_thread"
-        try:
-            with sql_db.db_connect(dbname).cursor() as cr1, sql_db.db_connect(dbname).cursor() as cr2, \
-                    patch(thread) as current:
-                current.return_value.testing = True
-                claims1 = api.Environment(cr1, SUPERUSER_ID, context)["crm.customer.claim"]
-                claims2 = api.Environment(cr2, SUPERUSER_ID, context)["crm.customer.claim"]
-                first = claims1._cron_escalate_notice()
-                self.assertIn(ids[1], first.ids, "the first worker escalates and holds the row")
-                self.assertNotIn(ids[1], claims2._cron_escalate_notice().ids,
-                                 "the second skips the held claim instead of waiting or doubling")
-                cr1.commit()
-                cr2.rollback()
-                claims2.invalidate_model()
-                self.assertNotIn(ids[1], claims2._cron_escalate_notice().ids, "escalated once only")
-                cr2.rollback()
-                escalations = claims2.browse(ids[1]).activity_ids.filtered(
-                    lambda activity: "in time" in (activity.summary or ""))
-                self.assertEqual(len(escalations), len(claims2.browse(ids[1]).company_id._playbook_deputy_directors()))
-        finally:
-            with sql_db.db_connect(dbname).cursor() as cleanup_cr:
-                env = api.Environment(cleanup_cr, SUPERUSER_ID, context)
-                env["crm.customer.claim"].browse(ids[1]).unlink()
-                env["res.partner"].browse(ids[0]).unlink()
-                env.flush_all()
-                cleanup_cr.commit()
+            return {"partner": partner, "claim": claim}
+
+        with self.committed(build) as ids, self.workers() as (env1, env2):
+            self.assertIn(ids["claim"], env1["crm.customer.claim"]._cron_escalate_notice().ids,
+                          "the first worker escalates and holds the row")
+            self.assertNotIn(ids["claim"], env2["crm.customer.claim"]._cron_escalate_notice().ids,
+                             "the second skips the held claim instead of waiting or doubling")
+            env1.cr.commit()
+            env2.cr.rollback()
+            env2.invalidate_all()
+            self.assertNotIn(ids["claim"], env2["crm.customer.claim"]._cron_escalate_notice().ids,
+                             "escalated once only")
+            env2.cr.rollback()
+            claim = env2["crm.customer.claim"].browse(ids["claim"])
+            escalations = claim.activity_ids.filtered(lambda activity: "in time" in (activity.summary or ""))
+            self.assertEqual(len(escalations), len(claim.company_id._playbook_deputy_directors()))
 
 
 class TestClaimAccess(ClaimCase):

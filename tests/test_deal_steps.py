@@ -1,34 +1,9 @@
-import base64
 from datetime import timedelta
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import MON_1100_MSK, PLAYBOOK
-from .test_guards import REAL_PHONE, GuardCase
-
-
-class DealCase(GuardCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.stage_meeting = cls.env.ref("crm_sales_playbook.crm_stage_meeting")
-        cls.stage_order = cls.env.ref("crm_sales_playbook.crm_stage_order")
-        cls.client = cls.env["res.partner"].create({"name": "Uralmash JSC", "is_company": True,
-                                                    "email": "office@uralmash.ru", "phone": REAL_PHONE})
-        cls.person = cls.env["res.partner"].create({"name": "Pavel Sidorov", "email": "pavel@sidorov.ru"})
-
-    def contacted_lead(self, stage=None, **values):
-        lead = self.lead(partner_id=self.client.id, **values)
-        self.log_call(lead)
-        lead.stage_id = stage or self.stage_contact
-        return lead
-
-    def attachment(self, name="proposal.pdf"):
-        """A file the salesperson uploaded: Odoo lets only its uploader read a file not yet attached."""
-        return self.env["ir.attachment"].with_user(self.user_salesperson).create(
-            {"name": name, "datas": base64.b64encode(b"%PDF-1.4 offer")}).with_env(self.env)
+from .common import MON_1100_MSK, PLAYBOOK, DealCase
 
 
 @tagged("post_install", "-at_install")

@@ -19,7 +19,7 @@ class TestDealType(PlaybookCase):
         for deal_type, flags in expected.items():
             with self.subTest(deal_type=deal_type):
                 lead = self.create_lead(deal_type=deal_type, product_id=self.product.id)
-                rule = lead._get_deal_type_rule()
+                rule = lead._playbook_deal_type_rule()
                 self.assertEqual(
                     (rule["needs_product"], rule["needs_invoice"], rule["opens_reservation"],
                      rule["closes_with_comment"], rule["new_sale_only"]),
@@ -30,7 +30,7 @@ class TestDealType(PlaybookCase):
                      lead.deal_closes_with_comment),
                     flags[:4], "the form sees the same rules as the code",
                 )
-        self.assertFalse(any(self.create_lead()._get_deal_type_rule().values()),
+        self.assertFalse(any(self.create_lead()._playbook_deal_type_rule().values()),
                          "a lead without a deal type follows no playbook rule")
 
     def test_product_required_for_selling_types(self):

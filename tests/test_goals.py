@@ -3,7 +3,7 @@ from datetime import date, datetime
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .test_reports import MON_0930_MSK, MON_1500_MSK, SUN_1200_MSK, ReportCase
+from .common import MON_0930_MSK, MON_1500_MSK, SUN_1200_MSK, ReportCase
 
 MONDAY = date(2026, 11, 23)
 

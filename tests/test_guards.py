@@ -2,28 +2,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.contact_check import email_problem, phone_problem
-from .common import PlaybookCase
-
-REAL_PHONE = "+7 912 604-18-37"
-
-
-class GuardCase(PlaybookCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.team_a.playbook_guards = True
-        cls.lost_reason = cls.env["crm.lost.reason"].create({"name": "Too expensive"})
-
-    def lead(self, **values):
-        values.setdefault("phone", REAL_PHONE)
-        values.setdefault("user_id", self.user_salesperson.id)
-        lead = self.create_lead(stage_id=self.stage_new.id, **values)
-        self.env.flush_all()  # the lead was saved by an earlier request
-        return lead
-
-    def log_call(self, lead, result="reached", **values):
-        return self.env["crm.lead.call"].create(dict({"lead_id": lead.id, "result": result}, **values))
+from .common import REAL_PHONE, GuardCase
 
 
 @tagged("post_install", "-at_install")

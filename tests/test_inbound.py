@@ -3,8 +3,7 @@ from datetime import datetime, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import MON_1100_MSK, SAT_1000_MSK
-from .test_guards import REAL_PHONE, GuardCase
+from .common import MON_1100_MSK, REAL_PHONE, SAT_1000_MSK, GuardCase
 
 # Team Yekaterinburg works 9:00-18:00 in its time zone, UTC+5: Monday 11:00 in Moscow is 13:00 there.
 MON_0905_YEKT = datetime(2026, 11, 23, 4, 5)

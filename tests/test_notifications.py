@@ -65,7 +65,7 @@ class TestTeamNotifications(PlaybookCase):
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead("hot", team=self.team_a)
             self.assertEqual(len(self.mails_to("ekb-sales@example.com")), 1)
-            lead._transfer_to_team(self.team_b, "Client is in Moscow")
+            lead._playbook_transfer_to_team(self.team_b, "Client is in Moscow")
         self.assertEqual(len(self.mails_to("moscow-sales@example.com")), 1)
         self.assertEqual(len(self.mails_to("ekb-sales@example.com")), 1)
 

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .test_guards import REAL_PHONE, GuardCase
+from .common import REAL_PHONE, GuardCase
 
 
 @tagged("post_install", "-at_install")

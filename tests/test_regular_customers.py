@@ -2,8 +2,7 @@ from datetime import date, datetime
 
 from odoo.tests import Form, tagged
 
-from .common import MON_1100_MSK
-from .test_guards import REAL_PHONE, GuardCase
+from .common import MON_1100_MSK, REAL_PHONE, GuardCase
 
 # Team Yekaterinburg is UTC+5: Friday 15:00 there, the configured hour of the weekly plan, is 10:00 UTC.
 FRI_1500_YEKT = datetime(2026, 11, 20, 10, 0)

@@ -4,65 +4,11 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..hooks import link_invoices_to_leads
-from .common import PlaybookCase
+from .common import FRI_1000_MSK, MON_0930_MSK, MON_1500_MSK, SAT_0100_MSK, SUN_1200_MSK, THU_1700_MSK, ReportCase
 
-# Moscow is UTC+3. Friday 20 and Monday 23 November 2026.
-FRI_1000_MSK = datetime(2026, 11, 20, 7, 0)
-THU_1700_MSK = datetime(2026, 11, 19, 14, 0)
-SAT_0100_MSK = datetime(2026, 11, 20, 22, 0)  # still Friday in UTC, Saturday in Moscow
-SUN_1200_MSK = datetime(2026, 11, 22, 9, 0)
-MON_0930_MSK = datetime(2026, 11, 23, 6, 30)
-MON_1500_MSK = datetime(2026, 11, 23, 12, 0)
 
 
 @tagged("post_install", "-at_install")
-class ReportCase(PlaybookCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.write({
-            "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
-            "playbook_report_recipient_ids": [(6, 0, cls.user_head.ids)],
-            "playbook_operator_report_hour": 11.0, "playbook_head_report_hour": 19.5,
-        })
-        cls.Report = cls.env["crm.playbook.daily.report"]
-
-    def report(self, kind, day_from, day_to=None, **values):
-        return self.Report.create(dict(kind=kind, date_from=day_from, date_to=day_to or day_from, **values))
-
-    def read_group(self, action, groupby):
-        return dict(self.env[action["res_model"]].with_context(active_test=False)._read_group(
-            action["domain"], [groupby], ["__count"]))
-
-    def proposal(self, lead, user, when):
-        attachment = self.env["ir.attachment"].create({"name": "offer.pdf", "raw": b"%PDF-1.4"})
-        proposal = self.env["crm.lead.proposal"].create({"name": "Offer", "lead_id": lead.id, "user_id": user.id,
-                                                         "attachment_ids": [(6, 0, attachment.ids)]})
-        with self.pinned_time(when):
-            proposal.action_send()
-        return proposal
-
-    def invoice(self, lead, when, amount=1000.0):
-        order = self.env["sale.order"].create({
-            "partner_id": self.partner.id, "team_id": self.team_b.id, "opportunity_id": lead.id if lead else False,
-            "user_id": (lead.user_id if lead else self.user_regular).id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
-                                   "tax_id": [(5, 0, 0)]})]})
-        order.action_confirm()
-        invoice = order._create_invoices()
-        invoice.invoice_date = when.date()
-        with self.pinned_time(when):
-            invoice.action_post()
-        return invoice
-
-    def pay(self, invoice, when):
-        with self.pinned_time(when):
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create(
-                {"payment_date": when.date()})._create_payments()
-
-
 class TestOperatorReport(ReportCase):
 
     @classmethod
@@ -130,6 +76,7 @@ class TestOperatorReport(ReportCase):
         self.assertIn("Forwarded to Managers", html)
 
 
+@tagged("post_install", "-at_install")
 class TestHeadReport(ReportCase):
 
     @classmethod
@@ -190,6 +137,7 @@ class TestHeadReport(ReportCase):
             self.assertEqual(counts, (proposals.get(channel, 0), issued.get(channel, 0), paid.get(channel, 0)))
 
 
+@tagged("post_install", "-at_install")
 class TestReportSending(ReportCase):
 
     def sent(self):
@@ -229,6 +177,7 @@ class TestReportSending(ReportCase):
         self.assertEqual(log.recipient_ids, self.user_support)
 
 
+@tagged("post_install", "-at_install")
 class TestReportAccess(ReportCase):
 
     def test_only_managers_read_the_reports(self):

@@ -11,8 +11,7 @@ from datetime import date, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import MON_1100_MSK
-from .test_deal_steps import DealCase
+from .common import MON_1100_MSK, DealCase
 
 LEAD_ACTIONS = ("crm_lead_mass_assign_action", "crm_lead_transfer_action", "crm_lead_distribute_action")
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
@@ -236,7 +235,7 @@ class TestRoleDaysSalesperson(RoleDayCase):
         mine = lead.with_user(seller)
         with self.pinned_time(MON_1100_MSK):
             form = Form(self.env["crm.lead.call"].with_user(seller).with_context(
-                mine.action_open_log_call()["context"]))
+                **mine.action_open_log_call()["context"]))
             form.result = "reached"
             form.notes = "The director wants an offer for 20 users"
             call = form.save()
@@ -248,7 +247,7 @@ class TestRoleDaysSalesperson(RoleDayCase):
             attachment = self.env["ir.attachment"].with_user(seller).create({
                 "name": "offer.pdf", "datas": base64.b64encode(b"%PDF-1.4 offer"), "res_model": "crm.lead.proposal"})
             form = Form(self.env["crm.lead.proposal"].with_user(seller).with_context(
-                mine.action_open_proposal()["context"]))
+                **mine.action_open_proposal()["context"]))
             form.body = "<p>Our offer is attached.</p>"
             form.attachment_ids.add(attachment)
             proposal = form.save()
@@ -258,7 +257,7 @@ class TestRoleDaysSalesperson(RoleDayCase):
             self.assertEqual((sent.partner_ids, sent.attachment_ids.mapped("name")), (self.client, ["offer.pdf"]))
 
             form = Form(self.env["calendar.event"].with_user(seller).with_context(
-                mine.action_schedule_meeting()["context"]))
+                **mine.action_schedule_meeting()["context"]))
             form.start = MON_1100_MSK + timedelta(hours=3)
             form.stop = MON_1100_MSK + timedelta(hours=4)
             form.playbook_direction = "outgoing"
@@ -269,7 +268,7 @@ class TestRoleDaysSalesperson(RoleDayCase):
                 form.stage_id = self.stage_meeting
 
             form = Form(self.env["sale.order"].with_user(seller).with_context(
-                mine.action_sale_quotations_new()["context"]))
+                **mine.action_sale_quotations_new()["context"]))
             with form.order_line.new() as line:
                 line.product_id = self.product
             order = form.save()
@@ -429,7 +428,7 @@ class TestRoleDaysCrmAdmin(RoleDayCase):
 
         moving = self.lead(name="Moving", temperature="warm")
         action = moving.with_user(admin).action_open_transfer()
-        form = Form(self.env[action["res_model"]].with_user(admin).with_context(action["context"]))
+        form = Form(self.env[action["res_model"]].with_user(admin).with_context(**action["context"]))
         form.team_id = self.team_b
         form.reason = "Handled by the Moscow office"
         form.save().action_transfer()

@@ -192,14 +192,14 @@ class TestLeadAttacks(AttackCase):
 
     def test_transfer_and_planning_are_for_heads(self):
         """A salesperson cannot call the head's transfer or planning on its own leads."""
-        self.attack(self.user_salesperson, lambda env: env["crm.lead"].browse(self.lead_1.id)._transfer_to_team(
+        self.attack(self.user_salesperson, lambda env: env["crm.lead"].browse(self.lead_1.id)._playbook_transfer_to_team(
             self.team_b, "mine now"), "a transfer by a salesperson", AccessError)
-        self.attack(self.user_salesperson, lambda env: env["crm.lead"].browse(self.lead_1.id)._assign_to(
+        self.attack(self.user_salesperson, lambda env: env["crm.lead"].browse(self.lead_1.id)._playbook_assign_to(
             [(self.user_salesperson, 1)]), "an assignment by a salesperson", AccessError)
 
     def test_transfer_across_companies_is_refused(self):
         """A lead never moves to another company's team, even as sales support (PP-7)."""
-        self.attack(self.user_support, lambda env: env["crm.lead"].browse(self.lead_1.id)._transfer_to_team(
+        self.attack(self.user_support, lambda env: env["crm.lead"].browse(self.lead_1.id)._playbook_transfer_to_team(
             env["crm.team"].browse(self.team_company_2.id), "elsewhere"), "a transfer to company 2", AccessError)
 
     def test_transfer_with_reservations_in_two_companies(self):
@@ -209,7 +209,7 @@ class TestLeadAttacks(AttackCase):
             Reservation.create({"partner_id": self.partner.id, "product_id": self.product.id,
                                 "team_id": team.id, "company_id": company.id, "origin": "manual",
                                 "date_end": fields.Date.today() + timedelta(days=30)})
-        moved, refused = self.lead_1.with_user(self.user_support)._transfer_to_team(self.team_b, "support decides")
+        moved, refused = self.lead_1.with_user(self.user_support)._playbook_transfer_to_team(self.team_b, "support decides")
         self.assertEqual((moved, refused), (self.lead_1, {}))
         self.assertEqual(self.lead_1.team_id, self.team_b)
         self.assertEqual(self.lead_1.reservation_id.team_id, self.team_b, "company 1's reservation followed")
@@ -226,14 +226,14 @@ class TestClientAndTeamAttacks(AttackCase):
             "company_id": self.company_2.id, "origin": "manual",
             "date_end": fields.Date.today() + timedelta(days=30)})
         before = self.snapshot(self.lead_2, reservation_2, fields_=LEAD_FIELDS + ("state",))
-        leads, reservations = self.partner.with_user(self.user_support)._transfer_client_to_team(
+        leads, reservations = self.partner.with_user(self.user_support)._playbook_transfer_client_to_team(
             self.team_b, "the client asked")
         self.assertEqual(leads, self.lead_1)
         self.assertNotIn(reservation_2, reservations)
         self.assertNothingChanged(before, "the other company's lead and reservation")
 
     def test_move_client_to_a_team_of_another_company(self):
-        self.attack(self.support_2, lambda env: env["res.partner"].browse(self.partner.id)._transfer_client_to_team(
+        self.attack(self.support_2, lambda env: env["res.partner"].browse(self.partner.id)._playbook_transfer_client_to_team(
             env["crm.team"].browse(self.team_a.id), "take it"), "support of company 2 moving to company 1")
 
     def test_exclusion_of_another_companys_team(self):

@@ -35,7 +35,7 @@ class TestTransfer(PlaybookCase):
         leads = cold | hot_free | warm_connection | hot_invoice | warm_period
 
         with self.pinned_time(TRANSFER_AT):
-            moved, refused = leads.with_user(self.user_support)._transfer_to_team(self.team_b, "Missed SLA")
+            moved, refused = leads.with_user(self.user_support)._playbook_transfer_to_team(self.team_b, "Missed SLA")
         self.assertEqual(moved, hot_free | warm_connection)
         self.assertEqual({lead.name: reason for lead, reason in refused.items()}, {
             "Cold Co": "cold leads are never transferred",
@@ -78,7 +78,7 @@ class TestTransfer(PlaybookCase):
     def test_reason_is_required(self):
         hot = self.lead_for("Hot Co", "hot")
         with self.assertRaisesRegex(UserError, "Say why"):
-            hot._transfer_to_team(self.team_b, "  ")
+            hot._playbook_transfer_to_team(self.team_b, "  ")
 
     def test_support_moves_a_client_with_its_leads_and_reservations(self):
         hot = self.lead_for("Client Co", "hot")
@@ -87,7 +87,7 @@ class TestTransfer(PlaybookCase):
                                 deal_type="renewal")
         reservation = self.hold(hot, "invoice")
         with self.assertRaisesRegex(UserError, "Only sales support"):
-            hot.partner_id.with_user(self.user_head)._transfer_client_to_team(self.team_b, "decision")
+            hot.partner_id.with_user(self.user_head)._playbook_transfer_client_to_team(self.team_b, "decision")
         with self.pinned_time(TRANSFER_AT):
             wizard_form = Form(self.env["crm.client.transfer"].with_user(self.user_support).with_context(
                 active_model="res.partner", active_id=hot.partner_id.id))

@@ -22,5 +22,5 @@ class CrmClientTransfer(models.TransientModel):
 
     def action_transfer(self):
         self.ensure_one()
-        self.partner_id._transfer_client_to_team(self.team_id, self.reason)
+        self.partner_id._playbook_transfer_client_to_team(self.team_id, self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
-from ..models.crm_lead import CHANNELS
+from ..models.playbook_rules import CHANNELS
 
 
 class CrmInboundRegister(models.TransientModel):

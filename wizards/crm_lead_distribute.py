@@ -42,7 +42,7 @@ class CrmLeadDistribute(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_selection(self):
         for wizard in self:
-            eligible, skipped = wizard.lead_ids._split_distributable()
+            eligible, skipped = wizard.lead_ids._playbook_split_distributable()
             wizard.hot_count = len(wizard.lead_ids.filtered(lambda lead: lead.temperature == "hot"))
             wizard.eligible_count = len(eligible)
             wizard.skipped_text = "\n".join(f"- {lead.display_name}: {reason}" for lead, reason in skipped.items()
@@ -50,7 +50,7 @@ class CrmLeadDistribute(models.TransientModel):
 
     def action_distribute(self):
         self.ensure_one()
-        plan, _skipped = self.lead_ids._distribute_over_period(self.date_from, self.date_to, self.user_ids,
+        plan, _skipped = self.lead_ids._playbook_distribute_over_period(self.date_from, self.date_to, self.user_ids,
                                                                 self.team_id)
         summary = {}
         for lead, key in plan.items():

@@ -27,14 +27,14 @@ class CrmLeadMassAssign(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_eligible(self):
         for wizard in self:
-            eligible, skipped = wizard.lead_ids._split_assignable()
+            eligible, skipped = wizard.lead_ids._playbook_split_assignable()
             wizard.eligible_count = len(eligible)
             wizard.skipped_text = "\n".join(f"- {lead.display_name}: {reason}" for lead, reason in skipped.items())
 
     def action_assign(self):
         self.ensure_one()
         counts = [(line.user_id, line.count) for line in self.line_ids]
-        assigned, skipped = self.lead_ids._assign_to(counts)
+        assigned, skipped = self.lead_ids._playbook_assign_to(counts)
         self.result = self.env._(
             "%(count)s leads assigned: %(detail)s.", count=len(assigned),
             detail=", ".join(f"{user.name} {len(leads)}" for user, leads in assigned.grouped("user_id").items()))

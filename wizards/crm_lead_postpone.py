@@ -13,5 +13,5 @@ class CrmLeadPostpone(models.TransientModel):
 
     def action_postpone(self):
         self.ensure_one()
-        self.lead_id._postpone(self.postponed_until, self.comment)
+        self.lead_id._playbook_postpone(self.postponed_until, self.comment)
         return {"type": "ir.actions.act_window_close"}

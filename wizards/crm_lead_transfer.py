@@ -27,7 +27,7 @@ class CrmLeadTransfer(models.TransientModel):
 
     def action_transfer(self):
         self.ensure_one()
-        moved, refused = self.lead_ids._transfer_to_team(self.team_id, self.reason)
+        moved, refused = self.lead_ids._playbook_transfer_to_team(self.team_id, self.reason)
         if not moved:
             raise UserError(self.env._("No lead was transferred:\n%(reasons)s",
                                        reasons=self._refusal_text(refused)))

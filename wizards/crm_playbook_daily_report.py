@@ -2,16 +2,16 @@
 (ST-12)."""
 import base64
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import working_time
 from ..models.crm_playbook_report import REPORT_KINDS
-from ..models.dates import day_start_utc
+from ..models.locking import run_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -47,20 +47,13 @@ class CrmPlaybookDailyReport(models.TransientModel):
     def _utc_range(self):
         """The period as naive UTC datetimes [start, stop) in the company's time zone."""
         zone = self.company_id._playbook_tz()
-        return day_start_utc(zone, self.date_from), day_start_utc(zone, self.date_to + timedelta(days=1))
+        return working_time.day_start_utc(zone, self.date_from), \
+            working_time.day_start_utc(zone, self.date_to + timedelta(days=1))
 
     @api.model
     def _previous_working_day(self, company, day):
         """The last day before ``day`` with working hours on the company calendar (holidays off)."""
-        calendar = company.resource_calendar_id
-        if not calendar:
-            return day - timedelta(days=1)
-        zone = company._playbook_tz()
-        start = zone.localize(datetime.combine(day - timedelta(days=15), time.min))
-        stop = zone.localize(datetime.combine(day, time.min))
-        intervals = calendar._work_intervals_batch(start, stop, tz=zone)[False]
-        days = sorted({begin.astimezone(zone).date() for begin, _stop, _meta in intervals})
-        return days[-1] if days else day - timedelta(days=1)
+        return working_time.previous_working_day(company.resource_calendar_id, company._playbook_tz(), day)
 
     # Domains: shared by the figures and the drill-down actions -----------------------------
 
@@ -244,32 +237,29 @@ class CrmPlaybookDailyReport(models.TransientModel):
     @api.model
     def _cron_send(self):
         """At the configured hours of each company's day, email each report once (ST-11, ST-12)."""
-        Log = self.env["crm.playbook.report.log"]
-        now = fields.Datetime.now()
-        sent = Log.browse()
-        for company in self.env["res.company"].search([("id", "!=", 0)]):
-            local = pytz.utc.localize(now).astimezone(company._playbook_tz())
-            hour = local.hour + local.minute / 60.0
-            today = local.date()
-            for kind, at in (("operator", company.playbook_operator_report_hour),
-                             ("head", company.playbook_head_report_hour)):
-                if hour < (at or 0.0):
-                    continue
-                recipients = company._playbook_report_recipients()
-                if not recipients:
-                    continue
-                try:
-                    with self.env.cr.savepoint():
-                        log = Log._claim(company, kind, today)
-                        if not log:
-                            continue
-                        day = self._previous_working_day(company, today) if kind == "operator" else today
-                        report = self.with_company(company).create({
-                            "kind": kind, "date_from": day, "date_to": day, "company_id": company.id})
-                        mail = report.with_context(lang=recipients[0].lang or self.env.lang)._send(recipients)
-                        log.write({"mail_id": mail.id, "recipient_ids": [(6, 0, recipients.ids)]})
-                        sent |= log
-                except Exception:  # pylint: disable=broad-except
-                    _logger.exception("The %s report of company %s could not be sent", kind, company.id)
-        return sent
+        sent = []
+        companies = self.env["res.company"]
+        for kind in ("operator", "head"):
+            run_batch(companies, [("id", "!=", 0)], lambda company, kind=kind: sent.append(self._send_if_due(
+                company, kind)), job=f"daily {kind} report", lock=False, notify=False)
+        return self.env["crm.playbook.report.log"].union(*[log for log in sent if log])
 
+    @api.model
+    def _send_if_due(self, company, kind):
+        """Email ``company``'s report ``kind`` when its hour came and no worker sent it today; the log line."""
+        Log = self.env["crm.playbook.report.log"]
+        now, tz = fields.Datetime.now(), company._playbook_tz()
+        at = company.playbook_operator_report_hour if kind == "operator" else company.playbook_head_report_hour
+        recipients = company._playbook_report_recipients()
+        if working_time.local_hour(now, tz) < (at or 0.0) or not recipients:
+            return Log
+        today = working_time.local_day(now, tz)
+        log = Log._claim(company, kind, today)
+        if not log:
+            return Log
+        day = self._previous_working_day(company, today) if kind == "operator" else today
+        report = self.with_company(company).create({
+            "kind": kind, "date_from": day, "date_to": day, "company_id": company.id})
+        mail = report.with_context(lang=recipients[0].lang or self.env.lang)._send(recipients)
+        log.write({"mail_id": mail.id, "recipient_ids": [(6, 0, recipients.ids)]})
+        return log

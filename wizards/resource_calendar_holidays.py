@@ -1,11 +1,6 @@
 """Fill a working calendar's leaves with a country's public holidays from the PyPI package ``holidays``."""
-from datetime import time, timedelta
-
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from ..models.dates import day_start_utc
 
 try:
     import holidays as holidays_lib
@@ -50,39 +45,3 @@ class ResourceCalendarHolidays(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
-
-
-class ResourceCalendar(models.Model):
-    _inherit = "resource.calendar"
-
-    def _playbook_load_holidays(self, country, year):
-        """Add the country's holidays of ``year`` as whole-day leaves; days already off are skipped.
-
-        ``country`` is a res.country record or id (data files call this with an id).
-        """
-        self.ensure_one()
-        if isinstance(country, int):
-            country = self.env["res.country"].browse(country)
-        if not 1990 <= year <= 2100:
-            raise UserError(self.env._("Choose a year between 1990 and 2100."))
-        language = "ru" if (self.env.lang or "").startswith("ru") else "en_US"
-        days = self.env["resource.calendar.holidays"]._holidays_of(country, year, language=language)
-        zone = pytz.timezone(self.tz or "UTC")
-
-        first, last = min(days, default=None), max(days, default=None)
-        if first is None:
-            return self.env["resource.calendar.leaves"]
-        existing = self.env["resource.calendar.leaves"].search([
-            ("calendar_id", "=", self.id), ("resource_id", "=", False),
-            ("date_from", "<", day_start_utc(zone, last + timedelta(days=1))),
-            ("date_to", ">", day_start_utc(zone, first))])
-        taken = set()
-        for leave in existing:
-            start = pytz.utc.localize(leave.date_from).astimezone(zone).date()
-            # A leave that ends at midnight does not take the next day.
-            stop = pytz.utc.localize(leave.date_to - timedelta(seconds=1)).astimezone(zone).date()
-            taken.update(start + timedelta(days=offset) for offset in range((stop - start).days + 1))
-        return self.env["resource.calendar.leaves"].create([{
-            "name": name, "calendar_id": self.id, "time_type": "leave",
-            "date_from": day_start_utc(zone, day), "date_to": day_start_utc(zone, day, time(23, 59, 59)),
-        } for day, name in days.items() if day not in taken])

@@ -1,10 +1,10 @@
 from datetime import date, datetime
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 
-from .common import FRI_1700_MSK, MON_1200_MSK, PlaybookCase
+from ..models.locking import lock_skip_locked
+from .common import FRI_1700_MSK, MON_1200_MSK, PlaybookCase, RaceCase
 
 
 @tagged("post_install", "-at_install")
@@ -93,7 +93,7 @@ class TestSlaEscalation(PlaybookCase):
         lead = self.hot_lead()
         self.escalate()
         self.assertEqual((lead.team_id, lead.sla_breach_ids.sanction_note), (self.team_a, "no other team can take it"))
-        moved, refused = lead._transfer_to_team(self.team_b, "by hand")
+        moved, refused = lead._playbook_transfer_to_team(self.team_b, "by hand")
         self.assertFalse(moved)
         self.assertEqual(refused[lead], "team Team Moscow is excluded from lead distribution")
 
@@ -123,59 +123,58 @@ class TestSlaEscalation(PlaybookCase):
 
     def test_one_bad_lead_does_not_stop_the_batch(self):
         good, bad = self.hot_lead(), self.hot_lead()
-        original = type(self.Lead)._notify_sla_breach
+        original = type(self.Lead)._playbook_notify_sla_breach
 
         def notify(lead, team, deadline):
             if lead == bad:
                 raise ValueError("mail server down")
             return original(lead, team, deadline)
 
-        with patch.object(type(self.Lead), "_notify_sla_breach", notify), \
-                self.assertLogs("odoo.addons.crm_sales_playbook.models.crm_lead", level="ERROR"):
+        with patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify), \
+                self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"):
             escalated = self.escalate()
         self.assertEqual(escalated, good)
         self.assertEqual((good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run")
 
 
 @tagged("post_install", "-at_install")
-class TestSlaEscalationRace(PlaybookCase):
-    """Two workers escalating at once: real connections on committed data, cleaned up afterwards."""
+class TestSlaEscalationRace(RaceCase):
+    """Two workers escalating at once, and a user logging a call while the cron holds the lead."""
 
-    def test_two_cursors_escalate_a_lead_once(self):
-        dbname = self.env.cr.dbname
-        context = {"tracking_disable": True, "mail_notrack": True}
-        with sql_db.db_connect(dbname).cursor() as setup_cr:
-            env = api.Environment(setup_cr, SUPERUSER_ID, context)
-            team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow"})
-            lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
-                                           "temperature": "hot", "date_received": datetime(2026, 1, 5, 6, 0)})
-            env.flush_all()
-            ids = (team.id, lead.id)
-            setup_cr.commit()
-        try:
-            with sql_db.db_connect(dbname).cursor() as cr1, sql_db.db_connect(dbname).cursor() as cr2:
-                lead1 = api.Environment(cr1, SUPERUSER_ID, context)["crm.lead"].browse(ids[1])
-                lead2 = api.Environment(cr2, SUPERUSER_ID, context)["crm.lead"].browse(ids[1])
-                self.assertEqual(lead1._lock_for_escalation(), lead1, "the first worker locks the lead")
-                self.assertFalse(lead2._lock_for_escalation(), "the second worker skips it instead of waiting")
-                lead1._escalate_sla_breach()
-                cr1.commit()
-                cr2.rollback()  # the second worker's next run is a new transaction
-                lead2.invalidate_model()
-                self.assertFalse(lead2._lock_for_escalation(), "once escalated, it is never locked again")
-                with patch("odoo.addons.crm_sales_playbook.models.crm_lead.threading.current_thread") as thread:
-                    thread.return_value.testing = True
-                    self.assertFalse(lead2.env["crm.lead"]._cron_escalate_sla(), "nothing left to escalate")
-                cr2.rollback()
-                cr1.execute("SELECT count(*) FROM crm_sla_breach WHERE lead_id = %s", [ids[1]])
-                self.assertEqual(cr1.fetchone()[0], 1, "one breach, one escalation")
-        finally:
-            with sql_db.db_connect(dbname).cursor() as cleanup_cr:
-                env = api.Environment(cleanup_cr, SUPERUSER_ID, context)
-                lead = env["crm.lead"].with_context(active_test=False).browse(ids[1])
-                env["crm.sla.breach"].search([("lead_id", "=", lead.id)]).unlink()
-                lead.activity_ids.unlink()
-                lead.unlink()
-                env["crm.team"].with_context(active_test=False).browse(ids[0]).unlink()
-                env.flush_all()
-                cleanup_cr.commit()
+    @staticmethod
+    def build(env):
+        team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow"})
+        lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
+                                       "temperature": "hot", "phone": "+7 912 604-18-37"})
+        lead.sudo().date_received = datetime(2026, 1, 5, 6, 0)
+        return {"team": team, "lead": lead}
+
+    @staticmethod
+    def cleanup(env, records):
+        lead = records["lead"]
+        env["crm.sla.breach"].search([("lead_id", "=", lead.id)]).unlink()
+        lead.activity_ids.unlink()
+        lead.unlink()
+        records["team"].unlink()
+
+    def test_two_workers_escalate_a_lead_once(self):
+        """PP-15: a missed deadline is escalated once, whatever the number of cron workers."""
+        with self.committed(self.build, self.cleanup) as ids, self.workers() as (env1, env2):
+            self.assertEqual(env1["crm.lead"]._cron_escalate_sla().ids, [ids["lead"]],
+                             "the first worker escalates the lead and holds it")
+            self.assertFalse(env2["crm.lead"]._cron_escalate_sla(), "the second skips it instead of waiting")
+            env1.cr.commit()
+            env2.cr.rollback()  # the second worker's next run is a new transaction
+            env2.invalidate_all()
+            self.assertFalse(env2["crm.lead"]._cron_escalate_sla(), "once escalated, never again")
+            env2.cr.execute("SELECT count(*) FROM crm_sla_breach WHERE lead_id = %s", [ids["lead"]])
+            self.assertEqual(env2.cr.fetchone()[0], 1, "one breach, one escalation")
+
+    def test_a_call_is_logged_while_the_cron_holds_the_lead(self):
+        """The cron's lock lets a user log a call that changes nothing on the lead (no answer) meanwhile."""
+        with self.committed(self.build, self.cleanup) as ids, self.workers(lock_timeout="2s") as (cron, user):
+            lead = cron["crm.lead"].browse(ids["lead"])
+            self.assertEqual(lock_skip_locked(lead), lead, "the cron holds the lead")
+            call = user["crm.lead.call"].create({"lead_id": ids["lead"], "result": "no_answer"})
+            self.assertTrue(call.id, "the call was logged without waiting for the cron's batch")
+            user.cr.rollback()

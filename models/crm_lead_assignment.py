@@ -1,0 +1,202 @@
+"""Giving leads to salespeople: hot leads at once, mass assignment, planning over a period, and telling the team
+(PP-2, PP-6, PP-9, PP-10)."""
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .lead_planning import spread_over_days
+from .locking import lock_skip_locked
+from .playbook_rules import TEMPERATURE_RANK
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    date_planned_contact = fields.Date(
+        string="Planned Contact",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        help="The day the salesperson plans to contact the client, set when leads are spread over a period.",
+    )
+    playbook_announced = fields.Boolean(
+        string="Team Told", copy=False, readonly=True,
+        help="The current team was told about this lead: at once when hot, in the daily digest otherwise.")
+
+    # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
+
+    def _playbook_assignment_on_create(self):
+        self._playbook_assign_hot()
+        self._playbook_notify_hot()
+
+    def _playbook_assignment_after_write(self, vals):
+        if {"team_id", "user_id", "temperature", "source_id", "active"} & set(vals):
+            self._playbook_notify_hot()
+
+    def _playbook_workflow_buttons(self):
+        buttons = super()._playbook_workflow_buttons()
+        buttons["playbook_announced"] = self.env._("the hot-lead alert and the daily digest set it")
+        return buttons
+
+    def _playbook_assign_hot(self):
+        """Hot leads without salesperson go to a member at work at once, in teams assigning by working time."""
+        hot = self.filtered(lambda lead: lead.temperature == "hot" and not lead.user_id
+                            and lead.team_id.playbook_assignment)
+        if hot:
+            # sudo: a hot lead goes at once to the member at work, whoever created it (PP-2)
+            hot = hot.sudo()
+            hot.env["crm.team"]._playbook_assign_leads(hot, force_quota=True)
+
+    def _playbook_priority(self):
+        """Sort key dealing leads out: hottest first, then the longest waiting."""
+        return -TEMPERATURE_RANK.get(self.temperature, 0), self.date_received or self.create_date, self.id
+
+    def _playbook_notify_hot(self):
+        """Tell the team at once, and only once, about a new hot lead it received (PP-2, PP-6)."""
+        hot = self.filtered(lambda lead: lead.temperature == "hot" and lead.team_id and lead.active
+                            and not lead.playbook_announced and lead.work_status == "new")
+        if not hot:
+            return
+        # sudo: the team is told once of its new hot lead, whoever created or moved it (PP-2)
+        hot = hot.sudo()
+        template = hot.env.ref("crm_sales_playbook.mail_template_hot_lead")
+        hot.write({"playbook_announced": True})
+        for team, leads in hot.grouped("team_id").items():
+            team._playbook_announce(template, leads)
+
+    def _playbook_lock_unassigned(self):
+        """Lock the leads still without salesperson; the ones locked elsewhere are skipped, not waited for."""
+        return lock_skip_locked(self, SQL("user_id IS NULL"))
+
+    def _playbook_split_assignable(self):
+        """Leads a salesperson may be given (new or in work), and the others with the reason (PP-9)."""
+        labels = dict(self._fields["work_status"]._description_selection(self.env))
+        skipped = {lead: self.env._("it is %(status)s", status=labels.get(lead.work_status, "").lower())
+                   for lead in self if lead.work_status not in ("new", "in_work")}
+        return self - self.browse([lead.id for lead in skipped]), skipped
+
+    def _playbook_assign_to(self, counts):
+        """Deal the leads to salespeople, ``counts`` being [(user, how many)] (PP-9).
+
+        Hottest and oldest first, round-robin in proportion to the counts; the previous salesperson
+        is replaced and the team follows the salesperson. Returns (assigned leads, skipped {lead: why}).
+        """
+        eligible, skipped = self._playbook_split_assignable()
+        counts = [(user, count) for user, count in counts if count]
+        total = sum(count for _user, count in counts)
+        if not counts:
+            raise UserError(self.env._("Say which salespeople get leads, and how many."))
+        self._playbook_check_assignees(self.env["res.users"].union(*[user for user, _count in counts]))
+        if total > len(eligible):
+            raise UserError(self.env._(
+                "%(total)s leads are asked for but only %(available)s of the selection can be assigned.",
+                total=total, available=len(eligible)))
+        ordered = eligible.sorted(lambda lead: lead._playbook_priority())
+        given = [0] * len(counts)
+        plan = {}
+        for lead in ordered[:total]:
+            index = max(range(len(counts)), key=lambda i: ((counts[i][1] - given[i]) / counts[i][1], -i))
+            given[index] += 1
+            plan.setdefault(counts[index][0], []).append(lead.id)
+        assigned = self.browse()
+        for user, lead_ids in plan.items():
+            leads = self.browse(lead_ids)
+            previous = {lead.id: lead.user_id for lead in leads}
+            leads.write({"user_id": user.id})
+            for lead in leads:
+                lead.message_post(
+                    body=self.env._("%(author)s assigned the lead to %(user)s (before: %(previous)s).",
+                                    author=self.env.user.name, user=user.name,
+                                    previous=previous[lead.id].name or self.env._("nobody")),
+                    message_type="notification", subtype_xmlid="mail.mt_note")
+            assigned |= leads
+        return assigned, skipped
+
+    def _playbook_check_assignees(self, users):
+        """Refuse to give leads to people outside the teams the user directs, naming them (PP-9, PP-10).
+
+        Sales heads give leads to the members of the teams they lead or belong to; sales support and CRM
+        administrators to the members of any team of their companies. The leads must be the user's to edit.
+        """
+        if self.env.su:
+            return
+        me = self.env.user
+        if not me._playbook_is_head():
+            raise AccessError(self.env._("Only sales heads and sales support assign leads to salespeople."))
+        self.check_access("write")
+        outside = users - me._playbook_assignable_users()
+        if outside:
+            raise UserError(self.env._(
+                "%(users)s: not a member of the teams you direct (%(teams)s). Choose a salesperson of those "
+                "teams, or ask sales support to move the leads.", users=", ".join(outside.mapped("name")),
+                teams=", ".join(me._playbook_managed_teams().mapped("name")) or self.env._("none")))
+        for user in users:
+            foreign = self.filtered(lambda lead, user=user: lead.company_id and lead.company_id not in user.company_ids)
+            if foreign:
+                raise UserError(self.env._(
+                    "%(user)s does not work in %(company)s, the company of lead %(lead)s.",
+                    user=user.name, company=foreign[0].company_id.name, lead=foreign[0].display_name))
+
+    def _playbook_split_distributable(self):
+        """Leads that may be spread over a period (warm or cold, new), and the others with the reason (PP-10)."""
+        eligible, skipped = self._playbook_split_assignable()
+        labels = dict(self._fields["work_status"]._description_selection(self.env))
+        for lead in eligible:
+            if lead.work_status != "new":
+                skipped[lead] = self.env._("it is %(status)s", status=labels[lead.work_status].lower())
+            elif lead.temperature not in ("warm", "cold"):
+                skipped[lead] = self.env._("it has no temperature")
+        return self - self.browse([lead.id for lead in skipped]), skipped
+
+    def _playbook_distribute_over_period(self, date_from, date_to, users, team):
+        """Spread warm and cold new leads over the working days of ``team`` between two dates (PP-10).
+
+        Warm leads take the nearest days, cold leads the last ones, each salesperson getting the same
+        number of leads a day, give or take one. Every lead gets its planned contact day, the salesperson
+        and a call activity on that day. Returns ({lead: (day, user)}, {skipped lead: reason}).
+        """
+        hot = self.filtered(lambda lead: lead.temperature == "hot")
+        if hot:
+            raise UserError(self.env._(
+                "Hot leads cannot be planned over a period, they must be handled within hours: %(leads)s. "
+                "Remove them from the selection.", leads=", ".join(hot.mapped("display_name"))))
+        if not users:
+            raise UserError(self.env._("Choose the salespeople who will call the leads."))
+        self._playbook_check_assignees(users)
+        if not (date_from and date_to) or date_to < date_from:
+            raise UserError(self.env._("The period must end on or after its first day."))
+        today = fields.Date.context_today(self.with_context(tz=team.tz))
+        if date_from < today:
+            raise UserError(self.env._("The period cannot start in the past (today is %(today)s).", today=today))
+        days = team._playbook_working_days(date_from, date_to)
+        if not days:
+            raise UserError(self.env._(
+                "%(team)s has no working day from %(start)s to %(end)s on its calendar.",
+                team=team.display_name, start=date_from, end=date_to))
+        eligible, skipped = self._playbook_split_distributable()
+        def oldest_first(lead):
+            return lead.date_received or lead.create_date, lead.id
+
+        plan = spread_over_days(
+            list(eligible.filtered(lambda lead: lead.temperature == "warm").sorted(oldest_first)),
+            list(eligible.filtered(lambda lead: lead.temperature == "cold").sorted(oldest_first)),
+            days, list(users))
+        by_user, by_day = defaultdict(list), defaultdict(list)
+        for lead, (day, user) in plan.items():
+            by_user[user].append(lead.id)
+            by_day[day].append(lead.id)
+        for user, lead_ids in by_user.items():
+            self.browse(lead_ids).write({"user_id": user.id})
+        for day, lead_ids in by_day.items():
+            self.browse(lead_ids).write({"date_planned_contact": day})
+        call = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        # The call activities are the salespeople's plan, not news: no notice per activity.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id, "res_id": lead.id, "activity_type_id": call.id,
+            "date_deadline": day, "user_id": user.id,
+            "summary": self.env._("Planned contact"),
+        } for lead, (day, user) in plan.items()])
+        return plan, skipped

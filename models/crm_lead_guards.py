@@ -1,0 +1,152 @@
+"""The contact rules of the teams that enforce them (PP-14, EV-4, EV-10)."""
+from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .contact_check import email_problem, phone_problem
+from .playbook_rules import LIVE_CHANNELS
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    playbook_override_reason = fields.Text(
+        string="Rule Override Reason", copy=False, tracking=True,
+        help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
+        "contact, a sales head winning a lead without a paid invoice.")
+    playbook_guards = fields.Boolean(related="team_id.playbook_guards", string="Team Enforces Contact Rules")
+
+    # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
+
+    def _playbook_guards_on_create(self):
+        self._playbook_check_guards_on_create()
+
+    def _playbook_guards_before_write(self, vals):
+        if "playbook_override_reason" in vals and not (self.env.su or self.env.user._playbook_is_head()):
+            raise UserError(self.env._("Only sales heads and sales support may override a playbook rule."))
+
+    def _playbook_guards_after_write(self, statuses):
+        """``statuses``: the work status of each lead before the write, when the write may change it."""
+        if statuses:
+            self._playbook_check_guards(statuses)
+
+    def _playbook_guarded(self):
+        """The leads of teams that enforce the contact rules."""
+        return self.filtered(lambda lead: lead.team_id.playbook_guards)
+
+    def _playbook_contacted_leads(self):
+        """The leads with a logged contact: a done call, meeting or email activity, or a call that reached
+        the client. Two queries for the whole batch."""
+        if not self.ids:
+            return self.browse()
+        types = [self.env.ref(xmlid).id for xmlid in (
+            "mail.mail_activity_data_call", "mail.mail_activity_data_meeting", "mail.mail_activity_data_email")]
+        # sudo: every logged contact decides the rule, whoever logged it and whoever may read it
+        su_env = self.sudo().env
+        done = su_env["mail.message"]._read_group(
+            [("model", "=", self._name), ("res_id", "in", self.ids), ("mail_activity_type_id", "in", types)],
+            ["res_id"])
+        calls = su_env["crm.lead.call"]._read_group(
+            [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"])
+        meetings = su_env["calendar.event"]._read_group(
+            [("opportunity_id", "in", self.ids), ("playbook_done", "=", True)], ["opportunity_id"])
+        return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls}
+                           | {lead.id for (lead,) in meetings})
+
+    def _playbook_contact_data_problem(self):
+        """Why the lead has no real contact data (a phone for the company's country or an email), or False."""
+        self.ensure_one()
+        country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
+        phones = [number for number in (self.phone, self.mobile) if number]
+        if any(not phone_problem(number, country) for number in phones):
+            return False
+        if self.email_from and not email_problem(self.email_from):
+            return False
+        reasons = [self.env._("phone %(phone)s: %(why)s", phone=number, why=self._playbook_contact_reason(
+            phone_problem(number, country))) for number in phones]
+        if self.email_from:
+            reasons.append(self.env._("email %(email)s: %(why)s", email=self.email_from,
+                                      why=self._playbook_contact_reason(email_problem(self.email_from))))
+        return "; ".join(reasons) or self.env._("no phone or email")
+
+    def _playbook_contact_reason(self, reason):
+        labels = {
+            "empty": self.env._("empty"),
+            "all digits are the same": self.env._("all digits are the same"),
+            "not a phone number": self.env._("not a phone number"),
+            "too short": self.env._("too short"),
+            "sequential digits": self.env._("sequential digits"),
+            "not a valid number for the country": self.env._("not a valid number for the country"),
+            "not an email address": self.env._("not an email address"),
+            "an example or test domain": self.env._("an example or test domain"),
+            "a placeholder address": self.env._("a placeholder address"),
+        }
+        return labels.get(reason, reason)
+
+    def _playbook_may_override(self, role):
+        """A rule is overridden by a sales head (``role`` "head") or sales support ("support"), with a reason."""
+        predicate = {"head": "_playbook_is_head", "support": "_playbook_is_support"}[role]
+        # The user who acts decides, even where the playbook edits the lead as the system on its behalf.
+        return bool((self.playbook_override_reason or "").strip()) and getattr(self.env.user, predicate)()
+
+    def _playbook_check_guards(self, statuses):
+        """Refuse the status changes the playbook forbids, with one line per lead (PP-14, EV-4).
+
+        ``statuses`` maps lead ids to their work status before the write.
+        """
+        guarded = self._playbook_guarded()
+        went_in_work = guarded.filtered(lambda lead: statuses.get(lead.id) == "new" and lead.work_status == "in_work")
+        contacted = went_in_work._playbook_contacted_leads()
+        problems = []
+        for lead in guarded:
+            before, now = statuses.get(lead.id), lead.work_status
+            if lead in went_in_work and lead not in contacted and not lead._playbook_may_override("support"):
+                problems.append(self.env._(
+                    "Lead %(lead)s cannot go in work: no contact with the client is logged. Log a call, or mark "
+                    "a call, meeting or email activity done (sales support may override with a reason).",
+                    lead=lead.display_name))
+            if before == "new" and now not in ("new", "lost") and (data := lead._playbook_contact_data_problem()):
+                problems.append(self.env._(
+                    "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
+                    lead=lead.display_name, problem=data))
+            if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
+                problems.extend(lead._playbook_lost_problems(lead.lost_reason_id))
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    def _playbook_check_guards_on_create(self):
+        problems = []
+        guarded = self._playbook_guarded()
+        in_work = guarded.filtered(lambda lead: lead.work_status == "in_work")
+        for lead in guarded:
+            data = lead._playbook_contact_data_problem() if (
+                lead.deal_type == "connection" or lead.work_status not in ("new", "lost")) else False
+            if data:
+                problems.append(self.env._(
+                    "Lead %(lead)s needs real contact data to be a connection lead or to start out of New "
+                    "(%(problem)s).", lead=lead.display_name, problem=data))
+            if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._playbook_may_override("support"):
+                problems.append(self.env._(
+                    "Lead %(lead)s cannot be created in work: only a call or a chat with the client is a contact. "
+                    "Create it in New and log the contact.", lead=lead.display_name))
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    def _playbook_lost_problems(self, reason, comment=None):
+        problems = []
+        if not reason:
+            problems.append(self.env._("Lead %(lead)s: choose the refusal reason to mark it lost.",
+                                       lead=self.display_name))
+        if not (comment or self.closing_comment or "").strip():
+            problems.append(self.env._("Lead %(lead)s: write a comment on the refusal to mark it lost.",
+                                       lead=self.display_name))
+        return problems
+
+    def action_set_lost(self, **additional_values):
+        """A refusal needs its reason and a comment in teams that enforce the rules (EV-4)."""
+        reason = self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id"))
+        problems = [problem for lead in self._playbook_guarded()
+                    for problem in lead._playbook_lost_problems(reason or lead.lost_reason_id,
+                                                       additional_values.get("closing_comment"))]
+        if problems:
+            raise UserError("\n".join(problems))
+        return super(CrmLead, self.with_context(playbook_lost_checked=True)).action_set_lost(**additional_values)

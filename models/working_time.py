@@ -1,0 +1,151 @@
+"""Working time and time zones (PP-3, PP-12, LG-4, ST-2): the one place where the playbook counts time.
+
+Pure functions on a ``resource.calendar`` and a time zone, on the naive UTC datetimes Odoo stores. Which
+calendar and zone a team works in is answered by one method, ``crm.team._playbook_working_time()``; every
+deadline, working day, local hour and date shown to a user is computed here from that answer.
+"""
+from datetime import datetime, time, timedelta
+
+import pytz
+from babel.dates import format_datetime as babel_format_datetime
+
+UTC = pytz.utc
+LOCAL_PATTERN = "yyyy-MM-dd HH:mm"
+
+
+def zone(*names):
+    """The first of the time zone names given that is set, else UTC."""
+    return pytz.timezone(next((name for name in names if name), "UTC"))
+
+
+def to_local(moment, tz):
+    """A naive UTC datetime as an aware datetime of the zone ``tz``."""
+    return UTC.localize(moment).astimezone(tz)
+
+
+def to_utc(local):
+    """An aware datetime as the naive UTC datetime Odoo stores."""
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day(moment, tz):
+    """The day in zone ``tz`` of a naive UTC moment."""
+    return to_local(moment, tz).date()
+
+
+def local_hour(moment, tz):
+    """The hour of the day in zone ``tz`` of a naive UTC moment, as a float (9:30 is 9.5)."""
+    local = to_local(moment, tz)
+    return local.hour + local.minute / 60
+
+
+def day_start_utc(tz, day, at=time.min):
+    """The moment ``at`` of ``day`` in zone ``tz`` as a naive UTC datetime."""
+    return to_utc(tz.localize(datetime.combine(day, at)))
+
+
+def at_hour_utc(tz, day, hours):
+    """The moment ``hours`` (a float, 17.5 is 17:30) after the start of ``day`` in zone ``tz``, naive UTC."""
+    return to_utc(tz.localize(datetime.combine(day, time.min) + timedelta(hours=hours)))
+
+
+def add_calendar_days(start, days):
+    """``days`` calendar days after ``start``: nights, weekends and holidays count (warm and cold leads)."""
+    return start + timedelta(days=days)
+
+
+def work_intervals(calendar, tz, first, last, seconds):
+    """The working intervals of ``calendar`` in zone ``tz``, public holidays removed, from ``first`` on and
+    long enough to count ``seconds`` of working time from any start between ``first`` and ``last`` (naive UTC).
+    One read of the calendar serves a whole batch of starts."""
+    start = UTC.localize(first)
+    latest = UTC.localize(last)
+    span = timedelta(days=14 + int(seconds // (8 * 3600)) * 2)
+    end = latest + span
+    while True:
+        found = calendar._work_intervals_batch(start, end, tz=tz)[False]
+        intervals = [(begin, stop) for begin, stop, _meta in found]
+        available = sum((stop - max(begin, latest)).total_seconds() for begin, stop in intervals if stop > latest)
+        if available >= seconds or end - start > timedelta(days=3650):
+            return intervals
+        end += span * 4
+
+
+def plan(intervals, start, seconds):
+    """The moment ``seconds`` of working time after ``start`` (naive UTC) on ``intervals``, or False."""
+    begin_at = UTC.localize(start)
+    remaining = seconds
+    for begin, stop in intervals:
+        if stop <= begin_at:
+            continue
+        begin = max(begin, begin_at)
+        available = (stop - begin).total_seconds()
+        if remaining <= available:
+            return to_utc(begin + timedelta(seconds=remaining))
+        remaining -= available
+    return False
+
+
+def add_working_time(calendar, tz, start, seconds):
+    """``seconds`` of working time after ``start`` (naive UTC) on ``calendar`` in zone ``tz``, holidays off.
+
+    Without a calendar, or when the calendar has no working time for years, clock time counts.
+    """
+    if not calendar:
+        return start + timedelta(seconds=seconds)
+    return plan(work_intervals(calendar, tz, start, start, seconds), start, seconds) \
+        or start + timedelta(seconds=seconds)
+
+
+def working_days(calendar, tz, date_from, date_to):
+    """The days from ``date_from`` to ``date_to`` with working hours on ``calendar`` in zone ``tz``, holidays
+    off. Without a calendar every day works."""
+    if date_to < date_from:
+        return []
+    if not calendar:
+        return [date_from + timedelta(days=offset) for offset in range((date_to - date_from).days + 1)]
+    start = tz.localize(datetime.combine(date_from, time.min))
+    stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+    intervals = calendar._work_intervals_batch(start, stop, tz=tz)[False]
+    return sorted({begin.astimezone(tz).date() for begin, _stop, _meta in intervals})
+
+
+def next_working_day(calendar, tz, day, within=31):
+    """The first working day on or after ``day``, looking ``within`` days ahead, or None."""
+    days = working_days(calendar, tz, day, day + timedelta(days=within))
+    return days[0] if days else None
+
+
+def previous_working_day(calendar, tz, day, within=15):
+    """The last working day before ``day``, looking ``within`` days back, else the day before."""
+    days = working_days(calendar, tz, day - timedelta(days=within), day - timedelta(days=1))
+    return days[-1] if days else day - timedelta(days=1)
+
+
+def is_working_at(calendar, tz, moment):
+    """Whether the naive UTC ``moment`` falls in the working time of ``calendar`` (always, without one)."""
+    if not calendar:
+        return True
+    start = UTC.localize(moment)
+    return bool(calendar._work_intervals_batch(start, start + timedelta(minutes=1), tz=tz)[False])
+
+
+def format_local(value, tz):
+    """A naive UTC datetime as "2026-11-23 11:00 (Europe/Moscow)": the team's time shown next to the user's."""
+    if not value:
+        return False
+    return "%s (%s)" % (babel_format_datetime(to_local(value, tz), LOCAL_PATTERN, locale="en_US"), tz.zone)
+
+
+def format_time_left(env, left):
+    """A countdown such as "2 h 15 min left" or "late by 1 d 3 h", in the user's language."""
+    minutes = int(abs(left.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = ([env._("%(days)s d", days=days)] if days else []) + \
+        ([env._("%(hours)s h", hours=hours)] if hours else []) + \
+        ([env._("%(minutes)s min", minutes=minutes)] if minutes or not (days or hours) else [])
+    text = " ".join(parts[:2])
+    if left.total_seconds() < 0:
+        return env._("late by %(time)s", time=text)
+    return env._("%(time)s left", time=text)
