@@ -15,6 +15,7 @@
 Every measurement runs in a transaction that is rolled back; the clock is pinned to a Monday at 11:00
 in Moscow so that the team is at work. bench/run_bench.sh prepares the databases.
 """
+
 import sys
 import threading
 import time
@@ -29,19 +30,32 @@ MONDAY_1100_MSK = datetime(2026, 11, 23, 8, 0)
 
 
 def setup_team(env, members, addon):
-    users = env["res.users"].with_context(no_reset_password=True).create([
-        {"name": f"Bench seller {n}", "login": f"bench_seller_{n}",
-         "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)]} for n in range(members)])
-    values = {"name": "Bench team", "use_leads": True,
-              "crm_team_member_ids": [(0, 0, {"user_id": user.id, "assignment_max": 30000}) for user in users]}
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Bench seller {n}",
+                    "login": f"bench_seller_{n}",
+                    "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
+                }
+                for n in range(members)
+            ]
+        )
+    )
+    values = {
+        "name": "Bench team",
+        "use_leads": True,
+        "crm_team_member_ids": [(0, 0, {"user_id": user.id, "assignment_max": 30000}) for user in users],
+    }
     if addon:
         values.update({"tz": "Europe/Moscow", "playbook_assignment": True})
     return env["crm.team"].create(values), users
 
 
 def waiting_leads(env, team, count, addon):
-    rows = [{"name": f"Waiting {n}", "type": "lead", "team_id": team.id, "user_id": False}
-            for n in range(count)]
+    rows = [{"name": f"Waiting {n}", "type": "lead", "team_id": team.id, "user_id": False} for n in range(count)]
     if addon:
         for n, row in enumerate(rows):
             row["temperature"] = ("warm", "cold")[n % 2]
@@ -73,14 +87,18 @@ def measure_plan(registry, count, members, addon):
         team, users = setup_team(env, members, addon)
         leads = waiting_leads(env, team, count, addon)
         if addon:
+
             def plan():
                 return leads._playbook_distribute_over_period(date(2026, 11, 23), date(2026, 12, 18), users, team)
         else:
+
             def plan():
                 for index, lead in enumerate(leads):
                     lead.user_id = users[index % len(users)]
-                    lead.activity_schedule("mail.mail_activity_data_call", date_deadline=date(2026, 11, 23),
-                                           user_id=lead.user_id.id)
+                    lead.activity_schedule(
+                        "mail.mail_activity_data_call", date_deadline=date(2026, 11, 23), user_id=lead.user_id.id
+                    )
+
         _result, seconds, queries = timed(env, plan)
         return seconds / count, queries / count
 
@@ -94,8 +112,16 @@ def measure_hot(registry, count, members, addon):
         def create():
             Lead = env["crm.lead"].with_context(playbook_no_dedup=True)
             for n in range(count):
-                Lead.create({"name": f"Hot {n}", "type": "lead", "team_id": team.id, "user_id": False,
-                             **({"temperature": "hot"} if addon else {})})
+                Lead.create(
+                    {
+                        "name": f"Hot {n}",
+                        "type": "lead",
+                        "team_id": team.id,
+                        "user_id": False,
+                        **({"temperature": "hot"} if addon else {}),
+                    }
+                )
+
         _result, seconds, queries = timed(env, create)
         if addon:
             assert env["crm.lead"].search_count([("team_id", "=", team.id), ("user_id", "=", False)]) == 0
@@ -109,8 +135,10 @@ def best(measure, registry, *args):
 def report(label, addon, stock):
     line = f"{label}: addon {addon[0] * 1000:.2f} ms/lead ({addon[1]:.2f} queries)"
     if stock:
-        line += f", stock Odoo {stock[0] * 1000:.2f} ms/lead ({stock[1]:.2f} queries): addon / stock = " \
-                f"{addon[0] / stock[0]:.2f}"
+        line += (
+            f", stock Odoo {stock[0] * 1000:.2f} ms/lead ({stock[1]:.2f} queries): addon / stock = "
+            f"{addon[0] / stock[0]:.2f}"
+        )
     print(line)
 
 
@@ -126,9 +154,10 @@ def main():
     environment(registry).cr.close()
     stock_registry = odoo.modules.registry.Registry(args.stock_db) if args.stock_db else None
     for label, measure, count in (
-            (f"(a) assigning {args.leads} waiting leads to {args.members} members", measure_assign, args.leads),
-            (f"(b) planning {args.leads} leads over 20 working days", measure_plan, args.leads),
-            (f"(c) {args.hot} hot leads created one by one, assigned and announced", measure_hot, args.hot)):
+        (f"(a) assigning {args.leads} waiting leads to {args.members} members", measure_assign, args.leads),
+        (f"(b) planning {args.leads} leads over 20 working days", measure_plan, args.leads),
+        (f"(c) {args.hot} hot leads created one by one, assigned and announced", measure_hot, args.hot),
+    ):
         addon = best(measure, registry, count, args.members, True)
         stock = best(measure, stock_registry, count, args.members, False) if stock_registry else None
         report(label, addon, stock)

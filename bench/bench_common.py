@@ -1,4 +1,5 @@
 """Helpers shared by the benchmarks: environments on a registry, and SQL copies of ORM records."""
+
 import argparse
 from contextlib import contextmanager
 
@@ -8,18 +9,21 @@ from odoo import SUPERUSER_ID, api
 def clone_sql(env, table, overrides):
     """INSERT ... SELECT copying a template row, with some columns replaced by SQL expressions."""
     env.cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
-        [table])
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'", [table]
+    )
     columns = [row[0] for row in env.cr.fetchall()]
     select = [overrides.get(column, f't."{column}"') for column in columns]
-    return f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) ' \
-           f'SELECT {", ".join(select)} FROM "{table}" t, seq WHERE t.id = %(template)s'
+    return (
+        f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
+        f'SELECT {", ".join(select)} FROM "{table}" t, seq WHERE t.id = %(template)s'
+    )
 
 
 def environment(registry):
     cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                             "mail_notrack": True})
+    return api.Environment(
+        cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+    )
 
 
 @contextmanager

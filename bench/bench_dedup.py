@@ -12,6 +12,7 @@ in its own transaction, rolled back afterwards, so every run sees the same base.
 Prints a table of seconds and queries per created lead, the ratios, and the query plan of
 the dedup lookup on the largest base. bench/run_bench.sh prepares both databases.
 """
+
 import sys
 import time
 
@@ -19,6 +20,7 @@ import odoo
 from odoo.tools import SQL
 
 from bench_common import clone_sql, environment, parser_for, rolled_back
+
 
 def fill(env, base, addon):
     """Bring the database to ``base`` open leads of distinct clients, by SQL copies of one ORM lead.
@@ -30,8 +32,11 @@ def fill(env, base, addon):
     have = env.cr.fetchone()[0]
     if have >= base:
         return
-    values = {"name": "Bench lead template", "type": "opportunity",
-              "team_id": env.ref("sales_team.team_sales_department").id}
+    values = {
+        "name": "Bench lead template",
+        "type": "opportunity",
+        "team_id": env.ref("sales_team.team_sales_department").id,
+    }
     partner = env["res.partner"].create({"name": "Bench client template", "is_company": True})
     values["partner_id"] = partner.id
     if addon:
@@ -39,24 +44,44 @@ def fill(env, base, addon):
     template = env["crm.lead"].with_context(playbook_no_dedup=True).create(values)
     env.flush_all()
     seq = f"WITH seq AS (SELECT generate_series({have}, {base} - 1) AS n) "
-    env.cr.execute(seq + clone_sql(env, "res_partner", {
-        "name": "'Bench client ' || n", "complete_name": "'Bench client ' || n",
-        "email": "'client' || n || '@bench.example.com'", "phone": "'+7912' || lpad(n::text, 7, '0')",
-        "commercial_partner_id": "NULL", "ref": "'bench-' || n",
-    }), {"template": partner.id})
+    env.cr.execute(
+        seq
+        + clone_sql(
+            env,
+            "res_partner",
+            {
+                "name": "'Bench client ' || n",
+                "complete_name": "'Bench client ' || n",
+                "email": "'client' || n || '@bench.example.com'",
+                "phone": "'+7912' || lpad(n::text, 7, '0')",
+                "commercial_partner_id": "NULL",
+                "ref": "'bench-' || n",
+            },
+        ),
+        {"template": partner.id},
+    )
     env.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
     lead_overrides = {
-        "name": "'Bench lead ' || n", "partner_id": "p.id", "email_from": "p.email", "email_normalized": "p.email",
-        "phone": "p.phone", "phone_sanitized": "p.phone",
+        "name": "'Bench lead ' || n",
+        "partner_id": "p.id",
+        "email_from": "p.email",
+        "email_normalized": "p.email",
+        "phone": "p.phone",
+        "phone_sanitized": "p.phone",
     }
     if addon:
         lead_overrides["commercial_partner_id"] = "p.id"
     env.cr.execute(
-        seq.replace("AS n)", "AS n), p AS (SELECT id, email, phone, substring(ref from 7)::int AS pn "
-                    "FROM res_partner WHERE ref LIKE 'bench-%%')")
+        seq.replace(
+            "AS n)",
+            "AS n), p AS (SELECT id, email, phone, substring(ref from 7)::int AS pn "
+            "FROM res_partner WHERE ref LIKE 'bench-%%')",
+        )
         + clone_sql(env, "crm_lead", lead_overrides).replace(
-            "FROM \"crm_lead\" t, seq WHERE", "FROM \"crm_lead\" t, seq JOIN p ON p.pn = seq.n WHERE"),
-        {"template": template.id})
+            'FROM "crm_lead" t, seq WHERE', 'FROM "crm_lead" t, seq JOIN p ON p.pn = seq.n WHERE'
+        ),
+        {"template": template.id},
+    )
     env.cr.execute("ANALYZE crm_lead; ANALYZE res_partner")
     env.cr.commit()
 
@@ -75,8 +100,11 @@ def new_requests(env, count, addon, tag):
     product = bench_product(env) if addon else None
     for n in range(count):
         vals = {
-            "name": f"Request {tag} {n}", "type": "opportunity", "team_id": team.id,
-            "email_from": f"new{tag}{n}@request.example.com", "phone": f"+7913{n:07d}",
+            "name": f"Request {tag} {n}",
+            "type": "opportunity",
+            "team_id": team.id,
+            "email_from": f"new{tag}{n}@request.example.com",
+            "phone": f"+7913{n:07d}",
             "contact_name": f"Contact {n}",
         }
         if addon:
@@ -94,7 +122,7 @@ def measure(registry, count, batch, addon, dedup, tag):
         queries_before = odoo.sql_db.sql_counter
         start = time.perf_counter()
         for index in range(0, count, batch):
-            Lead.create(rows[index:index + batch])
+            Lead.create(rows[index : index + batch])
             env.flush_all()
         seconds = time.perf_counter() - start
         queries = odoo.sql_db.sql_counter - queries_before
@@ -104,6 +132,7 @@ def measure(registry, count, batch, addon, dedup, tag):
 def dedup_plan(registry):
     with rolled_back(registry) as env:
         from odoo.addons.crm_sales_playbook.models.lead_intake import LeadMatcher
+
         rows = new_requests(env, 100, True, "plan")
         matcher = LeadMatcher.__new__(LeadMatcher)
         matcher.Lead, matcher.env, matcher.vals_list = env["crm.lead"], env, rows
@@ -112,7 +141,7 @@ def dedup_plan(registry):
         original = env.cr.execute
 
         def capture(query, params=None, log_exceptions=True):
-            if "FROM \"crm_lead\"" in str(query) and "phone_sanitized" in str(query):
+            if 'FROM "crm_lead"' in str(query) and "phone_sanitized" in str(query):
                 captured.append((query, params))
             return original(query, params, log_exceptions)
 
@@ -152,16 +181,19 @@ def main():
         for kind in ("stock", "off", "on"):
             if (base, kind) in results:
                 seconds, queries = results[(base, kind)]
-                print(f"base {base:>7} {kind:>5}: {seconds * 1000:7.2f} ms/lead {queries:6.1f} queries/lead",
-                      flush=True)
+                print(
+                    f"base {base:>7} {kind:>5}: {seconds * 1000:7.2f} ms/lead {queries:6.1f} queries/lead", flush=True
+                )
     print()
     for base in bases:
         on, off = results[(base, "on")], results[(base, "off")]
         print(f"base {base}: dedup on / off = {on[0] / off[0]:.2f} (time), {on[1] / off[1]:.2f} (queries)")
         if (base, "stock") in results:
             stock_run = results[(base, "stock")]
-            print(f"base {base}: addon dedup on / stock Odoo = {on[0] / stock_run[0]:.2f} (time), "
-                  f"{on[1] / stock_run[1]:.2f} (queries)")
+            print(
+                f"base {base}: addon dedup on / stock Odoo = {on[0] / stock_run[0]:.2f} (time), "
+                f"{on[1] / stock_run[1]:.2f} (queries)"
+            )
     if len(bases) > 1:
         small, large = bases[0], bases[-1]
         for kind in ("on", "off", "stock"):

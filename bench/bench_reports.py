@@ -15,6 +15,7 @@ which is all the reports read). Then, best of three, each in a rolled-back trans
     and queries, against stock Odoo's own grouped reading of leads and invoices over the same period.
 bench/run_bench.sh prepares the databases.
 """
+
 import sys
 import time
 from datetime import timedelta
@@ -38,45 +39,73 @@ def fill(env, leads, partners, invoices):
     if env.cr.fetchone()[0] >= leads:
         return
     addon = "playbook_channel" in columns(env, "account_move")
-    users = [env.ref("base.user_admin").id] + env["res.users"].create([
-        {"name": f"Bench seller {n}", "login": f"bench_seller_{n}"} for n in range(9)]).ids
+    users = [env.ref("base.user_admin").id] + env["res.users"].create(
+        [{"name": f"Bench seller {n}", "login": f"bench_seller_{n}"} for n in range(9)]
+    ).ids
     user_array = "(ARRAY[%s])" % ", ".join(map(str, users))
-    partner = env["res.partner"].create({"name": "Report bench template", "is_company": True,
-                                         "email": "bench@example.com", "phone": "+7 343 000-00-00",
-                                         "customer_rank": 1})
+    partner = env["res.partner"].create(
+        {
+            "name": "Report bench template",
+            "is_company": True,
+            "email": "bench@example.com",
+            "phone": "+7 343 000-00-00",
+            "customer_rank": 1,
+        }
+    )
     team = env.ref("sales_team.team_sales_department")
     lead = env["crm.lead"].create({"name": "Report bench template", "type": "opportunity", "team_id": team.id})
     product = env["product.product"].create({"name": "Report bench product", "type": "service"})
-    invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": partner.id,
-                                          "invoice_line_ids": [(0, 0, {"product_id": product.id,
-                                                                       "price_unit": 1000.0})]})
+    invoice = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_line_ids": [(0, 0, {"product_id": product.id, "price_unit": 1000.0})],
+        }
+    )
     env.flush_all()
     seq = "WITH seq AS (SELECT generate_series(1, %s) AS n) " % partners
-    env.cr.execute(seq + clone_sql(env, "res_partner", {
-        "name": "'Report bench client ' || n",
-        "complete_name": "'Report bench client ' || n",
-        "email": "CASE WHEN n %% 50 = 0 THEN NULL ELSE 'client' || n || '@example.com' END",
-        "phone": "CASE WHEN n %% 50 = 0 THEN NULL ELSE '+7 343 ' || n END",
-        "user_id": f"CASE WHEN n %% 40 = 0 THEN NULL ELSE {user_array}[n %% 10 + 1] END",
-        "playbook_next_contact": "(now() at time zone 'UTC')::date + (n %% 30) * interval '1 day'",
-    }), {"template": partner.id})
+    env.cr.execute(
+        seq
+        + clone_sql(
+            env,
+            "res_partner",
+            {
+                "name": "'Report bench client ' || n",
+                "complete_name": "'Report bench client ' || n",
+                "email": "CASE WHEN n %% 50 = 0 THEN NULL ELSE 'client' || n || '@example.com' END",
+                "phone": "CASE WHEN n %% 50 = 0 THEN NULL ELSE '+7 343 ' || n END",
+                "user_id": f"CASE WHEN n %% 40 = 0 THEN NULL ELSE {user_array}[n %% 10 + 1] END",
+                "playbook_next_contact": "(now() at time zone 'UTC')::date + (n %% 30) * interval '1 day'",
+            },
+        ),
+        {"template": partner.id},
+    )
     env.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE name LIKE 'Report bench client %%'")
     env.cr.execute("SELECT min(id), max(id) FROM res_partner WHERE name LIKE 'Report bench client %%'")
     first_partner, last_partner = env.cr.fetchone()
     span = last_partner - first_partner + 1
     seq = "WITH seq AS (SELECT generate_series(1, %s) AS n) " % leads
-    env.cr.execute(seq + clone_sql(env, "crm_lead", {
-        "name": "'Report bench ' || n",
-        "partner_id": f"{first_partner} + n %% {span}",
-        "email_normalized": "'lead' || n || '@example.com'",
-        "email_from": "'lead' || n || '@example.com'",
-        "user_id": f"{user_array}[n %% 10 + 1]",
-        "create_date": "(now() at time zone 'UTC') - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour'",
-        "channel": f"{CHANNELS}[n %% 6 + 1]",
-        "temperature": "(ARRAY['hot', 'warm', 'cold'])[n %% 3 + 1]",
-        "work_status": f"{STATUSES}[n %% 10 + 1]",
-        "active": f"{STATUSES}[n %% 10 + 1] != 'lost'",
-    }), {"template": lead.id})
+    env.cr.execute(
+        seq
+        + clone_sql(
+            env,
+            "crm_lead",
+            {
+                "name": "'Report bench ' || n",
+                "partner_id": f"{first_partner} + n %% {span}",
+                "email_normalized": "'lead' || n || '@example.com'",
+                "email_from": "'lead' || n || '@example.com'",
+                "user_id": f"{user_array}[n %% 10 + 1]",
+                "create_date": "(now() at time zone 'UTC') - (n %% 365) * interval '1 day' "
+                "- (n %% 24) * interval '1 hour'",
+                "channel": f"{CHANNELS}[n %% 6 + 1]",
+                "temperature": "(ARRAY['hot', 'warm', 'cold'])[n %% 3 + 1]",
+                "work_status": f"{STATUSES}[n %% 10 + 1]",
+                "active": f"{STATUSES}[n %% 10 + 1] != 'lost'",
+            },
+        ),
+        {"template": lead.id},
+    )
     env.cr.execute("SELECT min(id), max(id) FROM crm_lead WHERE name LIKE 'Report bench %%'")
     first_lead, last_lead = env.cr.fetchone()
     seq = "WITH seq AS (SELECT generate_series(1, %s) AS n) " % invoices
@@ -95,13 +124,15 @@ def fill(env, leads, partners, invoices):
         "amount_residual_signed": f"CASE WHEN {paid} THEN 0 ELSE 1000 + n %% 500 END",
     }
     if addon:
-        overrides.update({
-            "playbook_lead_id": f"{first_lead} + n %% {last_lead - first_lead + 1}",
-            "playbook_channel": f"{CHANNELS}[n %% 6 + 1]",
-            "playbook_paid_at": f"CASE WHEN {paid} THEN (now() at time zone 'UTC') - (n %% 365) * interval '1 day' "
-                                "+ interval '5 hours' END",
-            "playbook_paid_late_entry": "n %% 7 = 0",
-        })
+        overrides.update(
+            {
+                "playbook_lead_id": f"{first_lead} + n %% {last_lead - first_lead + 1}",
+                "playbook_channel": f"{CHANNELS}[n %% 6 + 1]",
+                "playbook_paid_at": f"CASE WHEN {paid} THEN (now() at time zone 'UTC') - (n %% 365) * interval '1 day' "
+                "+ interval '5 hours' END",
+                "playbook_paid_late_entry": "n %% 7 = 0",
+            }
+        )
     env.cr.execute(seq + clone_sql(env, "account_move", overrides), {"template": invoice.id})
     for table in ("crm_lead", "res_partner", "account_move"):
         env.cr.execute(f"ANALYZE {table}")
@@ -132,13 +163,20 @@ def review(env):
 
 def stock_review(env):
     today = fields.Date.context_today(env["res.users"])
-    leads = env["crm.lead"].search_read([("active", "=", True)], ["name", "partner_id", "user_id", "stage_id",
-                                                                 "create_date", "email_from", "date_deadline"])
+    leads = env["crm.lead"].search_read(
+        [("active", "=", True)],
+        ["name", "partner_id", "user_id", "stage_id", "create_date", "email_from", "date_deadline"],
+    )
     partners = env["res.partner"].search_read([("customer_rank", ">", 0)], ["name", "phone", "email", "user_id"])
-    overdue = env["account.move"].search_read([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-                                               ("payment_state", "in", ("not_paid", "partial")),
-                                               ("invoice_date_due", "<", today)],
-                                              ["name", "partner_id", "amount_residual_signed", "invoice_user_id"])
+    overdue = env["account.move"].search_read(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", today),
+        ],
+        ["name", "partner_id", "amount_residual_signed", "invoice_user_id"],
+    )
     return len(leads) + len(partners) + len(overdue)
 
 
@@ -153,6 +191,7 @@ def reports(days):
             total += len(figures.get("rows", figures.get("by_origin", [])))
             report._render_body()
         return total
+
     return run
 
 
@@ -160,13 +199,22 @@ def stock_reports(days):
     def run(env):
         today = fields.Date.context_today(env["res.users"])
         since = fields.Datetime.to_datetime(today - timedelta(days=days - 1))
-        leads = env["crm.lead"].with_context(active_test=False)._read_group(
-            [("create_date", ">=", since)], ["source_id", "user_id"], ["__count"])
+        leads = (
+            env["crm.lead"]
+            .with_context(active_test=False)
+            ._read_group([("create_date", ">=", since)], ["source_id", "user_id"], ["__count"])
+        )
         invoices = env["account.move"]._read_group(
-            [("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-             ("invoice_date", ">=", today - timedelta(days=days - 1))],
-            ["invoice_user_id", "payment_state"], ["__count", "amount_total_signed:sum"])
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date", ">=", today - timedelta(days=days - 1)),
+            ],
+            ["invoice_user_id", "payment_state"],
+            ["__count", "amount_total_signed:sum"],
+        )
         return len(leads) + len(invoices)
+
     return run
 
 
@@ -186,19 +234,25 @@ def main():
         env.cr.close()
     addon = registries["addon"]
     seconds, queries, lines = timed(addon, review)
-    print(f"(a) weekly review of {args.leads} leads, {args.partners} clients, {args.invoices} invoices: "
-          f"{seconds:.2f} s, {queries} queries, {lines} items")
+    print(
+        f"(a) weekly review of {args.leads} leads, {args.partners} clients, {args.invoices} invoices: "
+        f"{seconds:.2f} s, {queries} queries, {lines} items"
+    )
     if "stock" in registries:
         stock_seconds, stock_queries, rows = timed(registries["stock"], stock_review)
-        print(f"    stock Odoo reading the same lists with search_read: {stock_seconds:.2f} s, {stock_queries} "
-              f"queries, {rows} rows: review / stock = {seconds / stock_seconds:.2f}")
+        print(
+            f"    stock Odoo reading the same lists with search_read: {stock_seconds:.2f} s, {stock_queries} "
+            f"queries, {rows} rows: review / stock = {seconds / stock_seconds:.2f}"
+        )
     for days in (1, 30):
         seconds, queries, _rows = timed(addon, reports(days))
         line = f"(b) both daily reports over {days} day(s): {seconds * 1000:.0f} ms, {queries} queries"
         if "stock" in registries:
             stock_seconds, stock_queries, _rows = timed(registries["stock"], stock_reports(days))
-            line += (f"; stock Odoo grouped reading {stock_seconds * 1000:.0f} ms, {stock_queries} queries: "
-                     f"reports / stock = {seconds / stock_seconds:.2f}")
+            line += (
+                f"; stock Odoo grouped reading {stock_seconds * 1000:.0f} ms, {stock_queries} queries: "
+                f"reports / stock = {seconds / stock_seconds:.2f}"
+            )
         print(line)
     return 0
 

@@ -11,6 +11,7 @@
     stock Odoo database (best of three runs each): time per lead and the ratios.
 Every measurement runs in a transaction that is rolled back. bench/run_bench.sh prepares the databases.
 """
+
 import sys
 import threading
 import time
@@ -28,24 +29,34 @@ def fill(env, total, late_share):
     if have >= total:
         return
     team = env.ref("sales_team.team_sales_department")
-    template = env["crm.lead"].create({"name": "SLA bench template", "type": "opportunity",
-                                       "team_id": team.id, "temperature": "hot"})
+    template = env["crm.lead"].create(
+        {"name": "SLA bench template", "type": "opportunity", "team_id": team.id, "temperature": "hot"}
+    )
     env.flush_all()
     policies = {t: env.ref(f"crm_sales_playbook.crm_sla_policy_{t}").id for t in ("hot", "warm", "cold")}
     late_every = max(int(round(1 / late_share)), 1)
     seq = f"WITH seq AS (SELECT generate_series({have}, {total} - 1) AS n) "
-    env.cr.execute(seq + clone_sql(env, "crm_lead", {
-        "name": "'SLA bench ' || n",
-        "temperature": "(ARRAY['hot', 'warm', 'cold'])[n %% 3 + 1]",
-        "sla_policy_id": f"(ARRAY[{policies['hot']}, {policies['warm']}, {policies['cold']}])[n %% 3 + 1]",
-        "sla_status": "'running'",
-        "work_status": "'new'",
-        "sla_stopped_at": "NULL",
-        "sla_escalated": "false",
-        "date_received": "now() at time zone 'UTC' - interval '1 hour'",
-        "sla_deadline": f"CASE WHEN n %% {late_every} = 0 THEN (now() at time zone 'UTC') - interval '30 minutes' "
-                        "ELSE (now() at time zone 'UTC') + (n %% 500 + 1) * interval '1 hour' END",
-    }), {"template": template.id})
+    env.cr.execute(
+        seq
+        + clone_sql(
+            env,
+            "crm_lead",
+            {
+                "name": "'SLA bench ' || n",
+                "temperature": "(ARRAY['hot', 'warm', 'cold'])[n %% 3 + 1]",
+                "sla_policy_id": f"(ARRAY[{policies['hot']}, {policies['warm']}, {policies['cold']}])[n %% 3 + 1]",
+                "sla_status": "'running'",
+                "work_status": "'new'",
+                "sla_stopped_at": "NULL",
+                "sla_escalated": "false",
+                "date_received": "now() at time zone 'UTC' - interval '1 hour'",
+                "sla_deadline": f"CASE WHEN n %% {late_every} = 0 "
+                "THEN (now() at time zone 'UTC') - interval '30 minutes' "
+                "ELSE (now() at time zone 'UTC') + (n %% 500 + 1) * interval '1 hour' END",
+            },
+        ),
+        {"template": template.id},
+    )
     env.cr.execute("ANALYZE crm_lead")
     env.cr.commit()
 
@@ -87,8 +98,15 @@ def measure_create(registry, count, addon, sla):
         if addon:
             env.company.playbook_sla = sla
         temperatures = ["hot", "warm", "cold"]
-        rows = [{"name": f"New {n}", "type": "opportunity", "team_id": team.id,
-                 **({"temperature": temperatures[n % 3]} if addon else {})} for n in range(count)]
+        rows = [
+            {
+                "name": f"New {n}",
+                "type": "opportunity",
+                "team_id": team.id,
+                **({"temperature": temperatures[n % 3]} if addon else {}),
+            }
+            for n in range(count)
+        ]
         before = odoo.sql_db.sql_counter
         start = time.perf_counter()
         env["crm.lead"].with_context(playbook_no_dedup=True).create(rows)
@@ -120,13 +138,17 @@ def main():
         for sla in (True, False):
             runs[sla].append(measure_create(registry, args.create, True, sla))
     on, off = min(runs[True]), min(runs[False])
-    print(f"(c) {args.create} leads in one create: deadlines on {on[0] * 1000:.2f} ms/lead ({on[1]:.2f} queries), "
-          f"off {off[0] * 1000:.2f} ms/lead ({off[1]:.2f} queries): on / off = {on[0] / off[0]:.2f}")
+    print(
+        f"(c) {args.create} leads in one create: deadlines on {on[0] * 1000:.2f} ms/lead ({on[1]:.2f} queries), "
+        f"off {off[0] * 1000:.2f} ms/lead ({off[1]:.2f} queries): on / off = {on[0] / off[0]:.2f}"
+    )
     if args.stock_db:
         stock_registry = odoo.modules.registry.Registry(args.stock_db)
         stock = min(measure_create(stock_registry, args.create, False, False) for _round in range(3))
-        print(f"    stock Odoo {stock[0] * 1000:.2f} ms/lead ({stock[1]:.2f} queries): "
-              f"addon with deadlines / stock = {on[0] / stock[0]:.2f}")
+        print(
+            f"    stock Odoo {stock[0] * 1000:.2f} ms/lead ({stock[1]:.2f} queries): "
+            f"addon with deadlines / stock = {on[0] / stock[0]:.2f}"
+        )
     return 0
 
 

@@ -6,7 +6,6 @@ from odoo.exceptions import UserError, ValidationError
 from . import working_time
 from .roles import refuse_workflow_writes
 
-
 # Payments recorded before this hour (the team's local time) are the late entries of the day before (ST-12).
 LATE_ENTRY_HOUR = 10
 
@@ -15,15 +14,26 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     # Reporting (ST-12): the lead an invoice sells for, its origin, and when its payment was recorded.
-    playbook_lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", copy=False,
-                                       readonly=True, help="The lead of the order this invoice bills.")
-    playbook_channel = fields.Selection(related="playbook_lead_id.channel", string="Lead Channel", store=True,
-                                        index=True)
-    playbook_paid_at = fields.Datetime(string="Payment Recorded", copy=False, readonly=True, index=True,
-                                       help="When the invoice was recorded as paid.")
+    playbook_lead_id = fields.Many2one(
+        "crm.lead",
+        string="Lead",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The lead of the order this invoice bills.",
+    )
+    playbook_channel = fields.Selection(
+        related="playbook_lead_id.channel", string="Lead Channel", store=True, index=True
+    )
+    playbook_paid_at = fields.Datetime(
+        string="Payment Recorded", copy=False, readonly=True, index=True, help="When the invoice was recorded as paid."
+    )
     playbook_paid_late_entry = fields.Boolean(
-        string="Recorded Next Morning", copy=False, readonly=True,
-        help="The payment was recorded before 10:00 local time: a late entry for the day before.")
+        string="Recorded Next Morning",
+        copy=False,
+        readonly=True,
+        help="The payment was recorded before 10:00 local time: a late entry for the day before.",
+    )
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -38,9 +48,14 @@ class AccountMove(models.Model):
                 move.playbook_lead_id = lead
 
     def write(self, vals):
-        refuse_workflow_writes(self, vals, {
-            name: self.env._("posting and paying the invoice set it")
-            for name in ("playbook_lead_id", "playbook_paid_at", "playbook_paid_late_entry")})
+        refuse_workflow_writes(
+            self,
+            vals,
+            {
+                name: self.env._("posting and paying the invoice set it")
+                for name in ("playbook_lead_id", "playbook_paid_at", "playbook_paid_late_entry")
+            },
+        )
         return super().write(vals)
 
     def _invoice_paid_hook(self):
@@ -64,8 +79,11 @@ class AccountMove(models.Model):
             # sudo: the payment is recorded on the invoice's leads and closes them, whoever books it (PP-5, ST-7)
             leads = invoice.line_ids.sale_line_ids.order_id.opportunity_id.sudo()
             for lead in leads:
-                lead.message_post(body=self.env._("Invoice %(invoice)s is paid.", invoice=invoice.name),
-                                  message_type="notification", subtype_xmlid="mail.mt_note")
+                lead.message_post(
+                    body=self.env._("Invoice %(invoice)s is paid.", invoice=invoice.name),
+                    message_type="notification",
+                    subtype_xmlid="mail.mt_note",
+                )
             if template and leads and invoice in confirm and invoice.partner_id.email:
                 template.sudo().send_mail(invoice.id)  # sudo: the confirmation is the sales department's email
             closing = leads.filtered(lambda lead: lead.deal_needs_invoice and lead.work_status in ("new", "in_work"))
@@ -75,10 +93,15 @@ class AccountMove(models.Model):
                     with self.env.cr.savepoint():
                         lead.action_set_won()
                 except (UserError, ValidationError) as error:
-                    lead.message_post(body=self.env._(
-                        "Invoice %(invoice)s is paid but the lead could not be marked won: %(error)s",
-                        invoice=invoice.name, error=error.args[0]),
-                        message_type="notification", subtype_xmlid="mail.mt_note")
+                    lead.message_post(
+                        body=self.env._(
+                            "Invoice %(invoice)s is paid but the lead could not be marked won: %(error)s",
+                            invoice=invoice.name,
+                            error=error.args[0],
+                        ),
+                        message_type="notification",
+                        subtype_xmlid="mail.mt_note",
+                    )
 
     def _playbook_reserve_paid_clients(self):
         """A paid invoice keeps its client with the selling team for the paid period (PP-7).
@@ -102,8 +125,14 @@ class AccountMove(models.Model):
                     continue
                 origin = "service_period" if line.service_period_end else "invoice"
                 Reservation._reserve(
-                    invoice.commercial_partner_id, line.product_id, team, date_end, origin,
-                    user=invoice.invoice_user_id, lead=lead, invoice=invoice,
+                    invoice.commercial_partner_id,
+                    line.product_id,
+                    team,
+                    date_end,
+                    origin,
+                    user=invoice.invoice_user_id,
+                    lead=lead,
+                    invoice=invoice,
                 )
 
     def _playbook_stamp_payment(self):
@@ -111,5 +140,9 @@ class AccountMove(models.Model):
         # sudo: when the payment was recorded is the playbook's stamp, set when the invoice is paid (ST-12)
         for move in self.sudo().filtered(lambda move: not move.playbook_paid_at):
             _calendar, tz = move.team_id._playbook_working_time(move.company_id)
-            move.write({"playbook_paid_at": now,
-                        "playbook_paid_late_entry": working_time.local_hour(now, tz) < LATE_ENTRY_HOUR})
+            move.write(
+                {
+                    "playbook_paid_at": now,
+                    "playbook_paid_late_entry": working_time.local_hour(now, tz) < LATE_ENTRY_HOUR,
+                }
+            )

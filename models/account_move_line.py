@@ -6,7 +6,8 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     service_period_start = fields.Date(
-        string="Service From", copy=False,
+        string="Service From",
+        copy=False,
         help="First day of the service period this line sells; with its end it sets how long "
         "the paid client stays reserved for the team.",
     )
@@ -17,5 +18,8 @@ class AccountMoveLine(models.Model):
         for line in self:
             start, end = line.service_period_start, line.service_period_end
             if start and end and end < start:
-                raise ValidationError(self.env._(
-                    "Invoice line %(line)s: the service period ends before it starts.", line=line.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "Invoice line %(line)s: the service period ends before it starts.", line=line.display_name
+                    )
+                )

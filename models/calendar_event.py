@@ -6,11 +6,16 @@ class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
     playbook_direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing")], string="Meeting Direction",
-        help="Incoming: the client comes to the office. Outgoing: the sales agent goes to the client.")
+        [("incoming", "Incoming"), ("outgoing", "Outgoing")],
+        string="Meeting Direction",
+        help="Incoming: the client comes to the office. Outgoing: the sales agent goes to the client.",
+    )
     playbook_done = fields.Boolean(
-        string="Meeting Held", copy=False, tracking=True,
-        help="The meeting took place: it counts as a contact with the client and its times are kept.")
+        string="Meeting Held",
+        copy=False,
+        tracking=True,
+        help="The meeting took place: it counts as a contact with the client and its times are kept.",
+    )
 
     def write(self, vals):
         if {"start", "stop", "start_date", "stop_date", "allday"} & set(vals) and any(self.mapped("playbook_done")):

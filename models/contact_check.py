@@ -4,6 +4,7 @@ Pure Python on ``phonenumbers`` and Odoo's email tools, so that the rules are ea
 Each check returns None when the value is acceptable, else a short English reason that the caller
 translates.
 """
+
 import re
 
 import phonenumbers
@@ -11,11 +12,42 @@ import phonenumbers
 from odoo.tools import email_normalize
 
 # Domains reserved for examples and tests (RFC 2606, RFC 6761) and throwaway stand-ins.
-FAKE_DOMAINS = {"example.com", "example.org", "example.net", "test.com", "test.ru", "mail.test", "localhost",
-                "domain.com", "email.com", "site.ru", "mail.example"}
+FAKE_DOMAINS = {
+    "example.com",
+    "example.org",
+    "example.net",
+    "test.com",
+    "test.ru",
+    "mail.test",
+    "localhost",
+    "domain.com",
+    "email.com",
+    "site.ru",
+    "mail.example",
+}
 FAKE_TLDS = {"example", "test", "invalid", "localhost", "local"}
-FAKE_LOCAL_PARTS = {"test", "tests", "testing", "asdf", "qwerty", "none", "no", "noemail", "nomail", "no-reply",
-                    "noreply", "fake", "xxx", "aaa", "abc", "email", "mail", "user", "client", "123"}
+FAKE_LOCAL_PARTS = {
+    "test",
+    "tests",
+    "testing",
+    "asdf",
+    "qwerty",
+    "none",
+    "no",
+    "noemail",
+    "nomail",
+    "no-reply",
+    "noreply",
+    "fake",
+    "xxx",
+    "aaa",
+    "abc",
+    "email",
+    "mail",
+    "user",
+    "client",
+    "123",
+}
 SEQUENCES = "0123456789", "9876543210"
 
 

@@ -46,8 +46,12 @@ class CrmCallList(models.Model):
         A team at a time, each on its own: one that fails is logged and does not stop the others.
         """
         built = []
-        run_batch(self.env["crm.team"], [("crm_team_member_ids.playbook_cold_calls_per_day", ">", 0)],
-                  lambda team: built.append(self._build_lists_if_due(team)), job="build call lists")
+        run_batch(
+            self.env["crm.team"],
+            [("crm_team_member_ids.playbook_cold_calls_per_day", ">", 0)],
+            lambda team: built.append(self._build_lists_if_due(team)),
+            job="build call lists",
+        )
         return self.union(*built)
 
     @api.model
@@ -66,8 +70,12 @@ class CrmCallList(models.Model):
     def _cron_build_week_plans(self):
         """On the configured day and hour of each team's week, plan next week's regular-customer calls, once."""
         built = []
-        run_batch(self.env["crm.team"], [("active", "=", True)],
-                  lambda team: built.append(self._build_week_plan_if_due(team)), job="build weekly call plans")
+        run_batch(
+            self.env["crm.team"],
+            [("active", "=", True)],
+            lambda team: built.append(self._build_week_plan_if_due(team)),
+            job="build weekly call plans",
+        )
         return self.union(*built)
 
     @api.model
@@ -77,9 +85,11 @@ class CrmCallList(models.Model):
         today = working_time.local_day(now, tz)
         company = team.company_id or self.env.company
         monday = today + timedelta(days=7 - today.weekday())
-        if str(today.weekday()) != (company.playbook_plan_weekday or "4") \
-                or working_time.local_hour(now, tz) < company.playbook_plan_hour \
-                or team.playbook_plan_built_for == monday:
+        if (
+            str(today.weekday()) != (company.playbook_plan_weekday or "4")
+            or working_time.local_hour(now, tz) < company.playbook_plan_hour
+            or team.playbook_plan_built_for == monday
+        ):
             return self.browse()
         lists = self._build_week_plan(team, monday)
         team.playbook_plan_built_for = monday
@@ -93,33 +103,61 @@ class CrmCallList(models.Model):
         _calendar, zone = team._playbook_working_time()
         members = team.crm_team_member_ids.filtered(lambda member: member.playbook_cold_calls_per_day > 0)
         existing = CallList.search([("team_id", "=", team.id), ("date", "=", day)])
-        done = existing.filtered(lambda call_list: call_list.line_ids.filtered(
-            lambda line: line.kind in ("cold", "callback"))).user_id
+        done = existing.filtered(
+            lambda call_list: call_list.line_ids.filtered(lambda line: line.kind in ("cold", "callback"))
+        ).user_id
         members = members.filtered(lambda member: member.user_id not in done)
         if not members:
             return CallList
         day_start = working_time.day_start_utc(zone, day)
         day_end = day_start + timedelta(days=1)
         planned = self.env["crm.call.list.line"].search([("partner_id", "!=", False)]).partner_id
-        prospects = self.env["res.partner"].search([
-            ("playbook_is_complete", "=", True), ("playbook_called_at", "=", False),
-            ("id", "not in", planned.ids), ("company_id", "in", [False, team.company_id.id or self.env.company.id]),
-        ], order="id", limit=sum(members.mapped("playbook_cold_calls_per_day")))
-        callbacks = self.env["crm.lead.followup"].search([
-            ("kind", "=", "callback"), ("state", "=", "pending"), ("user_id", "in", members.user_id.ids),
-            ("date_due", ">=", day_start), ("date_due", "<", day_end)])
+        prospects = self.env["res.partner"].search(
+            [
+                ("playbook_is_complete", "=", True),
+                ("playbook_called_at", "=", False),
+                ("id", "not in", planned.ids),
+                ("company_id", "in", [False, team.company_id.id or self.env.company.id]),
+            ],
+            order="id",
+            limit=sum(members.mapped("playbook_cold_calls_per_day")),
+        )
+        callbacks = self.env["crm.lead.followup"].search(
+            [
+                ("kind", "=", "callback"),
+                ("state", "=", "pending"),
+                ("user_id", "in", members.user_id.ids),
+                ("date_due", ">=", day_start),
+                ("date_due", "<", day_end),
+            ]
+        )
         lists = self._lists_of(team, day, members.user_id, existing)
         by_user = {call_list.user_id: call_list for call_list in lists}
-        lines = [{"list_id": by_user[followup.user_id].id, "kind": "callback", "lead_id": followup.lead_id.id,
-                  "partner_id": followup.lead_id.partner_id.id, "followup_id": followup.id,
-                  "planned_at": followup.date_due} for followup in callbacks]
+        lines = [
+            {
+                "list_id": by_user[followup.user_id].id,
+                "kind": "callback",
+                "lead_id": followup.lead_id.id,
+                "partner_id": followup.lead_id.partner_id.id,
+                "followup_id": followup.id,
+                "planned_at": followup.date_due,
+            }
+            for followup in callbacks
+        ]
         queue = list(prospects)
         for member in members:
-            mine, queue = queue[:member.playbook_cold_calls_per_day], queue[member.playbook_cold_calls_per_day:]
+            mine, queue = queue[: member.playbook_cold_calls_per_day], queue[member.playbook_cold_calls_per_day :]
             start = working_time.at_hour_utc(zone, day, member.playbook_calling_from)
             step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / max(len(mine), 1)
-            lines += [{"list_id": by_user[member.user_id].id, "kind": "cold", "partner_id": partner.id,
-                       "planned_at": start + timedelta(seconds=index * step)} for index, partner in enumerate(mine)]
+            lines += [
+                {
+                    "list_id": by_user[member.user_id].id,
+                    "kind": "cold",
+                    "partner_id": partner.id,
+                    "planned_at": start + timedelta(seconds=index * step),
+                }
+                for index, partner in enumerate(mine)
+            ]
         self.env["crm.call.list.line"].create(lines)
         return lists
 
@@ -127,8 +165,9 @@ class CrmCallList(models.Model):
     def _lists_of(self, team, day, users, existing=None):
         """The team's call lists of ``day`` for ``users``, created where missing."""
         CallList = self
-        existing = existing if existing is not None else CallList.search(
-            [("team_id", "=", team.id), ("date", "=", day)])
+        existing = (
+            existing if existing is not None else CallList.search([("team_id", "=", team.id), ("date", "=", day)])
+        )
         missing = users - existing.user_id
         created = CallList.create([{"user_id": user.id, "team_id": team.id, "date": day} for user in missing])
         return (existing | created).filtered(lambda call_list: call_list.user_id in users)
@@ -142,15 +181,23 @@ class CrmCallList(models.Model):
         members = team.crm_team_member_ids.filtered(lambda member: member.user_id.active)
         if not days or not members:
             return self.browse()
-        planned = self.env["crm.call.list.line"].search([
-            ("kind", "=", "regular"), ("done", "=", False), ("list_id.date", ">=", monday)]).partner_id
-        clients = self.env["res.partner"].search([
-            ("playbook_is_regular", "=", True), ("playbook_regular_manager_id", "in", members.user_id.ids),
-            ("playbook_next_contact", "<=", days[-1]), ("id", "not in", planned.ids)],
-            order="playbook_vip desc, playbook_next_contact, id")
+        planned = (
+            self.env["crm.call.list.line"]
+            .search([("kind", "=", "regular"), ("done", "=", False), ("list_id.date", ">=", monday)])
+            .partner_id
+        )
+        clients = self.env["res.partner"].search(
+            [
+                ("playbook_is_regular", "=", True),
+                ("playbook_regular_manager_id", "in", members.user_id.ids),
+                ("playbook_next_contact", "<=", days[-1]),
+                ("id", "not in", planned.ids),
+            ],
+            order="playbook_vip desc, playbook_next_contact, id",
+        )
         lines, lists = [], self.env["crm.call.list"]
         for member in members:
-            mine = clients.filtered(lambda client: client.playbook_regular_manager_id == member.user_id)
+            mine = clients.filtered(lambda client, user=member.user_id: client.playbook_regular_manager_id == user)
             if not mine:
                 continue
             plan = spread_over_days(list(mine), [], days, [member.user_id])
@@ -162,9 +209,15 @@ class CrmCallList(models.Model):
                 lists |= call_list
                 start = working_time.at_hour_utc(zone, day, member.playbook_calling_from)
                 step = (member.playbook_calling_to - member.playbook_calling_from) * 3600 / len(day_clients)
-                lines += [{"list_id": call_list.id, "kind": "regular", "partner_id": client.id,
-                           "planned_at": start + timedelta(seconds=index * step)}
-                          for index, client in enumerate(day_clients)]
+                lines += [
+                    {
+                        "list_id": call_list.id,
+                        "kind": "regular",
+                        "partner_id": client.id,
+                        "planned_at": start + timedelta(seconds=index * step),
+                    }
+                    for index, client in enumerate(day_clients)
+                ]
         self.env["crm.call.list.line"].create(lines)
         return lists
 
@@ -176,8 +229,9 @@ class CrmCallListLine(models.Model):
 
     list_id = fields.Many2one("crm.call.list", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one(related="list_id.user_id", store=True)
-    kind = fields.Selection([("cold", "Cold Call"), ("callback", "Callback"), ("regular", "Regular Customer")],
-                            required=True)
+    kind = fields.Selection(
+        [("cold", "Cold Call"), ("callback", "Callback"), ("regular", "Regular Customer")], required=True
+    )
     partner_id = fields.Many2one("res.partner", string="Client", index=True)
     lead_id = fields.Many2one("crm.lead", index="btree_not_null")
     followup_id = fields.Many2one("crm.lead.followup", index="btree_not_null")
@@ -197,13 +251,22 @@ class CrmCallListLine(models.Model):
         lead = self.lead_id
         if not lead:
             regular = self.kind == "regular"
-            name = self.env._("Regular customer call: %(partner)s", partner=self.partner_id.display_name) \
-                if regular else self.env._("Cold call: %(partner)s", partner=self.partner_id.display_name)
-            lead = self.env["crm.lead"].create({
-                "name": name, "partner_id": self.partner_id.id, "team_id": self.list_id.team_id.id,
-                "user_id": self.user_id.id, "temperature": "warm" if regular else "cold",
-                "channel": "outbound_call", "type": "opportunity",
-            })
+            name = (
+                self.env._("Regular customer call: %(partner)s", partner=self.partner_id.display_name)
+                if regular
+                else self.env._("Cold call: %(partner)s", partner=self.partner_id.display_name)
+            )
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": name,
+                    "partner_id": self.partner_id.id,
+                    "team_id": self.list_id.team_id.id,
+                    "user_id": self.user_id.id,
+                    "temperature": "warm" if regular else "cold",
+                    "channel": "outbound_call",
+                    "type": "opportunity",
+                }
+            )
             self.lead_id = lead
         action = lead.action_open_log_call()
         action["context"]["default_call_list_line_id"] = self.id

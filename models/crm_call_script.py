@@ -21,13 +21,15 @@ class CrmCallObjection(models.Model):
     _description = "Client Objection"
     _order = "sequence, id"
 
-    name = fields.Char(string="Objection", required=True, translate=True,
-                       help="What the client says, e.g. \"I'll think about it\".")
+    name = fields.Char(
+        string="Objection", required=True, translate=True, help='What the client says, e.g. "I\'ll think about it".'
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     agreement = fields.Text(translate=True, help="First agree with the client.")
-    counter_argument = fields.Text(string="Counter-Argument", translate=True,
-                                   help="Then give the argument that answers the objection.")
+    counter_argument = fields.Text(
+        string="Counter-Argument", translate=True, help="Then give the argument that answers the objection."
+    )
     question = fields.Text(translate=True, help="End with a question that moves the talk on.")
     examples = fields.Html(string="Example Answers", translate=True)
 
@@ -43,16 +45,24 @@ class CrmCallScript(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     purpose = fields.Selection(SCRIPT_PURPOSES, required=True, index=True)
-    direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")],
-                                 help="Leave empty for calls in both directions.")
-    customer_type = fields.Selection([("person", "Individual"), ("company", "Legal Entity")],
-                                     string="Client Type", help="Leave empty for every client.")
-    channel = fields.Selection(selection=lambda self: self.env["crm.lead"]._fields["channel"].selection,
-                               help="Leave empty for every channel.")
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")], help="Leave empty for calls in both directions."
+    )
+    customer_type = fields.Selection(
+        [("person", "Individual"), ("company", "Legal Entity")],
+        string="Client Type",
+        help="Leave empty for every client.",
+    )
+    channel = fields.Selection(
+        selection=lambda self: self.env["crm.lead"]._fields["channel"].selection, help="Leave empty for every channel."
+    )
     company_id = fields.Many2one("res.company", help="Leave empty for every company.")
-    body = fields.Html(string="Script", translate=True, sanitize=True,
-                       help="What to say, with its branches: is it convenient to talk? yes → ..., no → ask when "
-                       "to call back.")
+    body = fields.Html(
+        string="Script",
+        translate=True,
+        sanitize=True,
+        help="What to say, with its branches: is it convenient to talk? yes → ..., no → ask when to call back.",
+    )
     objection_ids = fields.Many2many("crm.call.objection", string="Expected Objections")
 
     @api.model
@@ -61,8 +71,16 @@ class CrmCallScript(models.Model):
         company = company or self.env.company
         candidates = self.search([("purpose", "=", purpose), ("company_id", "in", [False, company.id])])
         context = {"direction": direction, "customer_type": customer_type, "channel": channel}
-        fitting = candidates.filtered(lambda script: all(
-            not script[field] or script[field] == value for field, value in context.items()))
-        return max(fitting, key=lambda script: (sum(bool(script[field]) for field in context),
-                                                bool(script.company_id), -script.sequence, -script.id),
-                   default=self.browse())
+        fitting = candidates.filtered(
+            lambda script: all(not script[field] or script[field] == value for field, value in context.items())
+        )
+        return max(
+            fitting,
+            key=lambda script: (
+                sum(bool(script[field]) for field in context),
+                bool(script.company_id),
+                -script.sequence,
+                -script.id,
+            ),
+            default=self.browse(),
+        )

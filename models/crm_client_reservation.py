@@ -24,17 +24,19 @@ class CrmClientReservation(models.Model):
     _sql_constraints = [
         (
             "one_active_per_client_product",
-            "EXCLUDE USING btree (company_id WITH =, partner_id WITH =, product_id WITH =) "
-            "WHERE (state = 'active')",
-            "The client already has an active reservation for this product: "
-            "a client is reserved for one team only.",
+            "EXCLUDE USING btree (company_id WITH =, partner_id WITH =, product_id WITH =) WHERE (state = 'active')",
+            "The client already has an active reservation for this product: a client is reserved for one team only.",
         ),
         ("dates_in_order", "CHECK (date_end >= date_start)", "A reservation cannot end before it starts."),
     ]
 
     # Who is reserved for whom
     partner_id = fields.Many2one(
-        "res.partner", string="Client", required=True, index=True, tracking=True,
+        "res.partner",
+        string="Client",
+        required=True,
+        index=True,
+        tracking=True,
         domain="[('parent_id', '=', False)]",
         help="The client's company (commercial partner): its contacts are reserved with it.",
     )
@@ -53,7 +55,9 @@ class CrmClientReservation(models.Model):
             ("service_period", "Paid Service Period"),
             ("manual", "Sales Support Decision"),
         ],
-        required=True, default="manual", tracking=True,
+        required=True,
+        default="manual",
+        tracking=True,
         help="Why the client is reserved. A paid invoice or service period keeps the client "
         "with the team: its hot and warm leads cannot be transferred.",
     )
@@ -67,7 +71,11 @@ class CrmClientReservation(models.Model):
             ("released", "Released"),
             ("superseded", "Superseded"),
         ],
-        required=True, default="active", index=True, tracking=True, copy=False,
+        required=True,
+        default="active",
+        index=True,
+        tracking=True,
+        copy=False,
     )
     blocked_lead_ids = fields.One2many("crm.lead", "blocking_reservation_id", string="Blocked Leads")
     blocked_lead_count = fields.Integer(compute="_compute_blocked_lead_count")
@@ -88,9 +96,11 @@ class CrmClientReservation(models.Model):
             reservation.is_paid = reservation.origin in PAID_ORIGINS
 
     def _compute_blocked_lead_count(self):
-        counts = dict(self.env["crm.lead"]._read_group(
-            [("blocking_reservation_id", "in", self.ids)], ["blocking_reservation_id"], ["__count"]
-        ))
+        counts = dict(
+            self.env["crm.lead"]._read_group(
+                [("blocking_reservation_id", "in", self.ids)], ["blocking_reservation_id"], ["__count"]
+            )
+        )
         for reservation in self:
             reservation.blocked_lead_count = counts.get(reservation, 0)
 
@@ -136,12 +146,15 @@ class CrmClientReservation(models.Model):
         """The active reservation of a client for a product, if any (one index lookup)."""
         if not (partner and product):
             return self.browse()
-        return self.search([
-            ("company_id", "=", company.id),
-            ("partner_id", "=", partner.commercial_partner_id.id),
-            ("product_id", "=", product.id),
-            ("state", "=", "active"),
-        ], limit=1)
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("product_id", "=", product.id),
+                ("state", "=", "active"),
+            ],
+            limit=1,
+        )
 
     @api.model
     def _reserve(self, partner, product, team, date_end, origin, user=None, lead=None, invoice=None):
@@ -159,14 +172,20 @@ class CrmClientReservation(models.Model):
             current.write(values)
             return current
         if current and origin not in PAID_ORIGINS:
-            raise UserError(self.env._(
-                "Client %(client)s is reserved for %(product)s by team %(team)s until %(date)s.",
-                client=current.partner_id.display_name, product=product.display_name,
-                team=current.team_id.display_name, date=current.date_end,
-            ))
+            raise UserError(
+                self.env._(
+                    "Client %(client)s is reserved for %(product)s by team %(team)s until %(date)s.",
+                    client=current.partner_id.display_name,
+                    product=product.display_name,
+                    team=current.team_id.display_name,
+                    date=current.date_end,
+                )
+            )
         current.write({"state": "superseded"})
         current.flush_recordset(["state"])
-        return self.create(self._prepare_reservation_values(partner, product, team, date_end, origin, user, lead, invoice))
+        return self.create(
+            self._prepare_reservation_values(partner, product, team, date_end, origin, user, lead, invoice)
+        )
 
     @api.model
     def _prepare_reservation_values(self, partner, product, team, date_end, origin, user, lead, invoice):
@@ -191,20 +210,23 @@ class CrmClientReservation(models.Model):
         # sudo: a reservation blocks the other teams' leads of its client and product
         Lead = self.env["crm.lead"].sudo()
         for reservation in self:
-            leads = Lead.search([
-                ("company_id", "in", (reservation.company_id.id, False)),
-                ("commercial_partner_id", "=", reservation.partner_id.id),
-                ("product_id", "=", reservation.product_id.id),
-                ("team_id", "!=", reservation.team_id.id),
-                ("work_status", "in", ("new", "in_work", "blocked")),
-            ])
-            leads = leads.filtered(lambda lead: lead.blocking_reservation_id != reservation)
+            leads = Lead.search(
+                [
+                    ("company_id", "in", (reservation.company_id.id, False)),
+                    ("commercial_partner_id", "=", reservation.partner_id.id),
+                    ("product_id", "=", reservation.product_id.id),
+                    ("team_id", "!=", reservation.team_id.id),
+                    ("work_status", "in", ("new", "in_work", "blocked")),
+                ]
+            )
+            leads = leads.filtered(lambda lead, holder=reservation: lead.blocking_reservation_id != holder)
             if not leads:
                 continue
             leads.write({"blocking_reservation_id": reservation.id})
             body = self.env._(
                 "Blocked: team %(team)s holds this client for %(product)s until %(date)s.",
-                team=reservation.team_id.display_name, product=reservation.product_id.display_name,
+                team=reservation.team_id.display_name,
+                product=reservation.product_id.display_name,
                 date=reservation.date_end,
             )
             for lead in leads:
@@ -219,15 +241,27 @@ class CrmClientReservation(models.Model):
         expired = []
         today = fields.Date.context_today(self)
         reservations = run_batch(
-            self, [("state", "=", "active"), ("date_end", "<", today)],
-            lambda reservation: expired.append(reservation._expire()), job="expire client reservations",
-            order="date_end, id", batch_size=batch_size, condition=SQL("state = 'active'"), notify=False)
+            self,
+            [("state", "=", "active"), ("date_end", "<", today)],
+            lambda reservation: expired.append(reservation._expire()),
+            job="expire client reservations",
+            order="date_end, id",
+            batch_size=batch_size,
+            condition=SQL("state = 'active'"),
+            notify=False,
+        )
         leads = run_batch(
-            self.env["crm.lead"], [("blocking_reservation_id", "!=", False), ("is_blocked", "=", False)],
-            lambda lead: lead._playbook_reopen_unblocked(), job="reopen unblocked leads", batch_size=batch_size,
-            condition=SQL("blocking_reservation_id IS NOT NULL"), notify=False)
-        self.env["ir.cron"]._notify_progress(done=reservations.done + leads.done,
-                                             remaining=reservations.remaining + leads.remaining)
+            self.env["crm.lead"],
+            [("blocking_reservation_id", "!=", False), ("is_blocked", "=", False)],
+            lambda lead: lead._playbook_reopen_unblocked(),
+            job="reopen unblocked leads",
+            batch_size=batch_size,
+            condition=SQL("blocking_reservation_id IS NOT NULL"),
+            notify=False,
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=reservations.done + leads.done, remaining=reservations.remaining + leads.remaining
+        )
         return self.union(*expired)
 
     def _expire(self):

@@ -6,11 +6,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from . import roles
-from . import working_time
+from . import roles, working_time
 from .locking import run_batch
 from .roles import refuse_workflow_writes
-
 
 CLAIM_STEPS = [
     ("new", "New"),
@@ -48,9 +46,13 @@ class CrmCustomerClaimStage(models.Model):
 
     name = fields.Char(string="Stage Name", required=True, translate=True)
     sequence = fields.Integer(default=10)
-    step = fields.Selection(CLAIM_STEPS, required=True, default="new",
-                            help="The step of the claim procedure this stage stands for: it decides what a "
-                            "claim must hold to enter the stage.")
+    step = fields.Selection(
+        CLAIM_STEPS,
+        required=True,
+        default="new",
+        help="The step of the claim procedure this stage stands for: it decides what a "
+        "claim must hold to enter the stage.",
+    )
     fold = fields.Boolean(string="Folded in Kanban")
     is_closed = fields.Boolean(compute="_compute_is_closed", store=True)
     description = fields.Text(translate=True, help="What happens to a claim in this stage.")
@@ -73,72 +75,132 @@ class CrmCustomerClaim(models.Model):
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0", tracking=True)
     # The claim form (RC-6)
-    date = fields.Datetime(string="Claim Date", required=True, default=fields.Datetime.now, tracking=True,
-                           help="When the client made the claim: the notice deadline counts from here.")
-    user_id = fields.Many2one("res.users", string="Manager", required=True, default=lambda self: self.env.user,
-                              tracking=True, index=True, domain="[('share', '=', False)]", check_company=True,
-                              help="The manager who took the claim from the client.")
-    partner_id = fields.Many2one("res.partner", string="Client Company", required=True, tracking=True,
-                                 index=True, check_company=True)
-    contact_id = fields.Many2one("res.partner", string="Contact Person",
-                                 domain="[('id', 'child_of', partner_id)]", check_company=True)
+    date = fields.Datetime(
+        string="Claim Date",
+        required=True,
+        default=fields.Datetime.now,
+        tracking=True,
+        help="When the client made the claim: the notice deadline counts from here.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Manager",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+        check_company=True,
+        help="The manager who took the claim from the client.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Client Company", required=True, tracking=True, index=True, check_company=True
+    )
+    contact_id = fields.Many2one(
+        "res.partner", string="Contact Person", domain="[('id', 'child_of', partner_id)]", check_company=True
+    )
     essence = fields.Text(string="Essence of the Claim", required=True, tracking=True)
     client_demand = fields.Text(string="What the Client Demands")
     manager_proposal = fields.Text(string="What the Manager Proposed")
     talk_result = fields.Selection(
-        [("resolved", "Resolved at Once"), ("more_time", "More Time Needed")], string="Result of the Talk",
-        required=True, default="more_time", tracking=True)
-    filled_at = fields.Datetime(string="Form Filled At", required=True, readonly=True,
-                                default=fields.Datetime.now, copy=False)
+        [("resolved", "Resolved at Once"), ("more_time", "More Time Needed")],
+        string="Result of the Talk",
+        required=True,
+        default="more_time",
+        tracking=True,
+    )
+    filled_at = fields.Datetime(
+        string="Form Filled At", required=True, readonly=True, default=fields.Datetime.now, copy=False
+    )
     # What it is about
     lead_id = fields.Many2one("crm.lead", index=True, check_company=True)
     order_id = fields.Many2one("sale.order", string="Sales Order", index=True, check_company=True)
-    invoice_id = fields.Many2one("account.move", check_company=True,
-                                 domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]")
+    invoice_id = fields.Many2one(
+        "account.move", check_company=True, domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]"
+    )
     complaint_id = fields.Many2one("crm.quality.complaint", string="From Complaint", readonly=True, copy=False)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, tracking=True, check_company=True,
-                              default=lambda self: self.env.user.sale_team_id)
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self.env.user.sale_team_id,
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     # Procedure (RC-4)
-    stage_id = fields.Many2one("crm.customer.claim.stage", required=True, index=True,
-                               tracking=True, copy=False, group_expand="_read_group_stage_ids",
-                               default=lambda self: self._default_stage(), ondelete="restrict")
+    stage_id = fields.Many2one(
+        "crm.customer.claim.stage",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage(),
+        ondelete="restrict",
+    )
     step = fields.Selection(related="stage_id.step", store=True, index=True)
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     director_notified_at = fields.Datetime(string="Deputy Director Notified", readonly=True, copy=False)
-    responsible_id = fields.Many2one("res.users", string="Responsible Employee", tracking=True, index=True,
-                                     domain="[('share', '=', False)]", check_company=True,
-                                     help="Named by the deputy director: sees the claim through.")
+    responsible_id = fields.Many2one(
+        "res.users",
+        string="Responsible Employee",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+        check_company=True,
+        help="Named by the deputy director: sees the claim through.",
+    )
     client_notified_at = fields.Datetime(
-        string="Client Told: Being Clarified", tracking=True, copy=False,
-        help="When the client was told that every aspect of the claim is being clarified.")
-    legal_user_id = fields.Many2one("res.users", string="Legal Reviewer", tracking=True,
-                                    domain="[('share', '=', False)]", check_company=True)
+        string="Client Told: Being Clarified",
+        tracking=True,
+        copy=False,
+        help="When the client was told that every aspect of the claim is being clarified.",
+    )
+    legal_user_id = fields.Many2one(
+        "res.users", string="Legal Reviewer", tracking=True, domain="[('share', '=', False)]", check_company=True
+    )
     legal_evaluation = fields.Text(tracking=True, help="The legal department's evaluation of the claim.")
     decision = fields.Text(tracking=True)
     decision_by = fields.Selection(
         [("deputy_director", "Deputy Director"), ("legal", "Legal Department"), ("director", "Director")],
-        string="Decided By", tracking=True)
+        string="Decided By",
+        tracking=True,
+    )
     decision_date = fields.Datetime(string="Decided On", readonly=True, copy=False)
-    decision_user_id = fields.Many2one("res.users", string="Decision Entered By", readonly=True, copy=False,
-                                       check_company=True, help="Who wrote the decision down.")
+    decision_user_id = fields.Many2one(
+        "res.users",
+        string="Decision Entered By",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="Who wrote the decision down.",
+    )
     measures = fields.Text(tracking=True, help="What is done to remove the cause of the claim.")
     client_decision_notified_at = fields.Datetime(
-        string="Client Told: Decision", tracking=True, copy=False,
-        help="When the client was told the decision and the measures.")
+        string="Client Told: Decision",
+        tracking=True,
+        copy=False,
+        help="When the client was told the decision and the measures.",
+    )
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     # The notice deadline: the client is told within N hours (RC-4)
     notice_deadline = fields.Datetime(
-        compute="_compute_notice_deadline", store=True, readonly=True, copy=False,
-        help="The client must be told by then that the claim is being clarified.")
+        compute="_compute_notice_deadline",
+        store=True,
+        readonly=True,
+        copy=False,
+        help="The client must be told by then that the claim is being clarified.",
+    )
     notice_escalated_at = fields.Datetime(string="Notice Escalated On", readonly=True, copy=False)
-    notice_on_time = fields.Boolean(compute="_compute_notice_on_time", store=True,
-                                    string="Notice on Time")
-    notice_breached = fields.Boolean(compute="_compute_notice_state", search="_search_notice_breached",
-                                     string="Notice Late")
+    notice_on_time = fields.Boolean(compute="_compute_notice_on_time", store=True, string="Notice on Time")
+    notice_breached = fields.Boolean(
+        compute="_compute_notice_state", search="_search_notice_breached", string="Notice Late"
+    )
     notice_remaining = fields.Char(compute="_compute_notice_state", string="Notice Time Left")
-    notice_urgency = fields.Selection([("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")],
-                                      compute="_compute_notice_state")
+    notice_urgency = fields.Selection(
+        [("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")], compute="_compute_notice_state"
+    )
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "A claim reference is unique in its company."),
@@ -146,9 +208,13 @@ class CrmCustomerClaim(models.Model):
 
     def init(self):
         # The escalation cron looks only at claims whose client was not told yet and not escalated.
-        self.env.cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS crm_customer_claim_notice_due_idx ON %s (notice_deadline) "
-            "WHERE client_notified_at IS NULL AND notice_escalated_at IS NULL", SQL.identifier(self._table)))
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS crm_customer_claim_notice_due_idx ON %s (notice_deadline) "
+                "WHERE client_notified_at IS NULL AND notice_escalated_at IS NULL",
+                SQL.identifier(self._table),
+            )
+        )
 
     @api.model
     def _default_stage(self):
@@ -178,8 +244,9 @@ class CrmCustomerClaim(models.Model):
     @api.depends("client_notified_at", "notice_deadline")
     def _compute_notice_on_time(self):
         for claim in self:
-            claim.notice_on_time = bool(claim.client_notified_at and claim.notice_deadline
-                                        and claim.client_notified_at <= claim.notice_deadline)
+            claim.notice_on_time = bool(
+                claim.client_notified_at and claim.notice_deadline and claim.client_notified_at <= claim.notice_deadline
+            )
 
     @api.depends("client_notified_at", "notice_deadline", "is_closed")
     @api.depends_context("uid")
@@ -190,10 +257,17 @@ class CrmCustomerClaim(models.Model):
             left = (claim.notice_deadline - now) if waiting else None
             claim.notice_breached = bool(
                 (left is not None and left.total_seconds() < 0)
-                or (claim.client_notified_at and claim.notice_deadline
-                    and claim.client_notified_at > claim.notice_deadline))
-            claim.notice_urgency = False if left is None else (
-                "late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3 * 3600 else "ok")
+                or (
+                    claim.client_notified_at
+                    and claim.notice_deadline
+                    and claim.client_notified_at > claim.notice_deadline
+                )
+            )
+            claim.notice_urgency = (
+                False
+                if left is None
+                else ("late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3 * 3600 else "ok")
+            )
             claim.notice_remaining = left is not None and working_time.format_time_left(self.env, left)
 
     def _search_notice_breached(self, operator, value):
@@ -201,10 +275,14 @@ class CrmCustomerClaim(models.Model):
             raise NotImplementedError(self.env._("Search on a late notice supports = and != True/False only."))
         now = fields.Datetime.now()
         self.flush_model(["client_notified_at", "notice_deadline", "is_closed"])
-        self.env.cr.execute(SQL(
-            "SELECT id FROM %s WHERE (client_notified_at IS NULL AND NOT COALESCE(is_closed, FALSE) "
-            "AND notice_deadline < %s) OR client_notified_at > notice_deadline",
-            SQL.identifier(self._table), now))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE (client_notified_at IS NULL AND NOT COALESCE(is_closed, FALSE) "
+                "AND notice_deadline < %s) OR client_notified_at > notice_deadline",
+                SQL.identifier(self._table),
+                now,
+            )
+        )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return [("id", "in" if (operator == "=") == value else "not in", ids)]
 
@@ -228,8 +306,12 @@ class CrmCustomerClaim(models.Model):
                 self.contact_id = order.partner_id
             self.team_id = order.team_id or self.team_id
             self.lead_id = self.lead_id or order.opportunity_id
-            self.invoice_id = self.invoice_id or order.invoice_ids.filtered(
-                lambda move: move.move_type == "out_invoice" and move.state == "posted")[:1]
+            self.invoice_id = (
+                self.invoice_id
+                or order.invoice_ids.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")[
+                    :1
+                ]
+            )
 
     # CRUD -------------------------------------------------------------------
 
@@ -239,8 +321,10 @@ class CrmCustomerClaim(models.Model):
         buttons = self._workflow_buttons()
         for vals in vals_list:
             refuse_workflow_writes(self, vals, buttons, create=True)
-            self._check_decision_rights({key: value for key, value in vals.items() if value},
-                                        self.env["res.company"].browse(vals.get("company_id")))
+            self._check_decision_rights(
+                {key: value for key, value in vals.items() if value},
+                self.env["res.company"].browse(vals.get("company_id")),
+            )
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = Sequence.with_company(company).next_by_code("crm.customer.claim") or "/"
@@ -266,7 +350,8 @@ class CrmCustomerClaim(models.Model):
             moving = self.filtered(lambda claim: claim.stage_id != stage)
             if stage.step == "notified":
                 moving.filtered(lambda claim: not claim.client_notified_at).write(
-                    {"client_notified_at": fields.Datetime.now()})
+                    {"client_notified_at": fields.Datetime.now()}
+                )
         result = super().write(vals)
         if stage:
             for claim in moving:
@@ -284,13 +369,15 @@ class CrmCustomerClaim(models.Model):
     # Procedure ----------------------------------------------------------------
 
     def _workflow_buttons(self):
-        return {"director_notified_at": self.env._("registering the claim sets it"),
-                "notice_escalated_at": self.env._("the escalation of late notices sets it"),
-                "decision_date": self.env._("writing the decision sets it"),
-                "decision_user_id": self.env._("writing the decision sets it"),
-                "date_closed": self.env._("use Resolve or Reject"),
-                "complaint_id": self.env._("Turn into Claim on the complaint sets it"),
-                "filled_at": self.env._("registering the claim sets it")}
+        return {
+            "director_notified_at": self.env._("registering the claim sets it"),
+            "notice_escalated_at": self.env._("the escalation of late notices sets it"),
+            "decision_date": self.env._("writing the decision sets it"),
+            "decision_user_id": self.env._("writing the decision sets it"),
+            "date_closed": self.env._("use Resolve or Reject"),
+            "complaint_id": self.env._("Turn into Claim on the complaint sets it"),
+            "filled_at": self.env._("registering the claim sets it"),
+        }
 
     @api.model
     def _check_decision_rights(self, vals, company):
@@ -303,19 +390,32 @@ class CrmCustomerClaim(models.Model):
             raise AccessError(self.env._("Only the legal department writes the legal evaluation of a claim."))
         deciders = (company or self.env.company)._playbook_deputy_directors()
         if {"decision", "decision_by"} & set(vals) and not (user._playbook_is_legal() or user in deciders):
-            raise AccessError(self.env._("The deputy director, the legal department or the director decides a "
-                                         "claim: %(user)s may not write its decision.", user=user.name))
+            raise AccessError(
+                self.env._(
+                    "The deputy director, the legal department or the director decides a "
+                    "claim: %(user)s may not write its decision.",
+                    user=user.name,
+                )
+            )
 
     def _check_step(self, step):
         """Refuse a claim that lacks what its step needs, naming what is missing."""
         self.ensure_one()
-        missing = [self._fields[name].get_description(self.env)["string"]
-                   for name in STEP_REQUIREMENTS.get(step, ()) if not self[name]]
+        missing = [
+            self._fields[name].get_description(self.env)["string"]
+            for name in STEP_REQUIREMENTS.get(step, ())
+            if not self[name]
+        ]
         if missing:
             step_label = dict(self._fields["step"]._description_selection(self.env))[step]
-            raise ValidationError(self.env._(
-                "Claim %(claim)s cannot be in the step \"%(step)s\" without: %(missing)s.",
-                claim=self.name, step=step_label, missing=", ".join(missing)))
+            raise ValidationError(
+                self.env._(
+                    'Claim %(claim)s cannot be in the step "%(step)s" without: %(missing)s.',
+                    claim=self.name,
+                    step=step_label,
+                    missing=", ".join(missing),
+                )
+            )
 
     def _on_step(self, step):
         now = fields.Datetime.now()
@@ -330,10 +430,12 @@ class CrmCustomerClaim(models.Model):
         elif step == "execution":
             for claim in self:
                 claim.activity_schedule(
-                    "mail.mail_activity_data_todo", user_id=claim.responsible_id.id,
+                    "mail.mail_activity_data_todo",
+                    user_id=claim.responsible_id.id,
                     date_deadline=fields.Date.context_today(self),
                     summary=self.env._("Control the execution of claim %(claim)s", claim=claim.name),
-                    note=claim.measures)
+                    note=claim.measures,
+                )
 
     def _subscribe_people(self):
         for claim in self:
@@ -350,16 +452,21 @@ class CrmCustomerClaim(models.Model):
             directors = claim._deputy_directors()
             link = Markup('<a href="/odoo/crm.customer.claim/%s">%s</a>') % (claim.id, claim.name)
             claim.message_post(
-                body=Markup("%s %s") % (self.env._("New claim from %(client)s:", client=claim.partner_id.name),
-                                        link) + Markup("<br/>") + claim.essence,
-                message_type="notification", subtype_xmlid="mail.mt_comment",
-                partner_ids=directors.partner_id.ids)
+                body=Markup("%s %s") % (self.env._("New claim from %(client)s:", client=claim.partner_id.name), link)
+                + Markup("<br/>")
+                + claim.essence,
+                message_type="notification",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=directors.partner_id.ids,
+            )
             if not claim.responsible_id:
                 for director in directors:
                     claim.activity_schedule(
-                        "mail.mail_activity_data_todo", user_id=director.id,
+                        "mail.mail_activity_data_todo",
+                        user_id=director.id,
                         date_deadline=fields.Date.context_today(self),
-                        summary=self.env._("Name the responsible employee of claim %(claim)s", claim=claim.name))
+                        summary=self.env._("Name the responsible employee of claim %(claim)s", claim=claim.name),
+                    )
             claim.sudo().director_notified_at = fields.Datetime.now()  # sudo: the notice's own record
 
     def _send_to_legal(self):
@@ -368,12 +475,18 @@ class CrmCustomerClaim(models.Model):
             legal = claim.legal_user_id or self.env["res.users"]._playbook_users_of(roles.LEGAL, company)
             for user in legal:
                 claim.activity_schedule(
-                    "mail.mail_activity_data_todo", user_id=user.id,
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
                     date_deadline=fields.Date.context_today(self),
-                    summary=self.env._("Evaluate claim %(claim)s", claim=claim.name), note=claim.essence)
-            claim.message_post(body=self.env._("Sent to the legal department for evaluation."),
-                               message_type="notification", subtype_xmlid="mail.mt_note",
-                               partner_ids=legal.partner_id.ids)
+                    summary=self.env._("Evaluate claim %(claim)s", claim=claim.name),
+                    note=claim.essence,
+                )
+            claim.message_post(
+                body=self.env._("Sent to the legal department for evaluation."),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=legal.partner_id.ids,
+            )
 
     def _move_to_step(self, step):
         stage = self.env["crm.customer.claim.stage"].search([("step", "=", step)], limit=1)
@@ -399,7 +512,8 @@ class CrmCustomerClaim(models.Model):
 
     def action_client_told_decision(self):
         self.filtered(lambda claim: not claim.client_decision_notified_at).write(
-            {"client_decision_notified_at": fields.Datetime.now()})
+            {"client_decision_notified_at": fields.Datetime.now()}
+        )
         return True
 
     def action_resolve(self):
@@ -412,20 +526,31 @@ class CrmCustomerClaim(models.Model):
 
     def _wake_notice_cron(self):
         cron = self.env.ref("crm_sales_playbook.crm_customer_claim_cron_notice", raise_if_not_found=False)
-        due = sorted({claim.notice_deadline for claim in self
-                      if claim.notice_deadline and not claim.client_notified_at})
+        due = sorted(
+            {claim.notice_deadline for claim in self if claim.notice_deadline and not claim.client_notified_at}
+        )
         if cron and due:
             cron._trigger(at=due)
 
     @api.model
     def _cron_escalate_notice(self, batch_size=200):
         """Tell the deputy director once of each claim whose client was not told in time (RC-4)."""
-        domain = [("client_notified_at", "=", False), ("notice_escalated_at", "=", False),
-                  ("notice_deadline", "<=", fields.Datetime.now()), ("is_closed", "=", False)]
+        domain = [
+            ("client_notified_at", "=", False),
+            ("notice_escalated_at", "=", False),
+            ("notice_deadline", "<=", fields.Datetime.now()),
+            ("is_closed", "=", False),
+        ]
         escalated = []
-        run_batch(self, domain, lambda claim: escalated.append(claim._escalate_notice() or claim),
-                  job="escalate late claim notices", order="notice_deadline, id", batch_size=batch_size,
-                  condition=SQL("client_notified_at IS NULL AND notice_escalated_at IS NULL"))
+        run_batch(
+            self,
+            domain,
+            lambda claim: escalated.append(claim._escalate_notice() or claim),
+            job="escalate late claim notices",
+            order="notice_deadline, id",
+            batch_size=batch_size,
+            condition=SQL("client_notified_at IS NULL AND notice_escalated_at IS NULL"),
+        )
         return self.union(*escalated)
 
     def _escalate_notice(self):
@@ -434,14 +559,27 @@ class CrmCustomerClaim(models.Model):
         directors = self._deputy_directors()
         hours = (self.company_id or self.env.company).playbook_claim_notice_hours or 24
         summary = self.env._("Client not told of claim %(claim)s in time", claim=self.name)
-        note = self.env._("%(client)s was to be told within %(hours)s hours that the claim is being clarified; "
-                          "the deadline passed. Manager: %(manager)s.", client=self.partner_id.name,
-                          hours=hours, manager=self.user_id.name)
+        note = self.env._(
+            "%(client)s was to be told within %(hours)s hours that the claim is being clarified; "
+            "the deadline passed. Manager: %(manager)s.",
+            client=self.partner_id.name,
+            hours=hours,
+            manager=self.user_id.name,
+        )
         for director in directors:
-            self.activity_schedule("mail.mail_activity_data_todo", user_id=director.id,
-                                   date_deadline=fields.Date.context_today(self), summary=summary, note=note)
-        self.message_post(body=Markup("%s. %s") % (summary, note), message_type="notification",
-                          subtype_xmlid="mail.mt_comment", partner_ids=directors.partner_id.ids)
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=director.id,
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                note=note,
+            )
+        self.message_post(
+            body=Markup("%s. %s") % (summary, note),
+            message_type="notification",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=directors.partner_id.ids,
+        )
 
     # Printing -------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 """The weekly review of the client database (RC-5): what each manager has on the list, and what is wrong."""
+
 from collections import defaultdict
 from datetime import timedelta
 
@@ -8,12 +9,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .playbook_rules import DEAL_TYPE_RULES
 from . import working_time
 from .lead_intake import same_request_leads
 from .locking import run_batch
+from .playbook_rules import DEAL_TYPE_RULES
 from .roles import check_allowed_companies
-
 
 LIST_KINDS = [
     ("week_lead", "New Lead of the Week"),
@@ -46,10 +46,15 @@ class CrmDbReview(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     date = fields.Datetime(string="Run On", required=True, readonly=True, default=fields.Datetime.now)
-    week_start = fields.Date(string="Week of", required=True, readonly=True,
-                             help="Monday of the week reviewed; the lists of next week start seven days later.")
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
-                                 default=lambda self: self.env.company)
+    week_start = fields.Date(
+        string="Week of",
+        required=True,
+        readonly=True,
+        help="Monday of the week reviewed; the lists of next week start seven days later.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
     previous_id = fields.Many2one("crm.db.review", string="Previous Review", readonly=True)
     line_ids = fields.One2many("crm.db.review.line", "review_id", string="Items", readonly=True)
     item_count = fields.Integer(string="Open Items", compute="_compute_counts", store=True)
@@ -59,7 +64,8 @@ class CrmDbReview(models.Model):
     @api.depends("line_ids.state", "line_ids.is_inconsistency")
     def _compute_counts(self):
         groups = self.env["crm.db.review.line"]._read_group(
-            [("review_id", "in", self.ids)], ["review_id", "state", "is_inconsistency"], ["__count"])
+            [("review_id", "in", self.ids)], ["review_id", "state", "is_inconsistency"], ["__count"]
+        )
         counts = defaultdict(lambda: [0, 0, 0])
         for review, state, problem, count in groups:
             if state == "fixed":
@@ -89,26 +95,47 @@ class CrmDbReview(models.Model):
         today = working_time.local_day(fields.Datetime.now(), zone)
         week_start = today - timedelta(days=today.weekday())
         previous = Review.search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
-        review = Review.create({
-            "name": self.env._("Database review, week of %(week)s", week=fields.Date.to_string(week_start)),
-            "week_start": week_start, "company_id": company.id, "previous_id": previous.id,
-        })
+        review = Review.create(
+            {
+                "name": self.env._("Database review, week of %(week)s", week=fields.Date.to_string(week_start)),
+                "week_start": week_start,
+                "company_id": company.id,
+                "previous_id": previous.id,
+            }
+        )
         collector = _Collector(Review.env, company, zone, today, week_start)
         items = collector.collect()
-        vals_list = [dict(item, review_id=review.id, company_id=company.id,
-                          is_inconsistency=item["kind"] in INCONSISTENCIES) for item in items]
+        vals_list = [
+            dict(item, review_id=review.id, company_id=company.id, is_inconsistency=item["kind"] in INCONSISTENCIES)
+            for item in items
+        ]
         if previous:
             now_keys = {(item["kind"], item["res_model"], item["res_id"]) for item in items}
             fixed = previous.line_ids.filtered(
-                lambda line: line.is_inconsistency and line.state == "open"
-                and (line.kind, line.res_model, line.res_id) not in now_keys)
-            vals_list += [{"review_id": review.id, "company_id": company.id, "is_inconsistency": True,
-                           "kind": line.kind, "res_model": line.res_model,
-                           "res_id": line.res_id, "name": line.name, "manager_id": line.manager_id.id,
-                           "partner_id": line.partner_id.id, "state": "fixed"} for line in fixed]
+                lambda line: (
+                    line.is_inconsistency
+                    and line.state == "open"
+                    and (line.kind, line.res_model, line.res_id) not in now_keys
+                )
+            )
+            vals_list += [
+                {
+                    "review_id": review.id,
+                    "company_id": company.id,
+                    "is_inconsistency": True,
+                    "kind": line.kind,
+                    "res_model": line.res_model,
+                    "res_id": line.res_id,
+                    "name": line.name,
+                    "manager_id": line.manager_id.id,
+                    "partner_id": line.partner_id.id,
+                    "state": "fixed",
+                }
+                for line in fixed
+            ]
         Line = Review.env["crm.db.review.line"]
         for start in range(0, len(vals_list), 5000):
-            Line.create(vals_list[start:start + 5000])
+            Line.create(vals_list[start : start + 5000])
         review.invalidate_recordset(["line_ids", "item_count", "problem_count", "fixed_count"])
         if notify:
             review._notify()
@@ -119,7 +146,8 @@ class CrmDbReview(models.Model):
         self.ensure_one()
         counts = defaultdict(dict)
         for manager, kind, count in self.env["crm.db.review.line"]._read_group(
-                [("review_id", "=", self.id), ("state", "=", "open")], ["manager_id", "kind"], ["__count"]):
+            [("review_id", "=", self.id), ("state", "=", "open")], ["manager_id", "kind"], ["__count"]
+        ):
             counts[manager][kind] = count
         return counts
 
@@ -136,44 +164,70 @@ class CrmDbReview(models.Model):
             if not manager or not manager.active:
                 continue
             note = Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li>%s: %s</li>") % (labels[kind], count) for kind, count in sorted(kinds.items()))
-            self.activity_schedule("mail.mail_activity_data_todo", user_id=manager.id, date_deadline=today,
-                                   summary=self.env._("Weekly review: %(count)s items", count=sum(kinds.values())),
-                                   note=note)
+                Markup("<li>%s: %s</li>") % (labels[kind], count) for kind, count in sorted(kinds.items())
+            )
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                date_deadline=today,
+                summary=self.env._("Weekly review: %(count)s items", count=sum(kinds.values())),
+                note=note,
+            )
         directors = self.company_id._playbook_deputy_directors()
         if directors:
-            self.env["mail.mail"].create({
-                "subject": self.name,
-                "body_html": self._summary_html(counts, labels),
-                "email_from": self.company_id.email_formatted or self.env.user.email_formatted,
-                "recipient_ids": [(6, 0, directors.partner_id.ids)],
-                "model": self._name, "res_id": self.id,
-            })
+            self.env["mail.mail"].create(
+                {
+                    "subject": self.name,
+                    "body_html": self._summary_html(counts, labels),
+                    "email_from": self.company_id.email_formatted or self.env.user.email_formatted,
+                    "recipient_ids": [(6, 0, directors.partner_id.ids)],
+                    "model": self._name,
+                    "res_id": self.id,
+                }
+            )
 
     def _summary_html(self, counts, labels):
-        kinds = [key for key, _label in LIST_KINDS + INCONSISTENCY_KINDS
-                 if any(key in per_kind for per_kind in counts.values())]
+        kinds = [
+            key
+            for key, _label in LIST_KINDS + INCONSISTENCY_KINDS
+            if any(key in per_kind for per_kind in counts.values())
+        ]
         head = Markup("").join(Markup("<th>%s</th>") % labels[kind] for kind in kinds)
         rows = Markup("").join(
-            Markup("<tr><td>%s</td>%s</tr>") % (
+            Markup("<tr><td>%s</td>%s</tr>")
+            % (
                 manager.name if manager else self.env._("Nobody"),
-                Markup("").join(Markup("<td>%s</td>") % per_kind.get(kind, 0) for kind in kinds))
-            for manager, per_kind in sorted(counts.items(), key=lambda item: item[0].name or ""))
+                Markup("").join(Markup("<td>%s</td>") % per_kind.get(kind, 0) for kind in kinds),
+            )
+            for manager, per_kind in sorted(counts.items(), key=lambda item: item[0].name or "")
+        )
         link = Markup('<a href="/odoo/crm.db.review/%s">%s</a>') % (self.id, escape(self.name))
         return Markup(
             "<p>%s</p><table border='1' cellpadding='4' style='border-collapse: collapse;'>"
-            "<tr><th>%s</th>%s</tr>%s</table><p>%s</p>") % (
-            link, self.env._("Manager"), head, rows,
-            self.env._("Inconsistencies: %(open)s open, %(fixed)s fixed since the last review.",
-                       open=self.problem_count, fixed=self.fixed_count))
+            "<tr><th>%s</th>%s</tr>%s</table><p>%s</p>"
+        ) % (
+            link,
+            self.env._("Manager"),
+            head,
+            rows,
+            self.env._(
+                "Inconsistencies: %(open)s open, %(fixed)s fixed since the last review.",
+                open=self.problem_count,
+                fixed=self.fixed_count,
+            ),
+        )
 
     @api.model
     def _cron_review(self):
         """On the configured day and hour of each company's week, review its database once (RC-5)."""
         reviews = []
-        run_batch(self.env["res.company"], [("id", "!=", 0)],
-                  lambda company: reviews.append(self._review_if_due(company)),
-                  job="weekly database review", lock=False)
+        run_batch(
+            self.env["res.company"],
+            [("id", "!=", 0)],
+            lambda company: reviews.append(self._review_if_due(company)),
+            job="weekly database review",
+            lock=False,
+        )
         return self.browse([review.id for review in reviews if review])
 
     @api.model
@@ -181,8 +235,9 @@ class CrmDbReview(models.Model):
         """The review of ``company`` when its day and hour came and no worker ran it yet, else None."""
         now, tz = fields.Datetime.now(), company._playbook_tz()
         day = working_time.local_day(now, tz)
-        if day.weekday() != int(company.playbook_review_weekday or 4) \
-                or working_time.local_hour(now, tz) < (company.playbook_review_hour or 0.0):
+        if day.weekday() != int(company.playbook_review_weekday or 4) or working_time.local_hour(now, tz) < (
+            company.playbook_review_hour or 0.0
+        ):
             return None
         log = self.env["crm.playbook.report.log"]._claim(company, "review", day)
         if not log:
@@ -217,13 +272,19 @@ class CrmDbReviewLine(models.Model):
     res_id = fields.Many2oneReference(string="Record", model_field="res_model", required=True)
     name = fields.Char(string="Item", required=True)
     detail = fields.Char()
-    state = fields.Selection([("open", "To Do"), ("fixed", "Fixed since Last Review")], default="open",
-                             required=True, index=True)
+    state = fields.Selection(
+        [("open", "To Do"), ("fixed", "Fixed since Last Review")], default="open", required=True, index=True
+    )
 
     def action_open(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
-                "view_mode": "form", "views": [(False, "form")]}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
 
 class _Collector:
@@ -246,9 +307,17 @@ class _Collector:
         if key in self.seen:
             return
         self.seen.add(key)
-        self.items.append({"kind": kind, "res_model": record._name, "res_id": record.id, "name": name,
-                           "manager_id": manager.id or False, "partner_id": partner.id or False,
-                           "detail": detail})
+        self.items.append(
+            {
+                "kind": kind,
+                "res_model": record._name,
+                "res_id": record.id,
+                "name": name,
+                "manager_id": manager.id or False,
+                "partner_id": partner.id or False,
+                "detail": detail,
+            }
+        )
 
     @staticmethod
     def client_manager(partner):
@@ -265,24 +334,47 @@ class _Collector:
         # Records of the week
         for lead in Lead.search(lead_company + [("create_date", ">=", week_from), ("create_date", "<", week_to)]):
             self.add("week_lead", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
-        clients = Partner.search([("create_date", ">=", week_from), ("create_date", "<", week_to),
-                                  ("company_id", "in", (company.id, False)), ("parent_id", "=", False)])
+        clients = Partner.search(
+            [
+                ("create_date", ">=", week_from),
+                ("create_date", "<", week_to),
+                ("company_id", "in", (company.id, False)),
+                ("parent_id", "=", False),
+            ]
+        )
         for partner in clients:
             self.add("week_client", partner, self.client_manager(partner), partner, partner.display_name)
         # Next week's calls and requests
-        for partner in Partner.search([("playbook_next_contact", ">=", self.next_start),
-                                       ("playbook_next_contact", "<=", self.next_end),
-                                       ("company_id", "in", (company.id, False))]):
-            self.add("next_call", partner, self.client_manager(partner), partner, partner.display_name,
-                     fields.Date.to_string(partner.playbook_next_contact))
-        planned = Lead.search(lead_company + [("work_status", "in", ("new", "in_work")), "|", "&",
-                                              ("date_planned_contact", ">=", self.utc(self.next_start)),
-                                              ("date_planned_contact", "<", self.utc(self.next_end + timedelta(1))),
-                                              "&", ("date_deadline", ">=", self.next_start),
-                                              ("date_deadline", "<=", self.next_end)])
+        for partner in Partner.search(
+            [
+                ("playbook_next_contact", ">=", self.next_start),
+                ("playbook_next_contact", "<=", self.next_end),
+                ("company_id", "in", (company.id, False)),
+            ]
+        ):
+            self.add(
+                "next_call",
+                partner,
+                self.client_manager(partner),
+                partner,
+                partner.display_name,
+                fields.Date.to_string(partner.playbook_next_contact),
+            )
+        planned = Lead.search(
+            lead_company
+            + [
+                ("work_status", "in", ("new", "in_work")),
+                "|",
+                "&",
+                ("date_planned_contact", ">=", self.utc(self.next_start)),
+                ("date_planned_contact", "<", self.utc(self.next_end + timedelta(1))),
+                "&",
+                ("date_deadline", ">=", self.next_start),
+                ("date_deadline", "<=", self.next_end),
+            ]
+        )
         for lead in planned:
-            self.add("planned_request", lead, lead.user_id or lead.team_id.user_id, lead.partner_id,
-                     lead.display_name)
+            self.add("planned_request", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
         self._debtors()
         self._claims_and_complaints()
         self._open_questions()
@@ -292,56 +384,105 @@ class _Collector:
     def _debtors(self):
         Move = self.env["account.move"]
         groups = Move._read_group(
-            [("company_id", "=", self.company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-             ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", self.today)],
-            ["commercial_partner_id"], ["__count", "amount_residual_signed:sum", "invoice_user_id:array_agg"])
+            [
+                ("company_id", "=", self.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", self.today),
+            ],
+            ["commercial_partner_id"],
+            ["__count", "amount_residual_signed:sum", "invoice_user_id:array_agg"],
+        )
         users = self.env["res.users"]
         for partner, count, residual, user_ids in groups:
             manager = self.client_manager(partner) or users.browse([uid for uid in user_ids if uid][:1])
-            self.add("debtor", partner, manager, partner, partner.display_name, self.env._(
-                "%(count)s overdue invoices, %(amount)s due", count=count,
-                amount=self.company.currency_id.format(residual)))
+            self.add(
+                "debtor",
+                partner,
+                manager,
+                partner,
+                partner.display_name,
+                self.env._(
+                    "%(count)s overdue invoices, %(amount)s due",
+                    count=count,
+                    amount=self.company.currency_id.format(residual),
+                ),
+            )
 
     def _claims_and_complaints(self):
-        for claim in self.env["crm.customer.claim"].search([("company_id", "=", self.company.id),
-                                                           ("is_closed", "=", False)]):
-            self.add("open_claim", claim, claim.responsible_id or claim.user_id, claim.partner_id,
-                     "%s: %s" % (claim.name, claim.partner_id.display_name), claim.stage_id.name)
-        for complaint in self.env["crm.quality.complaint"].search([("company_id", "=", self.company.id),
-                                                                  ("state", "=", "open")]):
-            self.add("open_complaint", complaint, complaint.user_id, complaint.partner_id,
-                     "%s: %s" % (complaint.name, complaint.partner_id.display_name))
+        for claim in self.env["crm.customer.claim"].search(
+            [("company_id", "=", self.company.id), ("is_closed", "=", False)]
+        ):
+            self.add(
+                "open_claim",
+                claim,
+                claim.responsible_id or claim.user_id,
+                claim.partner_id,
+                "%s: %s" % (claim.name, claim.partner_id.display_name),
+                claim.stage_id.name,
+            )
+        for complaint in self.env["crm.quality.complaint"].search(
+            [("company_id", "=", self.company.id), ("state", "=", "open")]
+        ):
+            self.add(
+                "open_complaint",
+                complaint,
+                complaint.user_id,
+                complaint.partner_id,
+                "%s: %s" % (complaint.name, complaint.partner_id.display_name),
+            )
 
     def _open_questions(self):
         """Clients and leads with overdue activities: one item per record and responsible."""
         groups = self.env["mail.activity"]._read_group(
             [("res_model", "in", ("res.partner", "crm.lead")), ("date_deadline", "<", self.today)],
-            ["res_model", "res_id", "user_id"], ["__count"])
+            ["res_model", "res_id", "user_id"],
+            ["__count"],
+        )
         by_model = defaultdict(set)
         for model, res_id, _user, _count in groups:
             by_model[model].add(res_id)
-        records = {model: {record.id: record for record in self.env[model].with_context(
-            active_test=False).browse(list(ids)).exists()} for model, ids in by_model.items()}
+        records = {
+            model: {
+                record.id: record
+                for record in self.env[model].with_context(active_test=False).browse(list(ids)).exists()
+            }
+            for model, ids in by_model.items()
+        }
         for model, res_id, user, count in groups:
             record = records[model].get(res_id)
             if not record or record.company_id not in (self.company, self.company.browse()):
                 continue
             partner = record if model == "res.partner" else record.partner_id
-            self.add("open_question", record, user, partner, record.display_name,
-                     self.env._("%(count)s overdue activities", count=count))
+            self.add(
+                "open_question",
+                record,
+                user,
+                partner,
+                record.display_name,
+                self.env._("%(count)s overdue activities", count=count),
+            )
 
     def _inconsistencies(self):
         env, company = self.env, self.company
         Partner = env["res.partner"]
         Lead = env["crm.lead"]
-        customers = [("company_id", "in", (company.id, False)), ("parent_id", "=", False), "|",
-                     ("customer_rank", ">", 0), ("playbook_is_regular", "=", True)]
-        for partner in Partner.search(customers + [("phone", "=", False), ("email", "=", False)]
-                                      + ([("mobile", "=", False)] if "mobile" in Partner._fields else [])):
+        customers = [
+            ("company_id", "in", (company.id, False)),
+            ("parent_id", "=", False),
+            "|",
+            ("customer_rank", ">", 0),
+            ("playbook_is_regular", "=", True),
+        ]
+        for partner in Partner.search(
+            customers
+            + [("phone", "=", False), ("email", "=", False)]
+            + ([("mobile", "=", False)] if "mobile" in Partner._fields else [])
+        ):
             self.add("no_contact", partner, self.client_manager(partner), partner, partner.display_name)
         for partner in Partner.search(customers + [("user_id", "=", False)]):
-            self.add("no_salesperson", partner, partner.playbook_regular_manager_id, partner,
-                     partner.display_name)
+            self.add("no_salesperson", partner, partner.playbook_regular_manager_id, partner, partner.display_name)
         open_leads = [("company_id", "in", (company.id, False)), ("work_status", "in", ("new", "in_work"))]
         stale_before = self.utc(self.today - timedelta(days=company.playbook_stale_new_days or 3))
         for lead in Lead.search(open_leads[:1] + [("work_status", "=", "new"), ("create_date", "<", stale_before)]):
@@ -352,7 +493,8 @@ class _Collector:
 
     def _duplicates(self):
         """Open leads that intake would have merged into an older one: the same request (lead_intake.py)."""
-        rows = SQL("""
+        rows = SQL(
+            """
             SELECT lead.id AS idx, lead.company_id AS company, lead.product_id AS product,
                    lead.commercial_partner_id AS partner, lead.email_normalized AS email,
                    lead.phone_sanitized AS phone, client.vat AS vat
@@ -360,11 +502,19 @@ class _Collector:
               LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id
              WHERE lead.active AND lead.work_status IN ('new', 'in_work') AND lead.product_id IS NOT NULL
                AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
-        """, company=self.company.id)
+        """,
+            company=self.company.id,
+        )
         pairs = [(lead_id, found[0]) for lead_id, found in same_request_leads(self.env, rows, older_only=True).items()]
         leads = self.env["crm.lead"].browse({lead_id for pair in pairs for lead_id in pair})
         by_id = {lead.id: lead for lead in leads}
         for lead_id, first_id in sorted(pairs):
             lead = by_id[lead_id]
-            self.add("duplicate", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name,
-                     self.env._("Same as %(lead)s", lead=by_id[first_id].display_name))
+            self.add(
+                "duplicate",
+                lead,
+                lead.user_id or lead.team_id.user_id,
+                lead.partner_id,
+                lead.display_name,
+                self.env._("Same as %(lead)s", lead=by_id[first_id].display_name),
+            )

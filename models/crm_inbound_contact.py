@@ -17,23 +17,35 @@ class CrmInboundContact(models.Model):
     kind = fields.Selection([("call", "Call"), ("letter", "Letter")], required=True, readonly=True)
     channel = fields.Selection(CHANNELS, required=True, index=True, readonly=True)
     caller_name = fields.Char(string="Caller", readonly=True)
-    operator_id = fields.Many2one("res.users", string="Registered By", required=True, index=True, readonly=True,
-                                  default=lambda self: self.env.user)
+    operator_id = fields.Many2one(
+        "res.users",
+        string="Registered By",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
     lead_id = fields.Many2one("crm.lead", index=True, readonly=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Client", index=True, readonly=True)
-    new_client = fields.Boolean(readonly=True, index=True,
-                                help="The caller was not in the CRM before this call or letter.")
-    lead_created = fields.Boolean(string="New Lead", readonly=True,
-                                  help="The call or letter opened a new lead rather than adding to an open one.")
+    new_client = fields.Boolean(
+        readonly=True, index=True, help="The caller was not in the CRM before this call or letter."
+    )
+    lead_created = fields.Boolean(
+        string="New Lead", readonly=True, help="The call or letter opened a new lead rather than adding to an open one."
+    )
     # Read from the lead when asked, not stored: a stored copy would cost Odoo's lead assignment a query
     # per batch of leads it converts (crm's query-count tests guard that).
     became_request = fields.Boolean(
-        string="Became a Request", compute="_compute_became_request", search="_search_became_request",
-        help="Its lead was taken into work or won: a real request, not a question or a wrong number.")
+        string="Became a Request",
+        compute="_compute_became_request",
+        search="_search_became_request",
+        help="Its lead was taken into work or won: a real request, not a question or a wrong number.",
+    )
     forwarded_to_id = fields.Many2one("res.users", index=True, readonly=True)
     team_id = fields.Many2one("crm.team", index=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
-                                 default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
     question = fields.Text(readonly=True)
 
     @api.depends("lead_id.work_status")

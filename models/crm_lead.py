@@ -5,9 +5,11 @@ Each concern of the playbook lives in a file of its own that extends ``crm.lead`
 (``crm_lead_sla.py``), contact rules (``crm_lead_guards.py``), the steps of a sale (``crm_lead_steps.py``) and
 assignment (``crm_lead_assignment.py``). Create and write here call one hook per concern, in a fixed order.
 """
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import working_time
 from .playbook_rules import (
     CHANNELS,
     DEAL_TYPE_RULES,
@@ -18,7 +20,6 @@ from .playbook_rules import (
     TEMPERATURES,
     WORK_STATUSES,
 )
-from . import working_time
 from .roles import refuse_workflow_writes
 
 
@@ -114,15 +115,9 @@ class CrmLead(models.Model):
         help="The client was reached and the talk moved to this date and time.",
     )
     team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
-    date_received_team_tz = fields.Char(
-        string="Received by Team (Team Time)", compute="_compute_team_tz_dates"
-    )
-    date_in_work_team_tz = fields.Char(
-        string="Taken into Work (Team Time)", compute="_compute_team_tz_dates"
-    )
-    postponed_until_team_tz = fields.Char(
-        string="Postponed Until (Team Time)", compute="_compute_team_tz_dates"
-    )
+    date_received_team_tz = fields.Char(string="Received by Team (Team Time)", compute="_compute_team_tz_dates")
+    date_in_work_team_tz = fields.Char(string="Taken into Work (Team Time)", compute="_compute_team_tz_dates")
+    postponed_until_team_tz = fields.Char(string="Postponed Until (Team Time)", compute="_compute_team_tz_dates")
     date_closed_team_tz = fields.Char(string="Closed (Team Time)", compute="_compute_team_tz_dates")
 
     @api.depends("deal_type")
@@ -167,38 +162,54 @@ class CrmLead(models.Model):
     def _check_playbook_deal_type_product(self):
         for lead in self:
             if lead._playbook_deal_type_rule()["needs_product"] and not lead.product_id:
-                raise ValidationError(self.env._(
-                    "Lead %(lead)s is a %(type)s lead: choose the product it is about.",
-                    lead=lead.display_name, type=lead._playbook_deal_type_label(),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Lead %(lead)s is a %(type)s lead: choose the product it is about.",
+                        lead=lead.display_name,
+                        type=lead._playbook_deal_type_label(),
+                    )
+                )
 
     @api.constrains("deal_type", "stage_id", "closing_comment")
     def _check_playbook_deal_type_closing(self):
         for lead in self.filtered(lambda lead: lead.deal_type and lead.stage_id.is_won):
             rule = lead._playbook_deal_type_rule()
             if rule["closes_with_comment"] and not (lead.closing_comment or "").strip():
-                raise ValidationError(self.env._(
-                    "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
-                    lead=lead.display_name, type=lead._playbook_deal_type_label(),
-                ))
-            if rule["needs_invoice"] and not lead._playbook_has_paid_invoice() and not lead._playbook_may_override("head"):
-                raise ValidationError(self.env._(
-                    "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice "
-                    "of one of its orders.",
-                    lead=lead.display_name, type=lead._playbook_deal_type_label(),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Lead %(lead)s is a %(type)s lead: write a closing comment before marking it won.",
+                        lead=lead.display_name,
+                        type=lead._playbook_deal_type_label(),
+                    )
+                )
+            if (
+                rule["needs_invoice"]
+                and not lead._playbook_has_paid_invoice()
+                and not lead._playbook_may_override("head")
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Lead %(lead)s is a %(type)s lead: it is won only by a paid invoice of one of its orders.",
+                        lead=lead.display_name,
+                        type=lead._playbook_deal_type_label(),
+                    )
+                )
 
     @api.constrains("stage_id", "company_id")
     def _check_playbook_stage_company(self):
         for lead in self:
             stage_company = lead.stage_id.team_id.company_id
             if lead.company_id and stage_company and stage_company != lead.company_id:
-                raise ValidationError(self.env._(
-                    "Lead %(lead)s belongs to %(company)s and cannot use stage %(stage)s "
-                    "of team %(team)s of another company.",
-                    lead=lead.display_name, company=lead.company_id.display_name,
-                    stage=lead.stage_id.display_name, team=lead.stage_id.team_id.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Lead %(lead)s belongs to %(company)s and cannot use stage %(stage)s "
+                        "of team %(team)s of another company.",
+                        lead=lead.display_name,
+                        company=lead.company_id.display_name,
+                        stage=lead.stage_id.display_name,
+                        team=lead.stage_id.team_id.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -242,10 +253,12 @@ class CrmLead(models.Model):
         """The leads of this write whose new temperature differs from their source's: chosen by hand."""
         if "temperature" not in vals:
             return self.browse()
-        return self.filtered(lambda lead: self._playbook_is_manual_temperature(
-            vals["temperature"],
-            self.env["utm.source"].browse(vals["source_id"]) if "source_id" in vals else lead.source_id,
-        ))
+        return self.filtered(
+            lambda lead: self._playbook_is_manual_temperature(
+                vals["temperature"],
+                self.env["utm.source"].browse(vals["source_id"]) if "source_id" in vals else lead.source_id,
+            )
+        )
 
     def _playbook_mark_manual_temperature(self, vals, manual):
         if "temperature" in vals and "temperature_manual" not in vals:
@@ -278,8 +291,7 @@ class CrmLead(models.Model):
         self.ensure_one()
         invoices = self.sudo().order_ids.invoice_ids  # sudo: a paid invoice decides the rule, whoever may read it
         return any(
-            move.move_type == "out_invoice" and move.payment_state in ("paid", "in_payment")
-            for move in invoices
+            move.move_type == "out_invoice" and move.payment_state in ("paid", "in_payment") for move in invoices
         )
 
     def _playbook_work_status(self):
@@ -315,19 +327,24 @@ class CrmLead(models.Model):
         if isinstance(label, models.BaseModel):
             label = ", ".join(label[:3].mapped("display_name")) + ("..." if len(label) > 3 else "")
         if "work_status" in vals:
-            raise UserError(self.env._(
-                "Lead %(lead)s: the work status follows the stage and cannot be written. "
-                "Move the lead to another stage, or mark it won or lost.",
-                lead=label,
-            ))
+            raise UserError(
+                self.env._(
+                    "Lead %(lead)s: the work status follows the stage and cannot be written. "
+                    "Move the lead to another stage, or mark it won or lost.",
+                    lead=label,
+                )
+            )
         for fname in ("deal_type", "temperature", "channel"):
             value = vals.get(fname)
             field = self._fields[fname]
             allowed = dict(field._description_selection(self.env))
             if value and value not in allowed:
-                raise ValidationError(self.env._(
-                    "Lead %(lead)s: %(value)s is not a valid %(field)s. Allowed values: %(allowed)s.",
-                    lead=label, value=repr(value), field=field._description_string(self.env),
-                    allowed=", ".join(allowed),
-                ))
-
+                raise ValidationError(
+                    self.env._(
+                        "Lead %(lead)s: %(value)s is not a valid %(field)s. Allowed values: %(allowed)s.",
+                        lead=label,
+                        value=repr(value),
+                        field=field._description_string(self.env),
+                        allowed=", ".join(allowed),
+                    )
+                )

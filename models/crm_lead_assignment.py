@@ -1,5 +1,6 @@
 """Giving leads to salespeople: hot leads at once, mass assignment, planning over a period, and telling the team
 (PP-2, PP-6, PP-9, PP-10)."""
+
 from collections import defaultdict
 
 from odoo import fields, models
@@ -22,8 +23,11 @@ class CrmLead(models.Model):
         help="The day the salesperson plans to contact the client, set when leads are spread over a period.",
     )
     playbook_announced = fields.Boolean(
-        string="Team Told", copy=False, readonly=True,
-        help="The current team was told about this lead: at once when hot, in the daily digest otherwise.")
+        string="Team Told",
+        copy=False,
+        readonly=True,
+        help="The current team was told about this lead: at once when hot, in the daily digest otherwise.",
+    )
 
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
 
@@ -42,8 +46,9 @@ class CrmLead(models.Model):
 
     def _playbook_assign_hot(self):
         """Hot leads without salesperson go to a member at work at once, in teams assigning by working time."""
-        hot = self.filtered(lambda lead: lead.temperature == "hot" and not lead.user_id
-                            and lead.team_id.playbook_assignment)
+        hot = self.filtered(
+            lambda lead: lead.temperature == "hot" and not lead.user_id and lead.team_id.playbook_assignment
+        )
         if hot:
             # sudo: a hot lead goes at once to the member at work, whoever created it (PP-2)
             hot = hot.sudo()
@@ -55,8 +60,15 @@ class CrmLead(models.Model):
 
     def _playbook_notify_hot(self):
         """Tell the team at once, and only once, about a new hot lead it received (PP-2, PP-6)."""
-        hot = self.filtered(lambda lead: lead.temperature == "hot" and lead.team_id and lead.active
-                            and not lead.playbook_announced and lead.work_status == "new")
+        hot = self.filtered(
+            lambda lead: (
+                lead.temperature == "hot"
+                and lead.team_id
+                and lead.active
+                and not lead.playbook_announced
+                and lead.work_status == "new"
+            )
+        )
         if not hot:
             return
         # sudo: the team is told once of its new hot lead, whoever created or moved it (PP-2)
@@ -73,8 +85,11 @@ class CrmLead(models.Model):
     def _playbook_split_assignable(self):
         """Leads a salesperson may be given (new or in work), and the others with the reason (PP-9)."""
         labels = dict(self._fields["work_status"]._description_selection(self.env))
-        skipped = {lead: self.env._("it is %(status)s", status=labels.get(lead.work_status, "").lower())
-                   for lead in self if lead.work_status not in ("new", "in_work")}
+        skipped = {
+            lead: self.env._("it is %(status)s", status=labels.get(lead.work_status, "").lower())
+            for lead in self
+            if lead.work_status not in ("new", "in_work")
+        }
         return self - self.browse([lead.id for lead in skipped]), skipped
 
     def _playbook_assign_to(self, counts):
@@ -90,9 +105,13 @@ class CrmLead(models.Model):
             raise UserError(self.env._("Say which salespeople get leads, and how many."))
         self._playbook_check_assignees(self.env["res.users"].union(*[user for user, _count in counts]))
         if total > len(eligible):
-            raise UserError(self.env._(
-                "%(total)s leads are asked for but only %(available)s of the selection can be assigned.",
-                total=total, available=len(eligible)))
+            raise UserError(
+                self.env._(
+                    "%(total)s leads are asked for but only %(available)s of the selection can be assigned.",
+                    total=total,
+                    available=len(eligible),
+                )
+            )
         ordered = eligible.sorted(lambda lead: lead._playbook_priority())
         given = [0] * len(counts)
         plan = {}
@@ -107,10 +126,15 @@ class CrmLead(models.Model):
             leads.write({"user_id": user.id})
             for lead in leads:
                 lead.message_post(
-                    body=self.env._("%(author)s assigned the lead to %(user)s (before: %(previous)s).",
-                                    author=self.env.user.name, user=user.name,
-                                    previous=previous[lead.id].name or self.env._("nobody")),
-                    message_type="notification", subtype_xmlid="mail.mt_note")
+                    body=self.env._(
+                        "%(author)s assigned the lead to %(user)s (before: %(previous)s).",
+                        author=self.env.user.name,
+                        user=user.name,
+                        previous=previous[lead.id].name or self.env._("nobody"),
+                    ),
+                    message_type="notification",
+                    subtype_xmlid="mail.mt_note",
+                )
             assigned |= leads
         return assigned, skipped
 
@@ -128,16 +152,25 @@ class CrmLead(models.Model):
         self.check_access("write")
         outside = users - me._playbook_assignable_users()
         if outside:
-            raise UserError(self.env._(
-                "%(users)s: not a member of the teams you direct (%(teams)s). Choose a salesperson of those "
-                "teams, or ask sales support to move the leads.", users=", ".join(outside.mapped("name")),
-                teams=", ".join(me._playbook_managed_teams().mapped("name")) or self.env._("none")))
+            raise UserError(
+                self.env._(
+                    "%(users)s: not a member of the teams you direct (%(teams)s). Choose a salesperson of those "
+                    "teams, or ask sales support to move the leads.",
+                    users=", ".join(outside.mapped("name")),
+                    teams=", ".join(me._playbook_managed_teams().mapped("name")) or self.env._("none"),
+                )
+            )
         for user in users:
             foreign = self.filtered(lambda lead, user=user: lead.company_id and lead.company_id not in user.company_ids)
             if foreign:
-                raise UserError(self.env._(
-                    "%(user)s does not work in %(company)s, the company of lead %(lead)s.",
-                    user=user.name, company=foreign[0].company_id.name, lead=foreign[0].display_name))
+                raise UserError(
+                    self.env._(
+                        "%(user)s does not work in %(company)s, the company of lead %(lead)s.",
+                        user=user.name,
+                        company=foreign[0].company_id.name,
+                        lead=foreign[0].display_name,
+                    )
+                )
 
     def _playbook_split_distributable(self):
         """Leads that may be spread over a period (warm or cold, new), and the others with the reason (PP-10)."""
@@ -159,9 +192,13 @@ class CrmLead(models.Model):
         """
         hot = self.filtered(lambda lead: lead.temperature == "hot")
         if hot:
-            raise UserError(self.env._(
-                "Hot leads cannot be planned over a period, they must be handled within hours: %(leads)s. "
-                "Remove them from the selection.", leads=", ".join(hot.mapped("display_name"))))
+            raise UserError(
+                self.env._(
+                    "Hot leads cannot be planned over a period, they must be handled within hours: %(leads)s. "
+                    "Remove them from the selection.",
+                    leads=", ".join(hot.mapped("display_name")),
+                )
+            )
         if not users:
             raise UserError(self.env._("Choose the salespeople who will call the leads."))
         self._playbook_check_assignees(users)
@@ -172,17 +209,25 @@ class CrmLead(models.Model):
             raise UserError(self.env._("The period cannot start in the past (today is %(today)s).", today=today))
         days = team._playbook_working_days(date_from, date_to)
         if not days:
-            raise UserError(self.env._(
-                "%(team)s has no working day from %(start)s to %(end)s on its calendar.",
-                team=team.display_name, start=date_from, end=date_to))
+            raise UserError(
+                self.env._(
+                    "%(team)s has no working day from %(start)s to %(end)s on its calendar.",
+                    team=team.display_name,
+                    start=date_from,
+                    end=date_to,
+                )
+            )
         eligible, skipped = self._playbook_split_distributable()
+
         def oldest_first(lead):
             return lead.date_received or lead.create_date, lead.id
 
         plan = spread_over_days(
             list(eligible.filtered(lambda lead: lead.temperature == "warm").sorted(oldest_first)),
             list(eligible.filtered(lambda lead: lead.temperature == "cold").sorted(oldest_first)),
-            days, list(users))
+            days,
+            list(users),
+        )
         by_user, by_day = defaultdict(list), defaultdict(list)
         for lead, (day, user) in plan.items():
             by_user[user].append(lead.id)
@@ -194,9 +239,17 @@ class CrmLead(models.Model):
         call = self.env.ref("mail.mail_activity_data_call")
         model_id = self.env["ir.model"]._get_id(self._name)
         # The call activities are the salespeople's plan, not news: no notice per activity.
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create([{
-            "res_model_id": model_id, "res_id": lead.id, "activity_type_id": call.id,
-            "date_deadline": day, "user_id": user.id,
-            "summary": self.env._("Planned contact"),
-        } for lead, (day, user) in plan.items()])
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": call.id,
+                    "date_deadline": day,
+                    "user_id": user.id,
+                    "summary": self.env._("Planned contact"),
+                }
+                for lead, (day, user) in plan.items()
+            ]
+        )
         return plan, skipped

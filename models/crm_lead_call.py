@@ -32,17 +32,21 @@ class CrmLeadCall(models.Model):
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client", store=True)
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
-    user_id = fields.Many2one("res.users", string="Called By", required=True, default=lambda self: self.env.user,
-                              index=True, check_company=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Called By",
+        required=True,
+        default=lambda self: self.env.user,
+        index=True,
+        check_company=True,
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
-    direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], required=True,
-                                 default="outbound")
+    direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], required=True, default="outbound")
     result = fields.Selection(CALL_RESULTS, required=True, index=True)
     is_contact = fields.Boolean(string="Client Reached", compute="_compute_is_contact", store=True)
     duration = fields.Float(string="Duration (min)", help="Length of the call in minutes.")
     notes = fields.Text()
-    callback_at = fields.Datetime(string="Call Back On",
-                                  help="The moment agreed with the client for the next call.")
+    callback_at = fields.Datetime(string="Call Back On", help="The moment agreed with the client for the next call.")
     lost_reason_id = fields.Many2one("crm.lost.reason", string="Refusal Reason")
     meeting_start = fields.Datetime(string="Meeting On")
     meeting_hours = fields.Float(string="Meeting Length (h)", default=1.0)
@@ -54,7 +58,8 @@ class CrmLeadCall(models.Model):
     objection_ids = fields.Many2many("crm.call.objection", string="Objections Heard")
     objection_hint_ids = fields.Many2many(related="script_id.objection_ids", string="Expected Objections")
     refusal_count = fields.Integer(
-        string="Refusals Heard", help="How many times the client said no during the call. After three, stop.")
+        string="Refusals Heard", help="How many times the client said no during the call. After three, stop."
+    )
     script_stop = fields.Boolean(string="Stop the Call", compute="_compute_script_stop")
 
     @api.depends("result")
@@ -104,28 +109,45 @@ class CrmLeadCall(models.Model):
         callers = self.env["res.users"].browse({vals["user_id"] for vals in vals_list if vals.get("user_id")})
         others = callers - user
         if others and not (user._playbook_is_head() and others <= user._playbook_assignable_users()):
-            raise AccessError(self.env._("A call is logged in the name of whoever made it: %(users)s did not "
-                                         "log this one.", users=", ".join(others.mapped("name"))))
+            raise AccessError(
+                self.env._(
+                    "A call is logged in the name of whoever made it: %(users)s did not log this one.",
+                    users=", ".join(others.mapped("name")),
+                )
+            )
 
     def write(self, vals):
         if {"result", "lead_id", "callback_at", "meeting_start", "lost_reason_id"} & set(vals):
             raise UserError(self.env._("A logged call is history: log a new call instead of changing its result."))
-        refuse_workflow_writes(self, vals, {
-            name: self.env._("logging the call sets it") for name in ("followup_id", "meeting_id", "user_id")})
+        refuse_workflow_writes(
+            self,
+            vals,
+            {name: self.env._("logging the call sets it") for name in ("followup_id", "meeting_id", "user_id")},
+        )
         return super().write(vals)
 
     def _check_result_values(self, vals):
         result = vals.get("result")
         labels = dict(self._fields["result"]._description_selection(self.env))
         if result and result not in labels:
-            raise UserError(self.env._("%(value)s is not a call result. Allowed: %(allowed)s.",
-                                       value=repr(result), allowed=", ".join(labels)))
-        needs = {"callback": ("callback_at", self.env._("the moment to call back")),
-                 "refused": ("lost_reason_id", self.env._("the refusal reason")),
-                 "meeting_set": ("meeting_start", self.env._("when the meeting is"))}
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a call result. Allowed: %(allowed)s.",
+                    value=repr(result),
+                    allowed=", ".join(labels),
+                )
+            )
+        needs = {
+            "callback": ("callback_at", self.env._("the moment to call back")),
+            "refused": ("lost_reason_id", self.env._("the refusal reason")),
+            "meeting_set": ("meeting_start", self.env._("when the meeting is")),
+        }
         if result in needs and not vals.get(needs[result][0]):
-            raise UserError(self.env._("A call with the result %(result)s needs %(what)s.",
-                                       result=labels[result], what=needs[result][1]))
+            raise UserError(
+                self.env._(
+                    "A call with the result %(result)s needs %(what)s.", result=labels[result], what=needs[result][1]
+                )
+            )
         if result == "callback" and fields.Datetime.to_datetime(vals["callback_at"]) <= fields.Datetime.now():
             raise UserError(self.env._("The agreed callback must be in the future."))
 
@@ -148,36 +170,58 @@ class CrmLeadCall(models.Model):
             # sudo: an operator logs the call for the salesperson on a lead it may only read
             lead = lead.sudo()
         labels = dict(self._fields["result"]._description_selection(self.env))
-        summary = self.env._("%(direction)s call: %(result)s",
-                             direction=dict(self._fields["direction"]._description_selection(self.env))[
-                                 self.direction], result=labels[self.result])
-        lead.message_post(body=f"{summary}. {self.notes or ''}".strip(), message_type="comment",
-                          subtype_xmlid="mail.mt_note")
+        summary = self.env._(
+            "%(direction)s call: %(result)s",
+            direction=dict(self._fields["direction"]._description_selection(self.env))[self.direction],
+            result=labels[self.result],
+        )
+        lead.message_post(
+            body=f"{summary}. {self.notes or ''}".strip(), message_type="comment", subtype_xmlid="mail.mt_note"
+        )
         # sudo: the call's follow-up and meeting are the playbook's entries for the responsible salesperson
         call, su_env = self.sudo(), self.sudo().env
         if self.result == "callback":
-            call.followup_id = su_env["crm.lead.followup"].create({
-                "lead_id": lead.id, "kind": "callback", "user_id": self.user_id.id, "date_due": self.callback_at,
-                "name": self.env._("Call back %(lead)s", lead=lead.display_name), "note": self.notes,
-            })
+            call.followup_id = su_env["crm.lead.followup"].create(
+                {
+                    "lead_id": lead.id,
+                    "kind": "callback",
+                    "user_id": self.user_id.id,
+                    "date_due": self.callback_at,
+                    "name": self.env._("Call back %(lead)s", lead=lead.display_name),
+                    "note": self.notes,
+                }
+            )
         elif self.result == "meeting_set":
             agent = lead.user_id or self.user_id
-            call.meeting_id = su_env["calendar.event"].with_context(default_res_model=False).create({
-                "name": self.env._("Meeting: %(lead)s", lead=lead.display_name),
-                "start": self.meeting_start, "stop": self.meeting_start + timedelta(hours=self.meeting_hours or 1),
-                "user_id": agent.id, "opportunity_id": lead.id,
-                "partner_ids": [(6, 0, (agent.partner_id | lead.partner_id).ids)],
-                "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
-                "description": self.notes or False,
-            })
+            call.meeting_id = (
+                su_env["calendar.event"]
+                .with_context(default_res_model=False)
+                .create(
+                    {
+                        "name": self.env._("Meeting: %(lead)s", lead=lead.display_name),
+                        "start": self.meeting_start,
+                        "stop": self.meeting_start + timedelta(hours=self.meeting_hours or 1),
+                        "user_id": agent.id,
+                        "opportunity_id": lead.id,
+                        "partner_ids": [(6, 0, (agent.partner_id | lead.partner_id).ids)],
+                        "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                        "res_id": lead.id,
+                        "description": self.notes or False,
+                    }
+                )
+            )
             if agent != self.env.user:
-                lead.message_notify(partner_ids=agent.partner_id.ids, subject=summary,
-                                    body=self.env._("A meeting with the client is set for you: %(lead)s.",
-                                                    lead=lead.display_name))
+                lead.message_notify(
+                    partner_ids=agent.partner_id.ids,
+                    subject=summary,
+                    body=self.env._("A meeting with the client is set for you: %(lead)s.", lead=lead.display_name),
+                )
         elif self.result == "materials_sent" and lead.user_id and lead.user_id != self.env.user:
-            lead.message_notify(partner_ids=lead.user_id.partner_id.ids, subject=summary,
-                                body=self.env._("Materials were sent to the client of %(lead)s: follow up.",
-                                                lead=lead.display_name))
+            lead.message_notify(
+                partner_ids=lead.user_id.partner_id.ids,
+                subject=summary,
+                body=self.env._("Materials were sent to the client of %(lead)s: follow up.", lead=lead.display_name),
+            )
         elif self.result == "refused":
             lead.write({"closing_comment": self.notes or labels["refused"]})
             lead.action_set_lost(lost_reason_id=self.lost_reason_id.id)

@@ -8,7 +8,6 @@ from . import working_time
 from .locking import run_batch
 from .roles import refuse_workflow_writes
 
-
 FOLLOWUP_KINDS = [
     ("first_contact", "First Contact with the Client"),
     ("busy_callback", "Promised Callback"),
@@ -37,39 +36,65 @@ class CrmLeadFollowup(models.Model):
     name = fields.Char(string="Summary", required=True)
     lead_id = fields.Many2one("crm.lead", ondelete="cascade", index=True, check_company=True)
     order_id = fields.Many2one("sale.order", ondelete="cascade", index="btree_not_null", check_company=True)
-    proposal_id = fields.Many2one("crm.lead.proposal", ondelete="cascade",
-                                  index="btree_not_null", check_company=True)
+    proposal_id = fields.Many2one("crm.lead.proposal", ondelete="cascade", index="btree_not_null", check_company=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True)
     company_id = fields.Many2one("res.company", compute="_compute_team_company", store=True, index=True)
     kind = fields.Selection(FOLLOWUP_KINDS, required=True, index=True)
-    user_id = fields.Many2one("res.users", string="Responsible", required=True, index=True, tracking=True,
-                              domain="[('share', '=', False)]", check_company=True)
-    date_due = fields.Datetime(string="Due", required=True, tracking=True,
-                               help="The exact minute by which the follow-up must be done.")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        check_company=True,
+    )
+    date_due = fields.Datetime(
+        string="Due", required=True, tracking=True, help="The exact minute by which the follow-up must be done."
+    )
     date_due_team_tz = fields.Char(string="Due (Team Time)", compute="_compute_date_due_team_tz")
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0", tracking=True)
-    state = fields.Selection([("pending", "Pending"), ("done", "Done"), ("cancelled", "Cancelled")],
-                             default="pending", required=True, tracking=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="pending",
+        required=True,
+        tracking=True,
+    )
     is_late = fields.Boolean(string="Late", compute="_compute_is_late", search="_search_is_late")
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
-    reminded_at = fields.Datetime(string="Reminded On", readonly=True, copy=False,
-                                  help="When the responsible was reminded that the follow-up was due.")
-    escalated_at = fields.Datetime(string="Escalated On", readonly=True, copy=False,
-                                   help="When the team leader was told the urgent follow-up was not done in time.")
+    reminded_at = fields.Datetime(
+        string="Reminded On",
+        readonly=True,
+        copy=False,
+        help="When the responsible was reminded that the follow-up was due.",
+    )
+    escalated_at = fields.Datetime(
+        string="Escalated On",
+        readonly=True,
+        copy=False,
+        help="When the team leader was told the urgent follow-up was not done in time.",
+    )
     note = fields.Text()
-    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False,
-                                  ondelete="set null", index="btree_not_null")
+    activity_id = fields.Many2one(
+        "mail.activity", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
+    )
 
     def init(self):
         # The reminder cron looks for pending follow-ups that fell due and were not reminded yet.
-        self.env.cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS crm_lead_followup_due_pending ON crm_lead_followup (date_due) "
-            "WHERE state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"))
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS crm_lead_followup_due_pending ON crm_lead_followup (date_due) "
+                "WHERE state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"
+            )
+        )
 
     _sql_constraints = [
-        ("lead_or_order", "CHECK (lead_id IS NOT NULL OR order_id IS NOT NULL)",
-         "A follow-up belongs to a lead or to an order."),
+        (
+            "lead_or_order",
+            "CHECK (lead_id IS NOT NULL OR order_id IS NOT NULL)",
+            "A follow-up belongs to a lead or to an order.",
+        ),
     ]
 
     @api.depends("lead_id.team_id", "lead_id.company_id", "order_id.team_id", "order_id.company_id")
@@ -99,8 +124,11 @@ class CrmLeadFollowup(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Search on lateness supports = and != True/False only."))
         late = [("state", "=", "pending"), ("date_due", "<", fields.Datetime.now())]
-        return late if (operator == "=") == value else ["!", *late[:1], "|", ("state", "!=", "pending"),
-                                                        ("date_due", ">=", fields.Datetime.now())][1:]
+        return (
+            late
+            if (operator == "=") == value
+            else ["!", *late[:1], "|", ("state", "!=", "pending"), ("date_due", ">=", fields.Datetime.now())][1:]
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -111,7 +139,8 @@ class CrmLeadFollowup(models.Model):
         followups = super().create(vals_list)
         followups._schedule_activities()
         followups.filtered(lambda f: f.priority == "1")._notify(
-            self.env._("Urgent: %(name)s"), self.env._("Due at %(due)s. %(note)s"))
+            self.env._("Urgent: %(name)s"), self.env._("Due at %(due)s. %(note)s")
+        )
         followups._wake_reminders()
         return followups
 
@@ -124,10 +153,13 @@ class CrmLeadFollowup(models.Model):
 
     def _workflow_buttons(self):
         done = self.env._("use Mark Done or Cancel")
-        return {"state": done, "date_done": done,
-                "reminded_at": self.env._("the reminder sets it when the follow-up falls due"),
-                "escalated_at": self.env._("the reminder sets it when an urgent follow-up is not done"),
-                "activity_id": self.env._("the follow-up keeps its own activity")}
+        return {
+            "state": done,
+            "date_done": done,
+            "reminded_at": self.env._("the reminder sets it when the follow-up falls due"),
+            "escalated_at": self.env._("the reminder sets it when an urgent follow-up is not done"),
+            "activity_id": self.env._("the follow-up keeps its own activity"),
+        }
 
     @api.model
     def _check_creator_rights(self, vals_list):
@@ -136,30 +168,52 @@ class CrmLeadFollowup(models.Model):
         if self.env.su:
             return
         user = self.env.user
-        targets = [self.env[model].browse({vals[field] for vals in vals_list if vals.get(field)})
-                   for model, field in (("crm.lead", "lead_id"), ("sale.order", "order_id"),
-                                        ("crm.lead.proposal", "proposal_id"))]
+        targets = [
+            self.env[model].browse({vals[field] for vals in vals_list if vals.get(field)})
+            for model, field in (
+                ("crm.lead", "lead_id"),
+                ("sale.order", "order_id"),
+                ("crm.lead.proposal", "proposal_id"),
+            )
+        ]
         for records in targets:
             records.check_access("write")
         others = self.env["res.users"].browse({vals["user_id"] for vals in vals_list if vals.get("user_id")}) - user
         if others and not (user._playbook_is_head() and others <= user._playbook_assignable_users()):
-            raise AccessError(self.env._("You plan follow-ups for yourself; %(users)s plan their own, or their "
-                                         "sales head does.", users=", ".join(others.mapped("name"))))
+            raise AccessError(
+                self.env._(
+                    "You plan follow-ups for yourself; %(users)s plan their own, or their sales head does.",
+                    users=", ".join(others.mapped("name")),
+                )
+            )
 
     def _schedule_activities(self):
         """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
         call = self.env.ref("mail.mail_activity_data_call")
         todo = self.env.ref("mail.mail_activity_data_todo")
         # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
-        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
-            "res_model_id": self.env["ir.model"]._get_id(followup._target()._name), "res_id": followup._target().id,
-            "activity_type_id": (todo if followup.kind.startswith("approve") else call).id,
-            "user_id": followup.user_id.id, "summary": followup.name,
-            "date_deadline": fields.Datetime.context_timestamp(followup.with_user(followup.user_id),
-                                                               followup.date_due).date(),
-            "note": followup.note or False,
-        } for followup in self])
-        for followup, activity in zip(self.sudo(), activities):  # sudo: activity_id is the follow-up's own
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(followup._target()._name),
+                        "res_id": followup._target().id,
+                        "activity_type_id": (todo if followup.kind.startswith("approve") else call).id,
+                        "user_id": followup.user_id.id,
+                        "summary": followup.name,
+                        "date_deadline": fields.Datetime.context_timestamp(
+                            followup.with_user(followup.user_id), followup.date_due
+                        ).date(),
+                        "note": followup.note or False,
+                    }
+                    for followup in self
+                ]
+            )
+        )
+        for followup, activity in zip(self.sudo(), activities, strict=True):  # sudo: activity_id is the follow-up's own
             followup.activity_id = activity
 
     def _wake_reminders(self):
@@ -173,18 +227,31 @@ class CrmLeadFollowup(models.Model):
         for followup in self:
             recipients = partners or followup.user_id.partner_id
             target = followup._target()
-            values = {"name": followup.name, "due": followup.date_due_team_tz, "note": followup.note or "",
-                      "lead": target.display_name}
+            values = {
+                "name": followup.name,
+                "due": followup.date_due_team_tz,
+                "note": followup.note or "",
+                "lead": target.display_name,
+            }
             target.message_notify(
-                partner_ids=recipients.ids, subject=subject % values,
-                body=Markup("<p>%s</p>") % (body % values), email_layout_xmlid="mail.mail_notification_light")
+                partner_ids=recipients.ids,
+                subject=subject % values,
+                body=Markup("<p>%s</p>") % (body % values),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
             inbox = recipients.filtered(lambda p: p.user_ids[:1].notification_type == "inbox" and p.email)
             if inbox:
-                self.env["mail.mail"].sudo().create({  # sudo: the reminder is emailed too; users create no mail
-                    "subject": subject % values, "body_html": Markup("<p>%s</p>") % (body % values),
-                    "email_to": ",".join(inbox.mapped("email_formatted")), "model": target._name,
-                    "res_id": target.id, "auto_delete": False,
-                })
+                Mail = self.env["mail.mail"].sudo()  # sudo: the reminder is emailed too; users create no mail
+                Mail.create(
+                    {
+                        "subject": subject % values,
+                        "body_html": Markup("<p>%s</p>") % (body % values),
+                        "email_to": ",".join(inbox.mapped("email_formatted")),
+                        "model": target._name,
+                        "res_id": target.id,
+                        "auto_delete": False,
+                    }
+                )
 
     def action_done(self):
         self.check_access("write")
@@ -212,31 +279,51 @@ class CrmLeadFollowup(models.Model):
         Returns how many follow-ups were handled.
         """
         now = fields.Datetime.now()
-        domain = [("state", "=", "pending"), ("date_due", "<=", now),
-                  "|", ("reminded_at", "=", False), "&", ("priority", "=", "1"), ("escalated_at", "=", False)]
-        result = run_batch(self, domain, lambda followup: followup._remind_or_escalate(now),
-                           job="remind due follow-ups", order="date_due, id", batch_size=batch_size,
-                           condition=SQL("state = 'pending' AND (reminded_at IS NULL "
-                                         "OR (priority = '1' AND escalated_at IS NULL))"))
+        domain = [
+            ("state", "=", "pending"),
+            ("date_due", "<=", now),
+            "|",
+            ("reminded_at", "=", False),
+            "&",
+            ("priority", "=", "1"),
+            ("escalated_at", "=", False),
+        ]
+        result = run_batch(
+            self,
+            domain,
+            lambda followup: followup._remind_or_escalate(now),
+            job="remind due follow-ups",
+            order="date_due, id",
+            batch_size=batch_size,
+            condition=SQL("state = 'pending' AND (reminded_at IS NULL OR (priority = '1' AND escalated_at IS NULL))"),
+        )
         return result.done
 
     def _remind_or_escalate(self, now):
         self.ensure_one()
         if not self.reminded_at:
-            self._notify(self.env._("Due now: %(name)s"),
-                         self.env._("%(name)s for %(lead)s was due at %(due)s and is not done yet. %(note)s"))
+            self._notify(
+                self.env._("Due now: %(name)s"),
+                self.env._("%(name)s for %(lead)s was due at %(due)s and is not done yet. %(note)s"),
+            )
             self.reminded_at = now
         if self.priority == "1" and not self.escalated_at:
             leader = self.team_id.user_id
             if leader:
-                self._notify(self.env._("Not done in time: %(name)s"),
-                             self.env._("%(name)s for %(lead)s was promised by %(due)s and is not done. "
-                                        "Make sure the client is called back. %(note)s"),
-                             partners=leader.partner_id)
+                self._notify(
+                    self.env._("Not done in time: %(name)s"),
+                    self.env._(
+                        "%(name)s for %(lead)s was promised by %(due)s and is not done. "
+                        "Make sure the client is called back. %(note)s"
+                    ),
+                    partners=leader.partner_id,
+                )
                 self._target().activity_schedule(
-                    "mail.mail_activity_data_todo", user_id=leader.id,
+                    "mail.mail_activity_data_todo",
+                    user_id=leader.id,
                     date_deadline=fields.Date.context_today(self),
-                    summary=self.env._("Promised callback not done: %(name)s", name=self.name))
+                    summary=self.env._("Promised callback not done: %(name)s", name=self.name),
+                )
             self.escalated_at = now
 
     @api.ondelete(at_uninstall=False)

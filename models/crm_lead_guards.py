@@ -1,4 +1,5 @@
 """The contact rules of the teams that enforce them (PP-14, EV-4, EV-10)."""
+
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -10,9 +11,12 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     playbook_override_reason = fields.Text(
-        string="Rule Override Reason", copy=False, tracking=True,
+        string="Rule Override Reason",
+        copy=False,
+        tracking=True,
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
-        "contact, a sales head winning a lead without a paid invoice.")
+        "contact, a sales head winning a lead without a paid invoice.",
+    )
     playbook_guards = fields.Boolean(related="team_id.playbook_guards", string="Team Enforces Contact Rules")
 
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
@@ -38,19 +42,28 @@ class CrmLead(models.Model):
         the client. Two queries for the whole batch."""
         if not self.ids:
             return self.browse()
-        types = [self.env.ref(xmlid).id for xmlid in (
-            "mail.mail_activity_data_call", "mail.mail_activity_data_meeting", "mail.mail_activity_data_email")]
+        types = [
+            self.env.ref(xmlid).id
+            for xmlid in (
+                "mail.mail_activity_data_call",
+                "mail.mail_activity_data_meeting",
+                "mail.mail_activity_data_email",
+            )
+        ]
         # sudo: every logged contact decides the rule, whoever logged it and whoever may read it
         su_env = self.sudo().env
         done = su_env["mail.message"]._read_group(
-            [("model", "=", self._name), ("res_id", "in", self.ids), ("mail_activity_type_id", "in", types)],
-            ["res_id"])
+            [("model", "=", self._name), ("res_id", "in", self.ids), ("mail_activity_type_id", "in", types)], ["res_id"]
+        )
         calls = su_env["crm.lead.call"]._read_group(
-            [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"])
+            [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"]
+        )
         meetings = su_env["calendar.event"]._read_group(
-            [("opportunity_id", "in", self.ids), ("playbook_done", "=", True)], ["opportunity_id"])
-        return self.browse({res_id for (res_id,) in done} | {lead.id for (lead,) in calls}
-                           | {lead.id for (lead,) in meetings})
+            [("opportunity_id", "in", self.ids), ("playbook_done", "=", True)], ["opportunity_id"]
+        )
+        return self.browse(
+            {res_id for (res_id,) in done} | {lead.id for (lead,) in calls} | {lead.id for (lead,) in meetings}
+        )
 
     def _playbook_contact_data_problem(self):
         """Why the lead has no real contact data (a phone for the company's country or an email), or False."""
@@ -61,11 +74,22 @@ class CrmLead(models.Model):
             return False
         if self.email_from and not email_problem(self.email_from):
             return False
-        reasons = [self.env._("phone %(phone)s: %(why)s", phone=number, why=self._playbook_contact_reason(
-            phone_problem(number, country))) for number in phones]
+        reasons = [
+            self.env._(
+                "phone %(phone)s: %(why)s",
+                phone=number,
+                why=self._playbook_contact_reason(phone_problem(number, country)),
+            )
+            for number in phones
+        ]
         if self.email_from:
-            reasons.append(self.env._("email %(email)s: %(why)s", email=self.email_from,
-                                      why=self._playbook_contact_reason(email_problem(self.email_from))))
+            reasons.append(
+                self.env._(
+                    "email %(email)s: %(why)s",
+                    email=self.email_from,
+                    why=self._playbook_contact_reason(email_problem(self.email_from)),
+                )
+            )
         return "; ".join(reasons) or self.env._("no phone or email")
 
     def _playbook_contact_reason(self, reason):
@@ -100,14 +124,21 @@ class CrmLead(models.Model):
         for lead in guarded:
             before, now = statuses.get(lead.id), lead.work_status
             if lead in went_in_work and lead not in contacted and not lead._playbook_may_override("support"):
-                problems.append(self.env._(
-                    "Lead %(lead)s cannot go in work: no contact with the client is logged. Log a call, or mark "
-                    "a call, meeting or email activity done (sales support may override with a reason).",
-                    lead=lead.display_name))
+                problems.append(
+                    self.env._(
+                        "Lead %(lead)s cannot go in work: no contact with the client is logged. Log a call, or mark "
+                        "a call, meeting or email activity done (sales support may override with a reason).",
+                        lead=lead.display_name,
+                    )
+                )
             if before == "new" and now not in ("new", "lost") and (data := lead._playbook_contact_data_problem()):
-                problems.append(self.env._(
-                    "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
-                    lead=lead.display_name, problem=data))
+                problems.append(
+                    self.env._(
+                        "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
+                        lead=lead.display_name,
+                        problem=data,
+                    )
+                )
             if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
                 problems.extend(lead._playbook_lost_problems(lead.lost_reason_id))
         if problems:
@@ -118,35 +149,53 @@ class CrmLead(models.Model):
         guarded = self._playbook_guarded()
         in_work = guarded.filtered(lambda lead: lead.work_status == "in_work")
         for lead in guarded:
-            data = lead._playbook_contact_data_problem() if (
-                lead.deal_type == "connection" or lead.work_status not in ("new", "lost")) else False
+            data = (
+                lead._playbook_contact_data_problem()
+                if (lead.deal_type == "connection" or lead.work_status not in ("new", "lost"))
+                else False
+            )
             if data:
-                problems.append(self.env._(
-                    "Lead %(lead)s needs real contact data to be a connection lead or to start out of New "
-                    "(%(problem)s).", lead=lead.display_name, problem=data))
+                problems.append(
+                    self.env._(
+                        "Lead %(lead)s needs real contact data to be a connection lead or to start out of New "
+                        "(%(problem)s).",
+                        lead=lead.display_name,
+                        problem=data,
+                    )
+                )
             if lead in in_work and lead.channel not in LIVE_CHANNELS and not lead._playbook_may_override("support"):
-                problems.append(self.env._(
-                    "Lead %(lead)s cannot be created in work: only a call or a chat with the client is a contact. "
-                    "Create it in New and log the contact.", lead=lead.display_name))
+                problems.append(
+                    self.env._(
+                        "Lead %(lead)s cannot be created in work: only a call or a chat with the client is a contact. "
+                        "Create it in New and log the contact.",
+                        lead=lead.display_name,
+                    )
+                )
         if problems:
             raise ValidationError("\n".join(problems))
 
     def _playbook_lost_problems(self, reason, comment=None):
         problems = []
         if not reason:
-            problems.append(self.env._("Lead %(lead)s: choose the refusal reason to mark it lost.",
-                                       lead=self.display_name))
+            problems.append(
+                self.env._("Lead %(lead)s: choose the refusal reason to mark it lost.", lead=self.display_name)
+            )
         if not (comment or self.closing_comment or "").strip():
-            problems.append(self.env._("Lead %(lead)s: write a comment on the refusal to mark it lost.",
-                                       lead=self.display_name))
+            problems.append(
+                self.env._("Lead %(lead)s: write a comment on the refusal to mark it lost.", lead=self.display_name)
+            )
         return problems
 
     def action_set_lost(self, **additional_values):
         """A refusal needs its reason and a comment in teams that enforce the rules (EV-4)."""
         reason = self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id"))
-        problems = [problem for lead in self._playbook_guarded()
-                    for problem in lead._playbook_lost_problems(reason or lead.lost_reason_id,
-                                                       additional_values.get("closing_comment"))]
+        problems = [
+            problem
+            for lead in self._playbook_guarded()
+            for problem in lead._playbook_lost_problems(
+                reason or lead.lost_reason_id, additional_values.get("closing_comment")
+            )
+        ]
         if problems:
             raise UserError("\n".join(problems))
         return super(CrmLead, self.with_context(playbook_lost_checked=True)).action_set_lost(**additional_values)

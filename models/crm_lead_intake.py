@@ -1,5 +1,6 @@
 """Intake of a lead: one lead per client and product, repeated requests merged, imports, the inbound desk,
 the follow-ups a new request starts (PP-8, ST-1 to ST-4, ST-13, RC-1)."""
+
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -17,16 +18,23 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     playbook_vip = fields.Boolean(
-        string="VIP Client", related="partner_id.commercial_partner_id.playbook_vip", store=True, index=True)
+        string="VIP Client", related="partner_id.commercial_partner_id.playbook_vip", store=True, index=True
+    )
     playbook_request_reason = fields.Char(
-        string="Request Reason", tracking=True, help="Why a regular customer got in touch.")
+        string="Request Reason", tracking=True, help="Why a regular customer got in touch."
+    )
 
     def init(self):
         result = super().init()
         # Duplicate lookups compare whole normalized emails, many at once: Odoo's trigram
         # index serves "contains" searches and is slow for that; a plain btree is not.
-        create_index(self.env.cr, "crm_lead_playbook_email_normalized_btree", self._table,
-                     ["email_normalized"], where="email_normalized IS NOT NULL")
+        create_index(
+            self.env.cr,
+            "crm_lead_playbook_email_normalized_btree",
+            self._table,
+            ["email_normalized"],
+            where="email_normalized IS NOT NULL",
+        )
         return result
 
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
@@ -62,11 +70,17 @@ class CrmLead(models.Model):
         merges = []
         result = super(CrmLead, self.with_context(playbook_intake_log=merges)).load(fields, data)
         for info, lead in merges:
-            result["messages"].append(dict(
-                info or {}, type="info",
-                message=self.env._("Merged into the existing lead %(lead)s (id %(id)s): same client and product.",
-                                   lead=lead.display_name, id=lead.id),
-            ))
+            result["messages"].append(
+                dict(
+                    info or {},
+                    type="info",
+                    message=self.env._(
+                        "Merged into the existing lead %(lead)s (id %(id)s): same client and product.",
+                        lead=lead.display_name,
+                        id=lead.id,
+                    ),
+                )
+            )
         return result
 
     def _load_records(self, data_list, update=False, ignore_duplicates=False):
@@ -75,7 +89,8 @@ class CrmLead(models.Model):
             return super()._load_records(data_list, update=update, ignore_duplicates=ignore_duplicates)
         merged = []
         records = super(CrmLead, self.with_context(playbook_intake_merged=merged))._load_records(
-            data_list, update=update, ignore_duplicates=ignore_duplicates)
+            data_list, update=update, ignore_duplicates=ignore_duplicates
+        )
         infos = {id(data["values"]): data.get("info") for data in data_list}
         log.extend((infos.get(vals_id), lead) for vals_id, lead in merged)
         return records
@@ -112,13 +127,25 @@ class CrmLead(models.Model):
                 updates["email_cc"] = ", ".join(filter(None, [lead.email_cc, vals["email_from"]]))
         if updates:
             lead.write(updates)
-        lead.message_post(body=lead._playbook_intake_summary(vals), message_type="comment", subtype_xmlid="mail.mt_note")
+        lead.message_post(
+            body=lead._playbook_intake_summary(vals), message_type="comment", subtype_xmlid="mail.mt_note"
+        )
         merged = self.env.context.get("playbook_intake_merged")
         if merged is not None:
             merged.append((id(vals), lead.with_env(self.env)))
 
-    def _playbook_log_inbound(self, kind, channel, caller_name, question, forwarded_to, manager_busy=False,
-                              request_reason=False, new_client=False, lead_created=False):
+    def _playbook_log_inbound(
+        self,
+        kind,
+        channel,
+        caller_name,
+        question,
+        forwarded_to,
+        manager_busy=False,
+        request_reason=False,
+        new_client=False,
+        lead_created=False,
+    ):
         """Log a call or letter registered at the inbound desk on this lead (EV-1, EV-2, ST-1, ST-3, RC-1).
 
         The call or letter becomes a done activity of the registering user, the desk's log gets its row, and
@@ -137,10 +164,15 @@ class CrmLead(models.Model):
             if not self.env.user._playbook_is_operator():
                 self.check_access("write")
             lead = self.sudo()  # sudo: the operator registers the call on a lead it may only read (audited below)
-            lead.message_post(body=self.env._(
-                "Registered at the inbound desk by %(operator)s, who may not edit this lead: the call or letter, "
-                "its follow-up and the client's reason below are the desk's entries.", operator=self.env.user.name),
-                message_type="notification", subtype_xmlid="mail.mt_note")
+            lead.message_post(
+                body=self.env._(
+                    "Registered at the inbound desk by %(operator)s, who may not edit this lead: the call or letter, "
+                    "its follow-up and the client's reason below are the desk's entries.",
+                    operator=self.env.user.name,
+                ),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
         client = lead.partner_id.commercial_partner_id
         company = lead.company_id or self.env.company
         if client.playbook_is_regular:
@@ -148,37 +180,56 @@ class CrmLead(models.Model):
                 lead.playbook_request_reason = request_reason
             # sudo: every talk with a regular customer plans the next one (RC-1), whoever took the call
             client.sudo().playbook_next_contact = fields.Date.context_today(self) + timedelta(
-                days=company.playbook_regular_contact_days)
+                days=company.playbook_regular_contact_days
+            )
             if not lead_created and client.playbook_vip:
                 lead._playbook_flag_vip()
         activity_type = self.env.ref("crm_sales_playbook.mail_activity_type_inbound_" + kind)
         subject = self.env._("Call from a client") if kind == "call" else self.env._("Letter from a client")
         activity = lead.activity_schedule(
-            activity_type_id=activity_type.id, summary=subject, note=question,
-            user_id=self.env.user.id, date_deadline=fields.Date.context_today(self))
+            activity_type_id=activity_type.id,
+            summary=subject,
+            note=question,
+            user_id=self.env.user.id,
+            date_deadline=fields.Date.context_today(self),
+        )
         activity.action_feedback(feedback=question)
         # sudo: the desk's log and the follow-up are written by the registration only; users read them
         su_env = self.sudo().env
-        su_env["crm.inbound.contact"].create({
-            "kind": kind, "channel": channel, "caller_name": caller_name,
-            "operator_id": self.env.user.id, "lead_id": lead.id, "partner_id": lead.partner_id.id,
-            "new_client": new_client, "lead_created": lead_created,
-            "forwarded_to_id": forwarded_to.id, "team_id": lead.team_id.id,
-            "company_id": company.id, "question": question,
-        })
+        su_env["crm.inbound.contact"].create(
+            {
+                "kind": kind,
+                "channel": channel,
+                "caller_name": caller_name,
+                "operator_id": self.env.user.id,
+                "lead_id": lead.id,
+                "partner_id": lead.partner_id.id,
+                "new_client": new_client,
+                "lead_created": lead_created,
+                "forwarded_to_id": forwarded_to.id,
+                "team_id": lead.team_id.id,
+                "company_id": company.id,
+                "question": question,
+            }
+        )
         Followup = su_env["crm.lead.followup"]
         now = self.env.cr.now()
         if manager_busy:
             values = {
-                "kind": "busy_callback", "priority": "1",
+                "kind": "busy_callback",
+                "priority": "1",
                 "name": self.env._("Call back as promised: %(caller)s", caller=caller_name),
-                "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_busy_callback_minutes, company),
+                "date_due": lead.team_id._playbook_add_working_time(
+                    now, company.playbook_busy_callback_minutes, company
+                ),
             }
         else:
             values = {
                 "kind": "first_contact",
                 "name": self.env._("First contact with the client: %(caller)s", caller=caller_name),
-                "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_first_contact_minutes, company),
+                "date_due": lead.team_id._playbook_add_working_time(
+                    now, company.playbook_first_contact_minutes, company
+                ),
             }
         return Followup.create(dict(values, lead_id=lead.id, user_id=forwarded_to.id, note=question))
 
@@ -215,16 +266,22 @@ class CrmLead(models.Model):
             responsible = lead.team_id.user_id or lead.user_id or support[:1]
             if responsible:
                 lead.activity_schedule(
-                    "mail.mail_activity_data_todo", user_id=responsible.id,
+                    "mail.mail_activity_data_todo",
+                    user_id=responsible.id,
                     date_deadline=fields.Date.context_today(lead),
-                    summary=self.env._("VIP request: serve first (%(client)s)",
-                                       client=lead.partner_id.commercial_partner_id.name))
+                    summary=self.env._(
+                        "VIP request: serve first (%(client)s)", client=lead.partner_id.commercial_partner_id.name
+                    ),
+                )
             if center:
                 lead.message_notify(
                     partner_ids=center.partner_id.ids,
                     subject=self.env._("VIP request: %(lead)s", lead=lead.display_name),
-                    body=self.env._("%(client)s, a VIP client, sent a request: serve it first.",
-                                    client=lead.partner_id.commercial_partner_id.name))
+                    body=self.env._(
+                        "%(client)s, a VIP client, sent a request: serve it first.",
+                        client=lead.partner_id.commercial_partner_id.name,
+                    ),
+                )
 
     def _playbook_plan_request_followups(self):
         """A web request gets a confirmation call; a new request given to a manager a call back in an hour."""
@@ -235,8 +292,10 @@ class CrmLead(models.Model):
         new = self.filtered(lambda lead: lead.work_status == "new" and lead.team_id.playbook_guards and lead.active)
         if not new:
             return
-        pending = {(followup.lead_id.id, followup.kind) for followup in Followup.search(
-            [("lead_id", "in", new.ids), ("state", "=", "pending")])}
+        pending = {
+            (followup.lead_id.id, followup.kind)
+            for followup in Followup.search([("lead_id", "in", new.ids), ("state", "=", "pending")])
+        }
         now = self.env.cr.now()
         values = []
         for lead in new:
@@ -244,23 +303,42 @@ class CrmLead(models.Model):
             if lead.channel == "web_form" and (lead.id, "confirm_call") not in pending:
                 operator = lead._playbook_operator()
                 if operator:
-                    values.append({
-                        "lead_id": lead.id, "kind": "confirm_call", "user_id": operator.id,
-                        "name": self.env._("Confirmation call: %(lead)s", lead=lead.display_name),
-                        "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_confirm_minutes, company)})
-            if lead.user_id and lead._playbook_is_client_request() and not lead.date_planned_contact and not {
-                    (lead.id, kind) for kind in ("answer_call", "first_contact", "busy_callback")} & pending:
-                values.append({
-                    "lead_id": lead.id, "kind": "answer_call", "user_id": lead.user_id.id,
-                    "name": self.env._("Call the client back: %(lead)s", lead=lead.display_name),
-                    "date_due": lead.team_id._playbook_add_working_time(now, company.playbook_answer_minutes, company)})
+                    values.append(
+                        {
+                            "lead_id": lead.id,
+                            "kind": "confirm_call",
+                            "user_id": operator.id,
+                            "name": self.env._("Confirmation call: %(lead)s", lead=lead.display_name),
+                            "date_due": lead.team_id._playbook_add_working_time(
+                                now, company.playbook_confirm_minutes, company
+                            ),
+                        }
+                    )
+            if (
+                lead.user_id
+                and lead._playbook_is_client_request()
+                and not lead.date_planned_contact
+                and not {(lead.id, kind) for kind in ("answer_call", "first_contact", "busy_callback")} & pending
+            ):
+                values.append(
+                    {
+                        "lead_id": lead.id,
+                        "kind": "answer_call",
+                        "user_id": lead.user_id.id,
+                        "name": self.env._("Call the client back: %(lead)s", lead=lead.display_name),
+                        "date_due": lead.team_id._playbook_add_working_time(
+                            now, company.playbook_answer_minutes, company
+                        ),
+                    }
+                )
         if values:
             Followup.create(values)
 
     def _playbook_is_client_request(self):
         """The client asked (a call, letter, web form or chat, or a source the client starts): not a prospect."""
-        return self.channel in ("inbound_call", "email", "web_form", "online_chat") or \
-            self.source_id.initiator == "client"
+        return (
+            self.channel in ("inbound_call", "email", "web_form", "online_chat") or self.source_id.initiator == "client"
+        )
 
     def _playbook_operator(self):
         """Who makes the confirmation call of a web request: the team's call-center operator, else its leader."""

@@ -20,15 +20,25 @@ class CrmLeadProposal(models.Model):
     team_id = fields.Many2one(related="lead_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     channel = fields.Selection(related="lead_id.channel", string="Origin", store=True, index=True)
-    user_id = fields.Many2one("res.users", string="Manager", default=lambda self: self.env.user, required=True,
-                              check_company=True)
+    user_id = fields.Many2one(
+        "res.users", string="Manager", default=lambda self: self.env.user, required=True, check_company=True
+    )
     body = fields.Html(string="Message", sanitize=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
     requires_approval = fields.Boolean(tracking=True)
     approver_id = fields.Many2one("res.users", tracking=True, domain="[('share', '=', False)]", check_company=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("to_approve", "Waiting for Approval"), ("approved", "Approved"),
-         ("rejected", "Rejected"), ("sent", "Sent")], default="draft", required=True, tracking=True)
+        [
+            ("draft", "Draft"),
+            ("to_approve", "Waiting for Approval"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("sent", "Sent"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
 
     @api.model_create_multi
@@ -52,8 +62,10 @@ class CrmLeadProposal(models.Model):
         return result
 
     def _workflow_buttons(self):
-        return {"state": self.env._("use Send for Approval, Approve, Reject or Send to Client"),
-                "date_sent": self.env._("Send to Client sets it")}
+        return {
+            "state": self.env._("use Send for Approval, Approve, Reject or Send to Client"),
+            "date_sent": self.env._("Send to Client sets it"),
+        }
 
     def _check_editable(self):
         """A sent proposal is history; one waiting for approval or approved is what the approver saw."""
@@ -63,14 +75,24 @@ class CrmLeadProposal(models.Model):
             raise UserError(self.env._("A sent proposal is history: make a new one."))
         frozen = self.filtered(lambda proposal: proposal.state in ("to_approve", "approved"))
         if frozen:
-            raise UserError(self.env._(
-                "Proposal %(name)s is %(state)s: what the approver saw cannot change. Make a new proposal.",
-                name=frozen[0].name, state=dict(self._fields["state"]._description_selection(self.env))[
-                    frozen[0].state].lower()))
+            raise UserError(
+                self.env._(
+                    "Proposal %(name)s is %(state)s: what the approver saw cannot change. Make a new proposal.",
+                    name=frozen[0].name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[frozen[0].state].lower(),
+                )
+            )
 
     def _check_approver(self, vals=None):
-        check_approver(self, vals, approver_field="approver_id", author_field="user_id",
-                       requires_field="requires_approval", state_field="state", pending="to_approve")
+        check_approver(
+            self,
+            vals,
+            approver_field="approver_id",
+            author_field="user_id",
+            requires_field="requires_approval",
+            state_field="state",
+            pending="to_approve",
+        )
 
     def _check_attachments(self):
         """A proposal attaches only files its author may read: Send copies them to the client as the system."""
@@ -85,29 +107,51 @@ class CrmLeadProposal(models.Model):
             if not proposal.approver_id:
                 raise UserError(self.env._("Choose who approves the proposal %(name)s.", name=proposal.name))
             if proposal.state not in ("draft", "rejected"):
-                raise UserError(self.env._("Proposal %(name)s is already %(state)s.", name=proposal.name,
-                                           state=dict(self._fields["state"]._description_selection(self.env))[
-                                               proposal.state].lower()))
+                raise UserError(
+                    self.env._(
+                        "Proposal %(name)s is already %(state)s.",
+                        name=proposal.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[proposal.state].lower(),
+                    )
+                )
             lead = proposal.lead_id
             ask_approval(
-                proposal, state_field="state", pending="to_approve", approver=proposal.approver_id,
-                kind="approve_proposal", link_field="proposal_id", lead=lead, team=lead.team_id,
+                proposal,
+                state_field="state",
+                pending="to_approve",
+                approver=proposal.approver_id,
+                kind="approve_proposal",
+                link_field="proposal_id",
+                lead=lead,
+                team=lead.team_id,
                 company=lead.company_id or self.env.company,
                 name=self.env._("Approve the proposal %(name)s", name=proposal.name),
-                note=self.env._("For %(client)s, from %(manager)s.",
-                                client=lead.partner_id.display_name or lead.display_name,
-                                manager=proposal.user_id.name))
+                note=self.env._(
+                    "For %(client)s, from %(manager)s.",
+                    client=lead.partner_id.display_name or lead.display_name,
+                    manager=proposal.user_id.name,
+                ),
+            )
         return True
 
     def _decide(self, approve):
         return decide_approval(
-            self, approve, state_field="state", pending="to_approve", approver_field="approver_id",
-            followup_field="proposal_id", kind="approve_proposal",
-            not_pending=lambda proposal: self.env._("Proposal %(name)s is not waiting for approval.",
-                                                    name=proposal.name),
+            self,
+            approve,
+            state_field="state",
+            pending="to_approve",
+            approver_field="approver_id",
+            followup_field="proposal_id",
+            kind="approve_proposal",
+            not_pending=lambda proposal: self.env._(
+                "Proposal %(name)s is not waiting for approval.", name=proposal.name
+            ),
             not_approver=lambda proposal: self.env._(
                 "Only %(approver)s may approve or reject the proposal %(name)s.",
-                approver=proposal.approver_id.name, name=proposal.name))
+                approver=proposal.approver_id.name,
+                name=proposal.name,
+            ),
+        )
 
     def action_approve(self):
         return self._decide(True)
@@ -123,20 +167,24 @@ class CrmLeadProposal(models.Model):
             if proposal.state == "sent":
                 raise UserError(self.env._("Proposal %(name)s was already sent.", name=proposal.name))
             if not proposal.attachment_ids:
-                raise UserError(self.env._("Attach the proposal itself before sending %(name)s.",
-                                           name=proposal.name))
+                raise UserError(self.env._("Attach the proposal itself before sending %(name)s.", name=proposal.name))
             if proposal.requires_approval and proposal.state != "approved":
-                raise UserError(self.env._("Proposal %(name)s must be approved before it is sent.",
-                                           name=proposal.name))
+                raise UserError(self.env._("Proposal %(name)s must be approved before it is sent.", name=proposal.name))
             if not lead.partner_id:
-                raise UserError(self.env._("Lead %(lead)s has no client contact to send the proposal to.",
-                                           lead=lead.display_name))
+                raise UserError(
+                    self.env._("Lead %(lead)s has no client contact to send the proposal to.", lead=lead.display_name)
+                )
             lead._playbook_check_next_step("proposal")
             # sudo: the files (checked readable above) are copied onto the lead to go with the client's email
             attachments = proposal.attachment_ids.sudo().copy({"res_model": "crm.lead", "res_id": lead.id})
             lead.message_post(
-                subject=proposal.name, body=proposal.body or proposal.name, partner_ids=lead.partner_id.ids,
-                attachment_ids=attachments.ids, message_type="comment", subtype_xmlid="mail.mt_comment")
+                subject=proposal.name,
+                body=proposal.body or proposal.name,
+                partner_ids=lead.partner_id.ids,
+                attachment_ids=attachments.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
             # sudo: Send is the one step that marks the proposal sent
             proposal.sudo().write({"state": "sent", "date_sent": fields.Datetime.now()})
             lead._playbook_move_to_step("proposal")

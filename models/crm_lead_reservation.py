@@ -1,4 +1,5 @@
 """Reservations of a client for a team, blocked leads and transfers between teams (PP-4, PP-5, PP-7)."""
+
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -33,7 +34,9 @@ class CrmLead(models.Model):
         related="partner_id.commercial_partner_id", store=True, index="btree_not_null", string="Client Company"
     )
     reservation_id = fields.Many2one(
-        "crm.client.reservation", string="Client Reservation", compute="_compute_reservation_id",
+        "crm.client.reservation",
+        string="Client Reservation",
+        compute="_compute_reservation_id",
         help="The active reservation of this client for this product, whichever team holds it.",
     )
     blocked_message = fields.Char(compute="_compute_blocked_message")
@@ -62,8 +65,12 @@ class CrmLead(models.Model):
         for lead in self:
             lead.is_blocked = lead.blocking_reservation_id.state == "active"
 
-    @api.depends("commercial_partner_id.playbook_reservation_ids.state",
-                 "commercial_partner_id.playbook_reservation_ids.team_id", "product_id", "company_id")
+    @api.depends(
+        "commercial_partner_id.playbook_reservation_ids.state",
+        "commercial_partner_id.playbook_reservation_ids.team_id",
+        "product_id",
+        "company_id",
+    )
     def _compute_reservation_id(self):
         Reservation = self.env["crm.client.reservation"]
         for lead in self:
@@ -77,7 +84,8 @@ class CrmLead(models.Model):
             reservation = lead.blocking_reservation_id
             lead.blocked_message = lead.is_blocked and self.env._(
                 "Blocked: team %(team)s holds this client for %(product)s until %(date)s.",
-                team=reservation.team_id.display_name, product=reservation.product_id.display_name,
+                team=reservation.team_id.display_name,
+                product=reservation.product_id.display_name,
                 date=reservation.date_end,
             )
 
@@ -97,32 +105,44 @@ class CrmLead(models.Model):
         A lead may not be opened for a client that another team holds (sales support may: the
         lead is then blocked); a connection lead must be a new sale and opens a reservation.
         """
-        leads = self.filtered(lambda lead: lead.commercial_partner_id and lead.product_id and lead.team_id
-                              and lead.work_status in ("new", "in_work", "blocked"))
+        leads = self.filtered(
+            lambda lead: (
+                lead.commercial_partner_id
+                and lead.product_id
+                and lead.team_id
+                and lead.work_status in ("new", "in_work", "blocked")
+            )
+        )
         if not leads:
             return
         # Users only read reservations; a connection lead opens one whoever creates it.
         # sudo: every reservation of the leads' companies decides the rule
         Reservation = self.env["crm.client.reservation"].sudo()
-        held = Reservation.search([
-            ("state", "=", "active"),
-            ("company_id", "in", (leads.company_id | leads.team_id.company_id | self.env.company).ids),
-            ("partner_id", "in", leads.commercial_partner_id.ids),
-            ("product_id", "in", leads.product_id.ids),
-        ]).grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
+        held = Reservation.search(
+            [
+                ("state", "=", "active"),
+                ("company_id", "in", (leads.company_id | leads.team_id.company_id | self.env.company).ids),
+                ("partner_id", "in", leads.commercial_partner_id.ids),
+                ("product_id", "in", leads.product_id.ids),
+            ]
+        ).grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
         is_support = self.env.su or self.env.user._playbook_is_support()
         for lead in leads:
             company = lead.company_id or lead.team_id.company_id or self.env.company
             reservation = held.get(lead._playbook_reservation_key())
             if reservation and reservation.team_id != lead.team_id:
                 if not is_support:
-                    raise UserError(self.env._(
-                        "Lead %(lead)s: client %(client)s is reserved for %(product)s by team %(team)s "
-                        "until %(date)s. Only sales support may open a lead for it.",
-                        lead=lead.display_name, client=lead.commercial_partner_id.display_name,
-                        product=lead.product_id.display_name, team=reservation.team_id.display_name,
-                        date=reservation.date_end,
-                    ))
+                    raise UserError(
+                        self.env._(
+                            "Lead %(lead)s: client %(client)s is reserved for %(product)s by team %(team)s "
+                            "until %(date)s. Only sales support may open a lead for it.",
+                            lead=lead.display_name,
+                            client=lead.commercial_partner_id.display_name,
+                            product=lead.product_id.display_name,
+                            team=reservation.team_id.display_name,
+                            date=reservation.date_end,
+                        )
+                    )
                 if lead.blocking_reservation_id != reservation:
                     lead.sudo().blocking_reservation_id = reservation  # sudo: blocking is the reservation's doing
                 continue
@@ -131,8 +151,13 @@ class CrmLead(models.Model):
                 if not reservation:
                     days = company.playbook_reservation_days
                     Reservation._reserve(
-                        lead.commercial_partner_id, lead.product_id, lead.team_id,
-                        Reservation._default_period_end(days), "connection_lead", user=lead.user_id, lead=lead,
+                        lead.commercial_partner_id,
+                        lead.product_id,
+                        lead.team_id,
+                        Reservation._default_period_end(days),
+                        "connection_lead",
+                        user=lead.user_id,
+                        lead=lead,
                     )
 
     def _playbook_check_new_sale(self):
@@ -143,12 +168,17 @@ class CrmLead(models.Model):
         months = company.playbook_new_sale_months
         limit = fields.Date.context_today(self) - relativedelta(months=months)
         if last_end and last_end > limit:
-            raise ValidationError(self.env._(
-                "Lead %(lead)s cannot be a connection: %(client)s has paid for %(product)s until %(date)s, "
-                "less than %(months)s months ago. Create a renewal or an upsell lead instead.",
-                lead=self.display_name, client=self.commercial_partner_id.display_name,
-                product=self.product_id.display_name, date=last_end, months=months,
-            ))
+            raise ValidationError(
+                self.env._(
+                    "Lead %(lead)s cannot be a connection: %(client)s has paid for %(product)s until %(date)s, "
+                    "less than %(months)s months ago. Create a renewal or an upsell lead instead.",
+                    lead=self.display_name,
+                    client=self.commercial_partner_id.display_name,
+                    product=self.product_id.display_name,
+                    date=last_end,
+                    months=months,
+                )
+            )
 
     @api.model
     def _playbook_last_paid_period_end(self, partner, product, company):
@@ -156,19 +186,29 @@ class CrmLead(models.Model):
         ends = []
         # sudo: the client's paid periods decide the rule, whoever may read the reservations and invoices
         su_env = self.sudo().env
-        [(reservation_end,)] = su_env["crm.client.reservation"]._read_group([
-            ("company_id", "=", company.id), ("partner_id", "=", partner.id),
-            ("product_id", "=", product.id), ("is_paid", "=", True),
-        ], [], ["date_end:max"])
+        [(reservation_end,)] = su_env["crm.client.reservation"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.id),
+                ("product_id", "=", product.id),
+                ("is_paid", "=", True),
+            ],
+            [],
+            ["date_end:max"],
+        )
         ends.append(reservation_end)
         lines = [
-            ("company_id", "=", company.id), ("product_id", "=", product.id),
-            ("move_id.commercial_partner_id", "=", partner.id), ("move_id.move_type", "=", "out_invoice"),
-            ("parent_state", "=", "posted"), ("move_id.payment_state", "in", ("paid", "in_payment")),
+            ("company_id", "=", company.id),
+            ("product_id", "=", product.id),
+            ("move_id.commercial_partner_id", "=", partner.id),
+            ("move_id.move_type", "=", "out_invoice"),
+            ("parent_state", "=", "posted"),
+            ("move_id.payment_state", "in", ("paid", "in_payment")),
         ]
         Line = su_env["account.move.line"]
-        [(period_end,)] = Line._read_group(lines + [("service_period_end", "!=", False)], [],
-                                           ["service_period_end:max"])
+        [(period_end,)] = Line._read_group(
+            lines + [("service_period_end", "!=", False)], [], ["service_period_end:max"]
+        )
         [(invoice_date,)] = Line._read_group(lines + [("service_period_end", "=", False)], [], ["date:max"])
         ends.append(period_end)
         if invoice_date:
@@ -182,18 +222,24 @@ class CrmLead(models.Model):
             return
         blocked = self.filtered("is_blocked")
         if blocked and not self.env.user._playbook_is_support():
-            raise UserError(self.env._(
-                "Lead %(lead)s is read-only. %(reason)s",
-                lead=blocked[0].display_name, reason=blocked[0].blocked_message,
-            ))
+            raise UserError(
+                self.env._(
+                    "Lead %(lead)s is read-only. %(reason)s",
+                    lead=blocked[0].display_name,
+                    reason=blocked[0].blocked_message,
+                )
+            )
 
     def _playbook_reopen_unblocked(self):
         """Clear the link of a lead whose blocking reservation ended, and say so on it (cron)."""
         self.ensure_one()
         self.message_post(
-            body=self.env._("Reopened: the reservation of team %(team)s ended.",
-                            team=self.blocking_reservation_id.team_id.display_name),
-            message_type="notification", subtype_xmlid="mail.mt_note",
+            body=self.env._(
+                "Reopened: the reservation of team %(team)s ended.",
+                team=self.blocking_reservation_id.team_id.display_name,
+            ),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
         )
         self.write({"blocking_reservation_id": False})
 
@@ -211,12 +257,19 @@ class CrmLead(models.Model):
             raise UserError(self.env._("Say why the leads are transferred."))
         # The leads were checked writable above; users only read reservations.
         # sudo: the client's reservation decides the transfer and follows its lead to the new team
-        held = self.env["crm.client.reservation"].sudo().search([
-            ("state", "=", "active"),
-            ("company_id", "in", (self.company_id | self.team_id.company_id).ids),
-            ("partner_id", "in", self.commercial_partner_id.ids),
-            ("product_id", "in", self.product_id.ids),
-        ]).grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
+        held = (
+            self.env["crm.client.reservation"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("company_id", "in", (self.company_id | self.team_id.company_id).ids),
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("product_id", "in", self.product_id.ids),
+                ]
+            )
+            .grouped(lambda r: (r.company_id.id, r.partner_id.id, r.product_id.id))
+        )
         refused = {}
         for lead in self:
             reservation = held.get(lead._playbook_reservation_key())
@@ -227,9 +280,9 @@ class CrmLead(models.Model):
         if not moved:
             return moved, refused
         # sudo: the transfer log is written by the transfer only; users read it
-        self.env["crm.lead.team.transfer"].sudo().create([
-            lead._playbook_prepare_transfer_values(team, reason, kind) for lead in moved
-        ])
+        self.env["crm.lead.team.transfer"].sudo().create(
+            [lead._playbook_prepare_transfer_values(team, reason, kind) for lead in moved]
+        )
         for lead in moved:
             reservation = held.get(lead._playbook_reservation_key())
             if reservation and reservation.team_id == lead.team_id:
@@ -238,7 +291,8 @@ class CrmLead(models.Model):
         for lead in moved:
             lead.message_post(
                 body=self.env._("Transferred to team %(team)s: %(reason)s", team=team.display_name, reason=reason),
-                message_type="notification", subtype_xmlid="mail.mt_note",
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
             )
         moved._playbook_assign_hot()
         return moved, refused
@@ -265,7 +319,8 @@ class CrmLead(models.Model):
         if reservation and reservation.is_paid and reservation.team_id == self.team_id:
             return self.env._(
                 "the client is reserved for team %(team)s by an invoice or paid period until %(date)s",
-                team=reservation.team_id.display_name, date=reservation.date_end,
+                team=reservation.team_id.display_name,
+                date=reservation.date_end,
             )
         return False
 

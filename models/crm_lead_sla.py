@@ -1,4 +1,5 @@
 """The response deadline of a lead and its escalation when missed (PP-6, PP-12, PP-15)."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -9,39 +10,62 @@ from . import roles, working_time
 from .locking import run_batch
 
 
-
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     # SLA
     sla_policy_id = fields.Many2one(
-        "crm.sla.policy", string="Response Policy", compute="_compute_sla", store=True,
-        index="btree_not_null", help="The response deadline policy that applies to this lead.")
+        "crm.sla.policy",
+        string="Response Policy",
+        compute="_compute_sla",
+        store=True,
+        index="btree_not_null",
+        help="The response deadline policy that applies to this lead.",
+    )
     sla_deadline = fields.Datetime(
-        string="Response Deadline", compute="_compute_sla", store=True,
-        help="Until when the team may keep the lead New: by then the client must have been contacted.")
+        string="Response Deadline",
+        compute="_compute_sla",
+        store=True,
+        help="Until when the team may keep the lead New: by then the client must have been contacted.",
+    )
     sla_stopped_at = fields.Datetime(
-        string="Response Clock Stopped", compute="_compute_sla_stopped_at", store=True, copy=False,
-        help="When the lead went into work, was postponed or closed.")
+        string="Response Clock Stopped",
+        compute="_compute_sla_stopped_at",
+        store=True,
+        copy=False,
+        help="When the lead went into work, was postponed or closed.",
+    )
     sla_escalated = fields.Boolean(
-        string="Breach Escalated", copy=False, readonly=True,
-        help="The missed deadline was escalated once; a new team starts a new clock.")
+        string="Breach Escalated",
+        copy=False,
+        readonly=True,
+        help="The missed deadline was escalated once; a new team starts a new clock.",
+    )
     sla_status = fields.Selection(
         [("running", "Running"), ("met", "Met"), ("met_late", "Met Late"), ("breached", "Breached")],
-        string="Response Status", compute="_compute_sla_status", store=True, index=True, copy=False)
+        string="Response Status",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+    )
     sla_breached = fields.Boolean(
-        string="Response Deadline Passed", compute="_compute_sla_breached", search="_search_sla_breached")
+        string="Response Deadline Passed", compute="_compute_sla_breached", search="_search_sla_breached"
+    )
     sla_remaining = fields.Char(string="Time Left", compute="_compute_sla_breached")
     sla_urgency = fields.Selection(
-        [("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")], string="Deadline Urgency",
-        compute="_compute_sla_breached")
+        [("ok", "On Time"), ("soon", "Due Soon"), ("late", "Late")],
+        string="Deadline Urgency",
+        compute="_compute_sla_breached",
+    )
     sla_breach_ids = fields.One2many("crm.sla.breach", "lead_id", string="Missed Deadlines")
 
     def init(self):
         result = super().init()
         # The escalation crons look for running deadlines that passed: keep exactly those at hand.
-        create_index(self.env.cr, "crm_lead_playbook_sla_running", self._table,
-                     ["sla_deadline"], where="sla_status = 'running'")
+        create_index(
+            self.env.cr, "crm_lead_playbook_sla_running", self._table, ["sla_deadline"], where="sla_status = 'running'"
+        )
         # Early development versions indexed every deadline; the partial index replaces it.
         drop_index(self.env.cr, "crm_lead__sla_deadline_index", self._table)
         return result
@@ -52,7 +76,8 @@ class CrmLead(models.Model):
         """The clock starts when the team receives the lead (PP-3)."""
         # sudo: the field is the playbook's record, not the user's
         self.filtered(lambda lead: lead.team_id and not lead.date_received).sudo().write(
-            {"date_received": self.env.cr.now()})
+            {"date_received": self.env.cr.now()}
+        )
 
     def _playbook_sla_before_write(self, vals):
         """The teams before a write that may move the leads to another team."""
@@ -66,27 +91,42 @@ class CrmLead(models.Model):
             return
         # sudo: the user's write of the team was checked; the clock is the playbook's
         moved = self.filtered(lambda lead: lead.team_id != teams[lead.id]).sudo()
-        moved.filtered("team_id").write({"date_received": self.env.cr.now(), "sla_escalated": False,
-                                         "playbook_announced": False})
+        moved.filtered("team_id").write(
+            {"date_received": self.env.cr.now(), "sla_escalated": False, "playbook_announced": False}
+        )
         (moved - moved.filtered("team_id")).write({"date_received": False})
 
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
         clock = self.env._("the lead's team and stage set it: move the lead, or use Postpone")
         policies = self.env._("the response deadline policies set it (CRM > Configuration)")
-        buttons.update({
-            "sla_escalated": self.env._("the hourly escalation of missed response deadlines sets it"),
-            "date_received": self.env._("giving the lead to a team sets it"),
-            "sla_stopped_at": clock, "sla_status": clock,
-            "sla_policy_id": policies, "sla_deadline": policies,
-        })
+        buttons.update(
+            {
+                "sla_escalated": self.env._("the hourly escalation of missed response deadlines sets it"),
+                "date_received": self.env._("giving the lead to a team sets it"),
+                "sla_stopped_at": clock,
+                "sla_status": clock,
+                "sla_policy_id": policies,
+                "sla_deadline": policies,
+            }
+        )
         return buttons
 
-    @api.depends("date_received", "team_id.resource_calendar_id", "team_id.tz", "temperature", "channel",
-                 "source_id", "company_id")
+    @api.depends(
+        "date_received",
+        "team_id.resource_calendar_id",
+        "team_id.tz",
+        "temperature",
+        "channel",
+        "source_id",
+        "company_id",
+    )
     def _compute_sla(self):
-        leads = self.filtered(lambda lead: lead.date_received
-                              and (lead.company_id or lead.team_id.company_id or self.env.company).playbook_sla)
+        leads = self.filtered(
+            lambda lead: (
+                lead.date_received and (lead.company_id or lead.team_id.company_id or self.env.company).playbook_sla
+            )
+        )
         (self - leads).update({"sla_policy_id": False, "sla_deadline": False})
         policies = self.env["crm.sla.policy"]._get_policies_by_lead(leads)
         for policy, policy_leads in leads.grouped(lambda lead: policies[lead]).items():
@@ -126,8 +166,11 @@ class CrmLead(models.Model):
             running = lead.sla_status in ("running", "breached")
             left = (lead.sla_deadline - now) if running and lead.sla_deadline else None
             lead.sla_breached = bool(left is not None and left.total_seconds() < 0)
-            lead.sla_urgency = False if left is None else (
-                "late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3600 else "ok")
+            lead.sla_urgency = (
+                False
+                if left is None
+                else ("late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3600 else "ok")
+            )
             lead.sla_remaining = left is not None and working_time.format_time_left(self.env, left)
 
     def _search_sla_breached(self, operator, value):
@@ -136,8 +179,13 @@ class CrmLead(models.Model):
         breached = [("sla_status", "in", ("running", "breached")), ("sla_deadline", "<", fields.Datetime.now())]
         if (operator == "=") == value:
             return breached
-        return ["|", ("sla_status", "not in", ("running", "breached")), "|", ("sla_deadline", "=", False),
-                ("sla_deadline", ">=", fields.Datetime.now())]
+        return [
+            "|",
+            ("sla_status", "not in", ("running", "breached")),
+            "|",
+            ("sla_deadline", "=", False),
+            ("sla_deadline", ">=", fields.Datetime.now()),
+        ]
 
     def _playbook_sla_clock_key(self):
         """(start, calendar, time zone) of this lead's response clock: its team's working time."""
@@ -158,9 +206,15 @@ class CrmLead(models.Model):
         if units:
             domain.append(("sla_policy_id.unit", "in", list(units)))
         escalated = []
-        run_batch(self, domain, lambda lead: escalated.append(lead._playbook_escalate_sla_breach().lead_id),
-                  job="escalate missed response deadlines", order="sla_deadline, id", batch_size=batch_size,
-                  condition=SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"))
+        run_batch(
+            self,
+            domain,
+            lambda lead: escalated.append(lead._playbook_escalate_sla_breach().lead_id),
+            job="escalate missed response deadlines",
+            order="sla_deadline, id",
+            batch_size=batch_size,
+            condition=SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"),
+        )
         return self.browse([lead.id for lead in escalated])
 
     def _playbook_escalate_sla_breach(self):
@@ -168,22 +222,37 @@ class CrmLead(models.Model):
         self.ensure_one()
         policy, team, deadline = self.sla_policy_id, self.team_id, self.sla_deadline
         self.write({"sla_escalated": True})
-        breach = self.env["crm.sla.breach"].create({
-            "lead_id": self.id, "team_id": team.id, "user_id": self.user_id.id, "policy_id": policy.id,
-            "company_id": (self.company_id or team.company_id).id, "deadline": deadline,
-        })
+        breach = self.env["crm.sla.breach"].create(
+            {
+                "lead_id": self.id,
+                "team_id": team.id,
+                "user_id": self.user_id.id,
+                "policy_id": policy.id,
+                "company_id": (self.company_id or team.company_id).id,
+                "deadline": deadline,
+            }
+        )
         self._playbook_notify_sla_breach(team, deadline)
         if policy.sanction == "move":
             target = self._playbook_escalation_team()
             reservation = self.reservation_id
-            problem = self.env._("no other team can take it") if not target else \
-                self._playbook_transfer_refusal(target, reservation)
+            problem = (
+                self.env._("no other team can take it")
+                if not target
+                else self._playbook_transfer_refusal(target, reservation)
+            )
             if problem:
                 breach.write({"sanction": "kept", "sanction_note": problem})
             else:
-                self._playbook_transfer_to_team(target, self.env._(
-                    "Response deadline %(deadline)s missed by team %(team)s",
-                    deadline=fields.Datetime.to_string(deadline), team=team.display_name), kind="sla")
+                self._playbook_transfer_to_team(
+                    target,
+                    self.env._(
+                        "Response deadline %(deadline)s missed by team %(team)s",
+                        deadline=fields.Datetime.to_string(deadline),
+                        team=team.display_name,
+                    ),
+                    kind="sla",
+                )
                 breach.write({"sanction": "moved", "sanction_note": target.display_name})
         team._playbook_check_breach_limit()
         return breach
@@ -191,15 +260,27 @@ class CrmLead(models.Model):
     def _playbook_notify_sla_breach(self, team, deadline):
         recipients = (team.user_id | self._playbook_sales_support_users(team.company_id)).filtered("active")
         summary = self.env._("Response deadline missed")
-        note = self.env._("Lead %(lead)s was not taken into work by %(deadline)s (team %(team)s).",
-                          lead=self.display_name, deadline=working_time.format_local(
-                              deadline, team._playbook_working_time(self.company_id)[1]), team=team.display_name)
+        note = self.env._(
+            "Lead %(lead)s was not taken into work by %(deadline)s (team %(team)s).",
+            lead=self.display_name,
+            deadline=working_time.format_local(deadline, team._playbook_working_time(self.company_id)[1]),
+            team=team.display_name,
+        )
         for user in recipients:
-            self.activity_schedule("mail.mail_activity_data_todo", date_deadline=fields.Date.context_today(self),
-                                   summary=summary, note=note, user_id=user.id)
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
         link = Markup('<a href="/odoo/crm/%s">%s</a>') % (self.id, self.display_name)
-        self.message_post(body=Markup("%s: %s. %s") % (summary, link, note), message_type="notification",
-                          subtype_xmlid="mail.mt_note", partner_ids=recipients.partner_id.ids)
+        self.message_post(
+            body=Markup("%s: %s. %s") % (summary, link, note),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+            partner_ids=recipients.partner_id.ids,
+        )
 
     @api.model
     def _playbook_sales_support_users(self, company):
@@ -213,12 +294,17 @@ class CrmLead(models.Model):
         """
         self.ensure_one()
         company = self.company_id or self.team_id.company_id
-        teams = self.env["crm.team"].search([
-            ("id", "!=", self.team_id.id), ("company_id", "in", (company.id, False)),
-            ("playbook_excluded", "=", False), ("crm_team_member_ids.active", "=", True),
-        ])
+        teams = self.env["crm.team"].search(
+            [
+                ("id", "!=", self.team_id.id),
+                ("company_id", "in", (company.id, False)),
+                ("playbook_excluded", "=", False),
+                ("crm_team_member_ids.active", "=", True),
+            ]
+        )
         if not teams:
             return teams
-        load = dict(self._read_group(
-            [("team_id", "in", teams.ids), ("work_status", "=", "new")], ["team_id"], ["__count"]))
+        load = dict(
+            self._read_group([("team_id", "in", teams.ids), ("work_status", "=", "new")], ["team_id"], ["__count"])
+        )
         return min(teams, key=lambda team: (load.get(team, 0), team.sequence, team.id))

@@ -1,5 +1,6 @@
 """The steps of a sale on the lead: calls with their scripts, proposals, meetings, orders, postponing, the call plan
 after the deal (EV-3 to EV-7, ST-10, PP-11, RC-3)."""
+
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -28,18 +29,21 @@ class CrmLead(models.Model):
     def _playbook_steps_after_write(self, statuses):
         """A lead won now puts its client in the call plan (RC-3)."""
         if statuses:
-            self.filtered(lambda lead: statuses.get(lead.id) != "won" and lead.work_status == "won") \
-                ._playbook_enter_call_plan()
+            self.filtered(
+                lambda lead: statuses.get(lead.id) != "won" and lead.work_status == "won"
+            )._playbook_enter_call_plan()
 
     def _compute_call_count(self):
-        counts = dict(self.env["crm.lead.call"]._read_group(
-            [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+        counts = dict(self.env["crm.lead.call"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
         for lead in self:
             lead.call_count = counts.get(lead, 0)
 
     def _compute_followup_pending_count(self):
-        counts = dict(self.env["crm.lead.followup"]._read_group(
-            [("lead_id", "in", self.ids), ("state", "=", "pending")], ["lead_id"], ["__count"]))
+        counts = dict(
+            self.env["crm.lead.followup"]._read_group(
+                [("lead_id", "in", self.ids), ("state", "=", "pending")], ["lead_id"], ["__count"]
+            )
+        )
         for lead in self:
             lead.followup_pending_count = counts.get(lead, 0)
 
@@ -53,8 +57,11 @@ class CrmLead(models.Model):
             lead.playbook_can_order = "order" in steps
 
     def _compute_proposal_count(self):
-        counts = dict(self.env["crm.lead.proposal"]._read_group(
-            [("lead_id", "in", self.ids), ("state", "=", "sent")], ["lead_id"], ["__count"]))
+        counts = dict(
+            self.env["crm.lead.proposal"]._read_group(
+                [("lead_id", "in", self.ids), ("state", "=", "sent")], ["lead_id"], ["__count"]
+            )
+        )
         for lead in self:
             lead.proposal_count = counts.get(lead, 0)
 
@@ -68,22 +75,32 @@ class CrmLead(models.Model):
         return NEXT_STEPS.get(self.stage_id.playbook_step, ())
 
     def _playbook_check_next_step(self, step):
-        labels = {"proposal": self.env._("a commercial proposal"), "meeting": self.env._("a meeting"),
-                  "order": self.env._("an order")}
+        labels = {
+            "proposal": self.env._("a commercial proposal"),
+            "meeting": self.env._("a meeting"),
+            "order": self.env._("an order"),
+        }
         for lead in self:
             allowed = lead._playbook_next_steps()
             if step not in allowed:
-                raise UserError(self.env._(
-                    "Lead %(lead)s is at stage %(stage)s: %(step)s is not a next step here (allowed: %(allowed)s).",
-                    lead=lead.display_name, stage=lead.stage_id.name, step=labels[step],
-                    allowed=", ".join([labels[s] for s in allowed] + [self.env._("a refusal")])))
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s is at stage %(stage)s: %(step)s is not a next step here (allowed: %(allowed)s).",
+                        lead=lead.display_name,
+                        stage=lead.stage_id.name,
+                        step=labels[step],
+                        allowed=", ".join([labels[s] for s in allowed] + [self.env._("a refusal")]),
+                    )
+                )
 
     def _playbook_move_to_step(self, step):
         """Move the lead forward to the first stage of ``step``; never backwards."""
         for lead in self:
-            stage = self.env["crm.stage"].search([
-                ("playbook_step", "=", step), "|", ("team_id", "=", False), ("team_id", "=", lead.team_id.id)],
-                order="sequence, id", limit=1)
+            stage = self.env["crm.stage"].search(
+                [("playbook_step", "=", step), "|", ("team_id", "=", False), ("team_id", "=", lead.team_id.id)],
+                order="sequence, id",
+                limit=1,
+            )
             if stage and stage.sequence > lead.stage_id.sequence:
                 lead.stage_id = stage
 
@@ -91,10 +108,15 @@ class CrmLead(models.Model):
         self.ensure_one()
         self._playbook_check_next_step("proposal")
         return {
-            "type": "ir.actions.act_window", "name": self.env._("Commercial Proposal"),
-            "res_model": "crm.lead.proposal", "view_mode": "form", "target": "current",
-            "context": {"default_lead_id": self.id,
-                        "default_name": self.env._("Commercial proposal: %(lead)s", lead=self.name)},
+            "type": "ir.actions.act_window",
+            "name": self.env._("Commercial Proposal"),
+            "res_model": "crm.lead.proposal",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_lead_id": self.id,
+                "default_name": self.env._("Commercial proposal: %(lead)s", lead=self.name),
+            },
         }
 
     def action_view_proposals(self):
@@ -122,8 +144,11 @@ class CrmLead(models.Model):
     def action_open_consultation(self):
         self.ensure_one()
         return {
-            "type": "ir.actions.act_window", "name": self.env._("Request Consultation"),
-            "res_model": "crm.lead.consultation", "view_mode": "form", "target": "new",
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Consultation"),
+            "res_model": "crm.lead.consultation",
+            "view_mode": "form",
+            "target": "new",
             "context": {"default_lead_id": self.id},
         }
 
@@ -144,10 +169,16 @@ class CrmLead(models.Model):
     def action_open_log_call(self):
         self.ensure_one()
         return {
-            "type": "ir.actions.act_window", "name": self.env._("Log a Call"), "res_model": "crm.lead.call",
-            "view_mode": "form", "target": "new",
-            "context": {"default_lead_id": self.id, "default_direction": "outbound",
-                        "default_script_id": self._playbook_script("outbound").id},
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Call"),
+            "res_model": "crm.lead.call",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_lead_id": self.id,
+                "default_direction": "outbound",
+                "default_script_id": self._playbook_script("outbound").id,
+            },
         }
 
     def _playbook_script_purpose(self, direction):
@@ -169,21 +200,34 @@ class CrmLead(models.Model):
 
     def _playbook_script(self, direction):
         self.ensure_one()
-        customer_type = "company" if self.partner_id.commercial_partner_id.is_company or self.partner_name \
-            else "person"
+        customer_type = "company" if self.partner_id.commercial_partner_id.is_company or self.partner_name else "person"
         return self.env["crm.call.script"]._find_for(
-            self._playbook_script_purpose(direction), direction, customer_type, self.channel,
-            self.company_id or self.env.company)
+            self._playbook_script_purpose(direction),
+            direction,
+            customer_type,
+            self.channel,
+            self.company_id or self.env.company,
+        )
 
     def action_open_script(self):
         self.ensure_one()
         script = self._playbook_script(self.env.context.get("playbook_direction", "outbound"))
         if not script:
-            raise UserError(self.env._("No call script fits this lead yet: sales support writes them in "
-                                       "CRM > Configuration > Call Scripts."))
-        return {"type": "ir.actions.act_window", "res_model": "crm.call.script", "res_id": script.id,
-                "view_mode": "form", "target": "new", "name": script.name,
-                "context": {"form_view_ref": "crm_sales_playbook.crm_call_script_view_form_read"}}
+            raise UserError(
+                self.env._(
+                    "No call script fits this lead yet: sales support writes them in "
+                    "CRM > Configuration > Call Scripts."
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.call.script",
+            "res_id": script.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": script.name,
+            "context": {"form_view_ref": "crm_sales_playbook.crm_call_script_view_form_read"},
+        }
 
     def action_view_calls(self):
         self.ensure_one()
@@ -200,34 +244,56 @@ class CrmLead(models.Model):
     def action_open_postpone(self):
         self.ensure_one()
         return {
-            "type": "ir.actions.act_window", "name": self.env._("Postpone"), "res_model": "crm.lead.postpone",
-            "view_mode": "form", "target": "new", "context": {"default_lead_id": self.id},
+            "type": "ir.actions.act_window",
+            "name": self.env._("Postpone"),
+            "res_model": "crm.lead.postpone",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id},
         }
 
     def _playbook_postpone(self, until, comment):
         """The client was reached and the talk moved to ``until`` (PP-11): the lead goes into work."""
         self.ensure_one()
         if not (comment or "").strip():
-            raise UserError(self.env._(
-                "Lead %(lead)s: say what was agreed with the client before postponing.", lead=self.display_name))
+            raise UserError(
+                self.env._(
+                    "Lead %(lead)s: say what was agreed with the client before postponing.", lead=self.display_name
+                )
+            )
         if not until or until <= fields.Datetime.now():
             raise UserError(self.env._("Lead %(lead)s: postpone to a future date and time.", lead=self.display_name))
         if self.work_status not in ("new", "in_work"):
-            raise UserError(self.env._("Lead %(lead)s is closed or blocked: it cannot be postponed.",
-                                       lead=self.display_name))
+            raise UserError(
+                self.env._("Lead %(lead)s is closed or blocked: it cannot be postponed.", lead=self.display_name)
+            )
         values = {"postponed_until": until}
         if self.work_status == "new":
-            stage = self.env["crm.stage"].search([
-                ("is_new_stage", "=", False), ("is_won", "=", False),
-                "|", ("team_id", "=", False), ("team_id", "=", self.team_id.id)], order="sequence, id", limit=1)
+            stage = self.env["crm.stage"].search(
+                [
+                    ("is_new_stage", "=", False),
+                    ("is_won", "=", False),
+                    "|",
+                    ("team_id", "=", False),
+                    ("team_id", "=", self.team_id.id),
+                ],
+                order="sequence, id",
+                limit=1,
+            )
             if stage:
                 values["stage_id"] = stage.id
         self.write(values)
         local = working_time.format_local(until, self.team_id._playbook_working_time(self.company_id)[1])
         self.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=fields.Datetime.context_timestamp(self, until).date(),
-            summary=self.env._("Call back at %(moment)s", moment=local), note=comment,
-            user_id=(self.user_id or self.env.user).id)
-        self.message_post(body=self.env._("Postponed to %(moment)s: %(comment)s", moment=local, comment=comment),
-                          message_type="comment", subtype_xmlid="mail.mt_note")
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Datetime.context_timestamp(self, until).date(),
+            summary=self.env._("Call back at %(moment)s", moment=local),
+            note=comment,
+            user_id=(self.user_id or self.env.user).id,
+        )
+        self.message_post(
+            body=self.env._("Postponed to %(moment)s: %(comment)s", moment=local, comment=comment),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
         return True

@@ -16,7 +16,8 @@ class CrmLeadTeamTransfer(models.Model):
     reason = fields.Text(required=True)
     kind = fields.Selection(
         [("manual", "Transfer"), ("client", "Client Moved"), ("sla", "SLA Sanction")],
-        required=True, default="manual",
+        required=True,
+        default="manual",
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     author_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)

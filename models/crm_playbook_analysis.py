@@ -1,9 +1,9 @@
 """Read-only analysis views of the pipeline (X-REP): conversion, deadlines met and the funnel by stage."""
+
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .playbook_rules import CHANNELS, DEAL_TYPES, WORK_STATUSES
-from .playbook_rules import TEMPERATURES
+from .playbook_rules import CHANNELS, DEAL_TYPES, TEMPERATURES, WORK_STATUSES
 
 
 class _LeadDimensions(models.AbstractModel):
@@ -24,8 +24,10 @@ class _LeadDimensions(models.AbstractModel):
     work_status = fields.Selection(WORK_STATUSES, readonly=True)
 
     def _dimensions(self):
-        return SQL("l.id AS lead_id, l.create_date, l.team_id, l.user_id, l.company_id, l.temperature, "
-                   "l.source_id, l.channel, l.deal_type, l.work_status")
+        return SQL(
+            "l.id AS lead_id, l.create_date, l.team_id, l.user_id, l.company_id, l.temperature, "
+            "l.source_id, l.channel, l.deal_type, l.work_status"
+        )
 
 
 class CrmPlaybookLeadAnalysis(models.Model):
@@ -41,15 +43,22 @@ class CrmPlaybookLeadAnalysis(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     sla_status = fields.Selection(
         [("running", "Running"), ("met", "Met"), ("met_late", "Met Late"), ("breached", "Breached")],
-        string="Response Status", readonly=True)
-    won_rate = fields.Float(string="Won (%)", aggregator="avg", readonly=True,
-                            help="Share of the leads that were won.")
-    sla_rate = fields.Float(string="Deadlines Met (%)", aggregator="avg", readonly=True,
-                            help="Share of the leads with a response deadline that met it in time.")
+        string="Response Status",
+        readonly=True,
+    )
+    won_rate = fields.Float(string="Won (%)", aggregator="avg", readonly=True, help="Share of the leads that were won.")
+    sla_rate = fields.Float(
+        string="Deadlines Met (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Share of the leads with a response deadline that met it in time.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE VIEW %s AS (
                 SELECT l.id AS id, %s, l.stage_id, l.date_closed, l.sla_status,
                        CASE WHEN l.work_status = 'won' THEN 100.0 ELSE 0.0 END AS won_rate,
@@ -57,7 +66,11 @@ class CrmPlaybookLeadAnalysis(models.Model):
                             WHEN l.sla_status IN ('met_late', 'running', 'breached') THEN 0.0 END AS sla_rate
                   FROM crm_lead l
                  WHERE l.active OR l.work_status = 'lost'
-            )""", SQL.identifier(self._table), self._dimensions()))
+            )""",
+                SQL.identifier(self._table),
+                self._dimensions(),
+            )
+        )
 
 
 class CrmPlaybookFunnelAnalysis(models.Model):
@@ -74,7 +87,9 @@ class CrmPlaybookFunnelAnalysis(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE VIEW %s AS (
                 SELECT l.id::bigint * 100000 + s.id AS id, %s, s.id AS stage_id, s.sequence AS stage_sequence
                   FROM crm_lead l
@@ -83,4 +98,8 @@ class CrmPlaybookFunnelAnalysis(models.Model):
                                        OR (s.sequence = current.sequence AND s.id <= current.id))
                                   AND (s.team_id IS NULL OR s.team_id = l.team_id)
                  WHERE l.type = 'opportunity' AND (l.active OR l.work_status = 'lost')
-            )""", SQL.identifier(self._table), self._dimensions()))
+            )""",
+                SQL.identifier(self._table),
+                self._dimensions(),
+            )
+        )

@@ -1,4 +1,5 @@
 """Goals and indicators of the sales process with their control methods (LG-7)."""
+
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -12,7 +13,6 @@ from . import working_time
 from .locking import run_batch
 from .roles import refuse_workflow_writes
 
-
 PERIODICITY = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
 # What a goal measures: whoever sets it, the goal counts what that user may read (X-SEC).
 MEASURED = {"calculation", "filter_domain", "team_id", "company_id"}
@@ -22,10 +22,22 @@ MEASURED = {"calculation", "filter_domain", "team_id", "company_id"}
 #   records that also meet the domain.
 CALCULATIONS = {
     "leads": ("Leads Received", "crm.lead", "create_date", "count", [], "leads"),
-    "conversion": ("Conversion from New to Won (%)", "crm.lead", "create_date",
-                   "ratio", [("work_status", "=", "won")], "%"),
-    "sla_compliance": ("Response Deadlines Met (%)", "crm.lead", "sla_deadline", "ratio",
-                       [("sla_status", "=", "met")], "%"),
+    "conversion": (
+        "Conversion from New to Won (%)",
+        "crm.lead",
+        "create_date",
+        "ratio",
+        [("work_status", "=", "won")],
+        "%",
+    ),
+    "sla_compliance": (
+        "Response Deadlines Met (%)",
+        "crm.lead",
+        "sla_deadline",
+        "ratio",
+        [("sla_status", "=", "met")],
+        "%",
+    ),
     "calls": ("Calls Made", "crm.lead.call", "date", "count", [], "calls"),
     "meetings": ("Meetings Set", "calendar.event", "create_date", "count", [], "meetings"),
     "proposals": ("Proposals Sent", "crm.lead.proposal", "date_sent", "count", [], "proposals"),
@@ -33,8 +45,14 @@ CALCULATIONS = {
     "invoices_paid": ("Invoices Paid", "account.move", "playbook_paid_at", "count", [], "invoices"),
     "revenue": ("Revenue Paid", "account.move", "playbook_paid_at", "sum:amount_total_signed", [], "currency"),
     "claims_opened": ("Claims Opened", "crm.customer.claim", "date", "count", [], "claims"),
-    "claims_on_time": ("Claims Closed with the Notice on Time (%)", "crm.customer.claim", "date_closed",
-                       "ratio", [("notice_on_time", "=", True)], "%"),
+    "claims_on_time": (
+        "Claims Closed with the Notice on Time (%)",
+        "crm.customer.claim",
+        "date_closed",
+        "ratio",
+        [("notice_on_time", "=", True)],
+        "%",
+    ),
     "complaints": ("Complaints", "crm.quality.complaint", "date", "count", [], "complaints"),
 }
 # What every calculation counts, whatever the filter.
@@ -65,38 +83,67 @@ class CrmPlaybookGoal(models.Model):
     indicator_code = fields.Char(required=True, tracking=True, help="For example ПЦ1.")
     indicator_name = fields.Char(string="Indicator", required=True, tracking=True)
     calculation = fields.Selection(
-        [(key, value[0]) for key, value in CALCULATIONS.items()], required=True, tracking=True,
-        help="How the indicator is calculated each period.")
+        [(key, value[0]) for key, value in CALCULATIONS.items()],
+        required=True,
+        tracking=True,
+        help="How the indicator is calculated each period.",
+    )
     calculation_model = fields.Char(compute="_compute_calculation_model")
     filter_domain = fields.Char(
-        string="Filter", default="[]", tracking=True,
-        help="Which records count, e.g. hot leads only or one source; on the records the calculation reads.")
-    unit = fields.Char(compute="_compute_unit", store=True, readonly=False,
-                       help="Unit of the indicator: leads, %, calls, the currency...")
+        string="Filter",
+        default="[]",
+        tracking=True,
+        help="Which records count, e.g. hot leads only or one source; on the records the calculation reads.",
+    )
+    unit = fields.Char(
+        compute="_compute_unit",
+        store=True,
+        readonly=False,
+        help="Unit of the indicator: leads, %, calls, the currency...",
+    )
     periodicity = fields.Selection(PERIODICITY, required=True, default="monthly", tracking=True)
-    direction = fields.Selection([("at_least", "At Least"), ("at_most", "At Most")], required=True,
-                                 default="at_least", tracking=True,
-                                 help="Whether the actual value must reach the target or stay below it.")
+    direction = fields.Selection(
+        [("at_least", "At Least"), ("at_most", "At Most")],
+        required=True,
+        default="at_least",
+        tracking=True,
+        help="Whether the actual value must reach the target or stay below it.",
+    )
     target = fields.Float(required=True, tracking=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True,
-                              help="Leave empty for the whole company.")
-    user_id = fields.Many2one("res.users", string="Responsible", required=True, tracking=True,
-                              default=lambda self: self.env.user, domain="[('share', '=', False)]",
-                              check_company=True, help="Told when a period ends below the target.")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", check_company=True, help="Leave empty for the whole company."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        required=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        check_company=True,
+        help="Told when a period ends below the target.",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     measure_user_id = fields.Many2one(
-        "res.users", string="Measured As", readonly=True, copy=False, tracking=True,
+        "res.users",
+        string="Measured As",
+        readonly=True,
+        copy=False,
+        tracking=True,
         default=lambda self: self.env.user,
-        help="The goal counts only the records this user may read: whoever last set what the goal measures.")
+        help="The goal counts only the records this user may read: whoever last set what the goal measures.",
+    )
     # Control method (LG-7, section 6 of the instruction)
     control_code = fields.Char(string="Control Method Code", help="For example БД1 or ОМ1.")
     control_name = fields.Char(string="Control Method")
     control_periodicity = fields.Selection(PERIODICITY)
-    control_user_id = fields.Many2one("res.users", string="Controlled By", domain="[('share', '=', False)]",
-                                      check_company=True)
+    control_user_id = fields.Many2one(
+        "res.users", string="Controlled By", domain="[('share', '=', False)]", check_company=True
+    )
     control_description = fields.Text(string="How It Is Controlled")
-    control_storage = fields.Char(string="Result Kept In",
-                                  help="In what form and where the result of the control is kept.")
+    control_storage = fields.Char(
+        string="Result Kept In", help="In what form and where the result of the control is kept."
+    )
     value_ids = fields.One2many("crm.playbook.goal.value", "goal_id", string="Values")
     last_value_id = fields.Many2one("crm.playbook.goal.value", compute="_compute_last_value")
     last_actual = fields.Float(compute="_compute_last_value")
@@ -105,8 +152,13 @@ class CrmPlaybookGoal(models.Model):
     trend = fields.Selection([("up", "Up"), ("down", "Down"), ("flat", "Flat")], compute="_compute_last_value")
     progress = fields.Float(compute="_compute_last_value", help="Actual as a percentage of the target.")
 
-    _sql_constraints = [("code_company_uniq", "unique(code, indicator_code, company_id)",
-                         "A goal and indicator code pair is unique in a company.")]
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(code, indicator_code, company_id)",
+            "A goal and indicator code pair is unique in a company.",
+        )
+    ]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -157,8 +209,9 @@ class CrmPlaybookGoal(models.Model):
                 domain = goal._filter()
                 goal._measured_model().search_count(domain, limit=1)
             except Exception as error:  # pylint: disable=broad-except
-                raise ValidationError(self.env._("The filter of goal %(code)s is not valid: %(error)s",
-                                                 code=goal.code, error=error)) from error
+                raise ValidationError(
+                    self.env._("The filter of goal %(code)s is not valid: %(error)s", code=goal.code, error=error)
+                ) from error
 
     def _filter(self):
         return safe_eval(self.filter_domain or "[]", {"uid": self.env.uid})
@@ -185,8 +238,10 @@ class CrmPlaybookGoal(models.Model):
             dates = [(date_field, ">=", start), (date_field, "<=", end)]
         else:
             zone = self.company_id._playbook_tz()
-            dates = [(date_field, ">=", working_time.day_start_utc(zone, start)),
-                     (date_field, "<", working_time.day_start_utc(zone, end + timedelta(days=1)))]
+            dates = [
+                (date_field, ">=", working_time.day_start_utc(zone, start)),
+                (date_field, "<", working_time.day_start_utc(zone, end + timedelta(days=1))),
+            ]
         domain = dates + BASE_DOMAINS.get(self.calculation, []) + self._filter()
         if "company_id" in Model._fields:
             domain.append(("company_id", "in", (self.company_id.id, False)))
@@ -219,8 +274,13 @@ class CrmPlaybookGoal(models.Model):
         Value = self.env["crm.playbook.goal.value"].sudo()
         actual = self._measure(start, end)
         value = Value.search([("goal_id", "=", self.id), ("period_start", "=", start)], limit=1)
-        vals = {"actual": actual, "target": self.target, "reached": self._reached(actual), "final": final,
-                "computed_at": fields.Datetime.now()}
+        vals = {
+            "actual": actual,
+            "target": self.target,
+            "reached": self._reached(actual),
+            "final": final,
+            "computed_at": fields.Datetime.now(),
+        }
         if value:
             if value.final and value.notified:
                 return value
@@ -233,14 +293,32 @@ class CrmPlaybookGoal(models.Model):
         return value
 
     def _notify_short(self, value):
-        summary = self.env._("%(code)s below target: %(actual)s of %(target)s %(unit)s", code=self.indicator_code,
-                             actual=value.actual, target=self.target, unit=self.unit or "")
-        note = self.env._("%(goal)s (%(indicator)s), period %(period)s.", goal=self.name,
-                          indicator=self.indicator_name, period=value.display_name)
-        self.activity_schedule("mail.mail_activity_data_todo", user_id=self.user_id.id,
-                               date_deadline=fields.Date.context_today(self), summary=summary, note=note)
-        self.message_post(body=Markup("%s<br/>%s") % (summary, note), message_type="notification",
-                          subtype_xmlid="mail.mt_comment", partner_ids=self.user_id.partner_id.ids)
+        summary = self.env._(
+            "%(code)s below target: %(actual)s of %(target)s %(unit)s",
+            code=self.indicator_code,
+            actual=value.actual,
+            target=self.target,
+            unit=self.unit or "",
+        )
+        note = self.env._(
+            "%(goal)s (%(indicator)s), period %(period)s.",
+            goal=self.name,
+            indicator=self.indicator_name,
+            period=value.display_name,
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=self.user_id.id,
+            date_deadline=fields.Date.context_today(self),
+            summary=summary,
+            note=note,
+        )
+        self.message_post(
+            body=Markup("%s<br/>%s") % (summary, note),
+            message_type="notification",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.user_id.partner_id.ids,
+        )
 
     def action_measure_now(self):
         """Measure the current period and the one before it."""
@@ -260,8 +338,12 @@ class CrmPlaybookGoal(models.Model):
     def _cron_measure(self):
         """Daily: every goal's current period to date, and the period that just ended, once final."""
         measured = []
-        run_batch(self, [("active", "=", True)], lambda goal: measured.append(goal.action_measure_now() and goal),
-                  job="measure goals")
+        run_batch(
+            self,
+            [("active", "=", True)],
+            lambda goal: measured.append(goal.action_measure_now() and goal),
+            job="measure goals",
+        )
         return self.browse([goal.id for goal in measured])
 
     def action_view_values(self):
@@ -299,5 +381,7 @@ class CrmPlaybookGoalValue(models.Model):
             if value.period_start == value.period_end:
                 value.display_name = fields.Date.to_string(value.period_start)
             else:
-                value.display_name = "%s - %s" % (fields.Date.to_string(value.period_start),
-                                                  fields.Date.to_string(value.period_end))
+                value.display_name = "%s - %s" % (
+                    fields.Date.to_string(value.period_start),
+                    fields.Date.to_string(value.period_end),
+                )

@@ -1,4 +1,5 @@
 """What the management reports need on the database side: the log that sends each report once a day."""
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -24,10 +25,17 @@ class CrmPlaybookReportLog(models.Model):
     def _claim(self, company, kind, day):
         """Take the right to send ``kind`` for ``company`` on ``day``; False when another worker has it."""
         self.flush_model()
-        self.env.cr.execute(SQL(
-            "INSERT INTO crm_playbook_report_log (company_id, kind, day, create_uid, create_date, write_uid, "
-            "write_date) VALUES (%s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC') "
-            "ON CONFLICT (company_id, kind, day) DO NOTHING RETURNING id",
-            company.id, kind, day, self.env.uid, self.env.uid))
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO crm_playbook_report_log (company_id, kind, day, create_uid, create_date, write_uid, "
+                "write_date) VALUES (%s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC') "
+                "ON CONFLICT (company_id, kind, day) DO NOTHING RETURNING id",
+                company.id,
+                kind,
+                day,
+                self.env.uid,
+                self.env.uid,
+            )
+        )
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()

@@ -18,5 +18,7 @@ class CrmSlaBreach(models.Model):
     date = fields.Datetime(string="Escalated On", required=True, default=fields.Datetime.now, index=True)
     sanction = fields.Selection(
         [("notify", "Notified"), ("moved", "Moved to Another Team"), ("kept", "Kept: Could Not Move")],
-        required=True, default="notify")
+        required=True,
+        default="notify",
+    )
     sanction_note = fields.Char()

@@ -34,21 +34,31 @@ class CrmSlaPolicy(models.Model):
     # Which leads
     temperature = fields.Selection(TEMPERATURES, tracking=True, help="Leave empty for every temperature.")
     channel = fields.Selection(
-        lambda self: self.env["crm.lead"]._fields["channel"].selection, tracking=True,
-        help="Leave empty for every channel.")
+        lambda self: self.env["crm.lead"]._fields["channel"].selection,
+        tracking=True,
+        help="Leave empty for every channel.",
+    )
     source_id = fields.Many2one("utm.source", tracking=True, check_company=True)
     team_id = fields.Many2one("crm.team", tracking=True, check_company=True)
     # How long
     duration = fields.Float(required=True, tracking=True)
-    unit = fields.Selection(UNITS, required=True, default="working_hours", tracking=True,
-                            help="Working time counts on the team's working calendar, without weekends "
-                            "and public holidays; calendar days count every day.")
+    unit = fields.Selection(
+        UNITS,
+        required=True,
+        default="working_hours",
+        tracking=True,
+        help="Working time counts on the team's working calendar, without weekends "
+        "and public holidays; calendar days count every day.",
+    )
     # What happens on a breach
     sanction = fields.Selection(
         [("notify", "Notify Only"), ("move", "Move the Lead to Another Team")],
-        required=True, default="notify", tracking=True,
+        required=True,
+        default="notify",
+        tracking=True,
         help="Besides notifying the team leader and sales support. Cold leads, and hot or warm leads "
-        "whose client is reserved for the team by an invoice or paid period, are never moved.")
+        "whose client is reserved for the team by an invoice or paid period, are never moved.",
+    )
     specificity = fields.Integer(compute="_compute_specificity", store=True)
 
     @api.depends("temperature", "channel", "source_id", "team_id")
@@ -60,9 +70,13 @@ class CrmSlaPolicy(models.Model):
     def _check_has_criterion(self):
         for policy in self:
             if not policy.specificity:
-                raise ValidationError(self.env._(
-                    "Response deadline %(policy)s applies to no lead: choose at least a temperature, "
-                    "a channel, a source or a team.", policy=policy.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "Response deadline %(policy)s applies to no lead: choose at least a temperature, "
+                        "a channel, a source or a team.",
+                        policy=policy.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,11 +6,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
 from odoo.addons.base.models.res_partner import _tz_get
 
+from . import working_time
 from .lead_intake import same_request_leads
 from .locking import run_batch
-from . import working_time
 from .roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
@@ -40,50 +41,74 @@ class CrmTeam(models.Model):
 
     # Distribution
     playbook_excluded_until = fields.Date(
-        string="Excluded Until", tracking=True, copy=False,
-        help="The team receives no new leads from assignment or reassignment until this day included.")
+        string="Excluded Until",
+        tracking=True,
+        copy=False,
+        help="The team receives no new leads from assignment or reassignment until this day included.",
+    )
     playbook_excluded_forever = fields.Boolean(
-        string="Excluded for Good", tracking=True, copy=False,
-        help="Sales support excluded the team from lead distribution for good.")
+        string="Excluded for Good",
+        tracking=True,
+        copy=False,
+        help="Sales support excluded the team from lead distribution for good.",
+    )
     playbook_excluded = fields.Boolean(
-        string="Excluded from Distribution", compute="_compute_playbook_excluded",
-        search="_search_playbook_excluded")
+        string="Excluded from Distribution", compute="_compute_playbook_excluded", search="_search_playbook_excluded"
+    )
 
     playbook_assignment = fields.Boolean(
-        string="Assign by Working Time", tracking=True,
+        string="Assign by Working Time",
+        tracking=True,
         help="Leads without a salesperson go to the member who is at work now (team calendar and time off), "
         "not opted out, with the lowest load for the capacity: hot leads as they arrive, the others when "
-        "Odoo's lead assignment runs.")
+        "Odoo's lead assignment runs.",
+    )
 
     # Rules
     playbook_guards = fields.Boolean(
-        string="Enforce Contact Rules", tracking=True,
+        string="Enforce Contact Rules",
+        tracking=True,
         help="A lead goes in work only after a logged contact with the client and leaves New only with a real "
         "phone or email; a refusal needs its reason and a comment; web requests and requests given to a "
-        "manager get their timed follow-ups.")
+        "manager get their timed follow-ups.",
+    )
 
     # Notifications
     playbook_notify_email = fields.Char(
-        string="Notification Email", tracking=True,
-        help="Address told at once about hot leads and once a day about new warm and cold leads.")
+        string="Notification Email",
+        tracking=True,
+        help="Address told at once about hot leads and once a day about new warm and cold leads.",
+    )
     playbook_members_follow = fields.Boolean(
-        string="Members Follow Team Leads", tracking=True,
+        string="Members Follow Team Leads",
+        tracking=True,
         help="Members follow the team, so they follow its new leads and get its hot-lead alerts and daily "
-        "digest in Odoo.")
+        "digest in Odoo.",
+    )
     playbook_plan_built_for = fields.Date(
-        string="Week Planned", copy=False, readonly=True,
-        help="The Monday of the last week whose regular-customer calls were planned.")
+        string="Week Planned",
+        copy=False,
+        readonly=True,
+        help="The Monday of the last week whose regular-customer calls were planned.",
+    )
     playbook_digest_date = fields.Date(
-        string="Last Digest", copy=False, readonly=True,
-        help="The day, in the team's time zone, of the last digest of new warm and cold leads.")
+        string="Last Digest",
+        copy=False,
+        readonly=True,
+        help="The day, in the team's time zone, of the last digest of new warm and cold leads.",
+    )
     playbook_digest_lead_ids = fields.Many2many(
-        "crm.lead", string="Leads of the Next Digest", compute="_compute_playbook_digest_lead_ids")
+        "crm.lead", string="Leads of the Next Digest", compute="_compute_playbook_digest_lead_ids"
+    )
 
     @api.model
     def _playbook_default_resource_calendar(self):
         calendar = self.env.ref("crm_sales_playbook.resource_calendar_sales", raise_if_not_found=False)
-        return calendar if calendar and calendar.company_id in (self.env.company, self.env["res.company"]) \
+        return (
+            calendar
+            if calendar and calendar.company_id in (self.env.company, self.env["res.company"])
             else self.env.company.resource_calendar_id
+        )
 
     @api.depends("company_id")
     def _compute_tz(self):
@@ -94,9 +119,15 @@ class CrmTeam(models.Model):
             team.tz = company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
 
     def _compute_playbook_digest_lead_ids(self):
-        leads = self.env["crm.lead"].search([
-            ("team_id", "in", self.ids), ("playbook_announced", "=", False), ("temperature", "in", ["warm", "cold"]),
-            ("work_status", "in", ["new", "in_work"])], order="temperature desc, date_received, id")
+        leads = self.env["crm.lead"].search(
+            [
+                ("team_id", "in", self.ids),
+                ("playbook_announced", "=", False),
+                ("temperature", "in", ["warm", "cold"]),
+                ("work_status", "in", ["new", "in_work"]),
+            ],
+            order="temperature desc, date_received, id",
+        )
         grouped = leads.grouped("team_id")
         for team in self:
             team.playbook_digest_lead_ids = grouped.get(team, leads.browse())
@@ -133,15 +164,24 @@ class CrmTeam(models.Model):
         for record in records:
             values = rendered[record.id]
             if values.get("email_to"):
-                mails.append({
-                    "subject": values["subject"], "body_html": values["body_html"],
-                    "email_from": values.get("email_from") or self.env.user.email_formatted,
-                    "email_to": values["email_to"], "model": record._name, "res_id": record.id,
-                    "auto_delete": False,
-                })
+                mails.append(
+                    {
+                        "subject": values["subject"],
+                        "body_html": values["body_html"],
+                        "email_from": values.get("email_from") or self.env.user.email_formatted,
+                        "email_to": values["email_to"],
+                        "model": record._name,
+                        "res_id": record.id,
+                        "auto_delete": False,
+                    }
+                )
             if partners:
-                record.message_notify(partner_ids=partners.ids, subject=values["subject"],
-                                      body=values["body_html"], email_layout_xmlid="mail.mail_notification_light")
+                record.message_notify(
+                    partner_ids=partners.ids,
+                    subject=values["subject"],
+                    body=values["body_html"],
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
         if mails:
             self.env["mail.mail"].create(mails)
 
@@ -149,8 +189,12 @@ class CrmTeam(models.Model):
     def _cron_playbook_digest(self):
         """Send each team, once a day at the configured hour of its time zone, its new warm and cold leads."""
         sent = []
-        run_batch(self, [("active", "=", True)], lambda team: sent.append(team._playbook_send_digest_if_due()),
-                  job="daily lead digest")
+        run_batch(
+            self,
+            [("active", "=", True)],
+            lambda team: sent.append(team._playbook_send_digest_if_due()),
+            job="daily lead digest",
+        )
         return self.union(*sent)
 
     def _playbook_send_digest_if_due(self):
@@ -178,7 +222,8 @@ class CrmTeam(models.Model):
         today = fields.Date.context_today(self)
         for team in self:
             team.playbook_excluded = team.playbook_excluded_forever or bool(
-                team.playbook_excluded_until and team.playbook_excluded_until >= today)
+                team.playbook_excluded_until and team.playbook_excluded_until >= today
+            )
 
     def _search_playbook_excluded(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -187,13 +232,18 @@ class CrmTeam(models.Model):
         excluded = ["|", ("playbook_excluded_forever", "=", True), ("playbook_excluded_until", ">=", today)]
         if (operator == "=") == value:
             return excluded
-        return [("playbook_excluded_forever", "=", False), "|", ("playbook_excluded_until", "=", False),
-                ("playbook_excluded_until", "<", today)]
+        return [
+            ("playbook_excluded_forever", "=", False),
+            "|",
+            ("playbook_excluded_until", "=", False),
+            ("playbook_excluded_until", "<", today),
+        ]
 
     def _allocate_leads(self, creation_delta_days=7):
         """Odoo's automatic assignment skips the teams excluded from distribution."""
         return super(CrmTeam, self.filtered(lambda team: not team.playbook_excluded))._allocate_leads(
-            creation_delta_days=creation_delta_days)
+            creation_delta_days=creation_delta_days
+        )
 
     def _assign_and_convert_leads(self, force_quota=False):
         """Teams that assign by working time give their leads out themselves; Odoo does the others."""
@@ -208,10 +258,20 @@ class CrmTeam(models.Model):
         one lead per client and product, never two products in one lead."""
         duplicates_cache = duplicates_cache if duplicates_cache is not None else {}
         if self._playbook_follows() and self.env["crm.lead"]._playbook_dedup_enabled():
-            rows = [(lead.id, {"company": (lead.company_id or self.company_id or self.env.company).id,
-                               "product": lead.product_id.id, "partner": lead.commercial_partner_id.id,
-                               "email": lead.email_normalized, "phone": lead.phone_sanitized,
-                               "vat": lead.commercial_partner_id.vat}) for lead in leads]
+            rows = [
+                (
+                    lead.id,
+                    {
+                        "company": (lead.company_id or self.company_id or self.env.company).id,
+                        "product": lead.product_id.id,
+                        "partner": lead.commercial_partner_id.id,
+                        "email": lead.email_normalized,
+                        "phone": lead.phone_sanitized,
+                        "vat": lead.commercial_partner_id.vat,
+                    },
+                )
+                for lead in leads
+            ]
             same = same_request_leads(self.env, rows)
             for lead_id, _key in rows:
                 lead = leads.browse(lead_id)
@@ -231,9 +291,13 @@ class CrmTeam(models.Model):
         Returns how many leads were given.
         """
         given = []
-        run_batch(self, [("playbook_assignment", "=", True), ("assignment_optout", "=", False)],
-                  lambda team: given.append(sum(len(data["assigned"]) for data in team._playbook_assign_leads().values())),
-                  job="assign waiting leads", lock=False)
+        run_batch(
+            self,
+            [("playbook_assignment", "=", True), ("assignment_optout", "=", False)],
+            lambda team: given.append(sum(len(data["assigned"]) for data in team._playbook_assign_leads().values())),
+            job="assign waiting leads",
+            lock=False,
+        )
         return sum(given)
 
     def _playbook_assign_leads(self, leads=None, force_quota=False):
@@ -246,22 +310,31 @@ class CrmTeam(models.Model):
         """
         Lead = self.env["crm.lead"]
         teams = (self if leads is None else leads.team_id).filtered(
-            lambda team: team.playbook_assignment and not team.playbook_excluded)
+            lambda team: team.playbook_assignment and not team.playbook_excluded
+        )
         if leads is None:
             leads = Lead.search(teams._get_lead_to_assign_domain(), order="id")
-        leads = leads.filtered(lambda lead: lead.team_id in teams and not lead.user_id and not lead.is_blocked
-                               and lead.active and lead.work_status in ("new", "in_work"))
+        leads = leads.filtered(
+            lambda lead: (
+                lead.team_id in teams
+                and not lead.user_id
+                and not lead.is_blocked
+                and lead.active
+                and lead.work_status in ("new", "in_work")
+            )
+        )
         result = {}
         now = self.env.cr.now()
         for team, team_leads in leads.grouped("team_id").items():
             members = team._playbook_members_at_work(now)
             quota = {member: member._get_assignment_quota(force_quota=force_quota) for member in members}
-            members = members.filtered(lambda member: quota[member] > 0)
+            members = members.filtered(lambda member, quota=quota: quota[member] > 0)
             if not members:
                 continue
             load = {member: member.lead_month_count for member in members}
-            accepts = {member: team_leads.filtered_domain(literal_eval(member.assignment_domain or "[]"))
-                       for member in members}
+            accepts = {
+                member: team_leads.filtered_domain(literal_eval(member.assignment_domain or "[]")) for member in members
+            }
             given = defaultdict(list)
             for lead in team_leads._playbook_lock_unassigned().sorted(lambda lead: lead._playbook_priority()):
                 candidates = [member for member in members if quota[member] > 0 and lead in accepts[member]]
@@ -281,14 +354,24 @@ class CrmTeam(models.Model):
         """Members who take leads and are at work at ``now`` (naive UTC): team calendar, then time off."""
         self.ensure_one()
         members = self.crm_team_member_ids.filtered(
-            lambda member: not member.assignment_optout and member.user_id.active)
+            lambda member: not member.assignment_optout and member.user_id.active
+        )
         if not members:
             return members
         if not working_time.is_working_at(*self._playbook_working_time(), now):
             return members.browse()
-        away = self.env["resource.calendar.leaves"].search([
-            ("resource_id.user_id", "in", members.user_id.ids), ("time_type", "=", "leave"),
-            ("date_from", "<=", now), ("date_to", ">", now)]).resource_id.user_id
+        away = (
+            self.env["resource.calendar.leaves"]
+            .search(
+                [
+                    ("resource_id.user_id", "in", members.user_id.ids),
+                    ("time_type", "=", "leave"),
+                    ("date_from", "<=", now),
+                    ("date_to", ">", now),
+                ]
+            )
+            .resource_id.user_id
+        )
         return members.filtered(lambda member: member.user_id not in away)
 
     def _playbook_working_time(self, company=None):
@@ -323,13 +406,19 @@ class CrmTeam(models.Model):
             limit = (team.company_id or self.env.company).playbook_breach_limit
             if not limit:
                 continue
-            count = self.env["crm.sla.breach"].search_count([
-                ("team_id", "=", team.id), ("date", ">=", fields.Datetime.to_datetime(quarter_start))])
+            count = self.env["crm.sla.breach"].search_count(
+                [("team_id", "=", team.id), ("date", ">=", fields.Datetime.to_datetime(quarter_start))]
+            )
             if count >= limit:
                 team.playbook_excluded_until = quarter_end
-                team.message_post(body=self.env._(
-                    "Excluded from lead distribution until %(date)s: %(count)s response deadlines missed "
-                    "this quarter.", date=quarter_end, count=count))
+                team.message_post(
+                    body=self.env._(
+                        "Excluded from lead distribution until %(date)s: %(count)s response deadlines missed "
+                        "this quarter.",
+                        date=quarter_end,
+                        count=count,
+                    )
+                )
 
     def action_lift_exclusion(self):
         self._check_playbook_support()

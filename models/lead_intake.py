@@ -8,6 +8,7 @@ VAT of its partner, within the same company. One search serves a whole batch.
 Only the companies the requester works in are searched (``env.companies``): a row that names another
 company is never merged, so Odoo's own create refuses it as it would any lead of that company.
 """
+
 from odoo import tools
 from odoo.tools import SQL
 
@@ -38,17 +39,40 @@ def same_request_leads(env, rows, older_only=False):
         if not rows:
             return {}
         values = SQL(", ").join(
-            SQL("(%s, %s, %s, %s, %s, %s, %s)", row, key["company"], key["product"] or None, key["partner"] or None,
-                key["email"] or None, key["phone"] or None, key["vat"] or None) for row, key in rows)
-        rows = SQL("SELECT idx::int, company::int, product::int, partner::int, email::varchar, phone::varchar, "
-                   "vat::varchar FROM (VALUES %s) AS given(idx, company, product, partner, email, phone, vat)", values)
-    env["crm.lead"].flush_model(["commercial_partner_id", "email_normalized", "phone_sanitized", "product_id",
-                                 "company_id", "work_status", "active"])
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s)",
+                row,
+                key["company"],
+                key["product"] or None,
+                key["partner"] or None,
+                key["email"] or None,
+                key["phone"] or None,
+                key["vat"] or None,
+            )
+            for row, key in rows
+        )
+        rows = SQL(
+            "SELECT idx::int, company::int, product::int, partner::int, email::varchar, phone::varchar, "
+            "vat::varchar FROM (VALUES %s) AS given(idx, company, product, partner, email, phone, vat)",
+            values,
+        )
+    env["crm.lead"].flush_model(
+        [
+            "commercial_partner_id",
+            "email_normalized",
+            "phone_sanitized",
+            "product_id",
+            "company_id",
+            "work_status",
+            "active",
+        ]
+    )
     env["res.partner"].flush_model(["vat"])
     found = {}
     for rank, kind in enumerate(MATCH_ORDER):
-        env.cr.execute(SQL(
-            """
+        env.cr.execute(
+            SQL(
+                """
             SELECT row.idx, lead.id
               FROM (%(rows)s) row
               JOIN (crm_lead lead LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id)
@@ -57,8 +81,14 @@ def same_request_leads(env, rows, older_only=False):
                AND (lead.company_id = row.company OR lead.company_id IS NULL)
              WHERE row.%(kind)s IS NOT NULL AND lead.active AND lead.work_status IN %(open)s
                AND lead.id != row.idx %(older)s
-            """, rows=rows, column=MATCH_COLUMNS[kind], kind=SQL.identifier(kind), open=OPEN_STATUSES,
-            older=SQL("AND lead.id < row.idx") if older_only else SQL()))
+            """,
+                rows=rows,
+                column=MATCH_COLUMNS[kind],
+                kind=SQL.identifier(kind),
+                open=OPEN_STATUSES,
+                older=SQL("AND lead.id < row.idx") if older_only else SQL(),
+            )
+        )
         for idx, lead_id in env.cr.fetchall():
             found.setdefault(idx, []).append((rank, lead_id))
     return {idx: list(dict.fromkeys(lead_id for _rank, lead_id in sorted(matches))) for idx, matches in found.items()}

@@ -7,6 +7,7 @@ failing record is logged, remembered and moved behind the others), progress repo
 The helper never commits: Odoo 18's cron runner commits after each call and calls again while work remains,
 and a button or *Run manually* commits nothing by itself.
 """
+
 import logging
 from collections import namedtuple
 
@@ -27,9 +28,14 @@ def lock_skip_locked(records, condition=None):
     if not records:
         return records
     records.flush_recordset()
-    records.env.cr.execute(SQL(
-        "SELECT id FROM %s WHERE id IN %s AND %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
-        SQL.identifier(records._table), tuple(records.ids), condition or SQL("TRUE")))
+    records.env.cr.execute(
+        SQL(
+            "SELECT id FROM %s WHERE id IN %s AND %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+            SQL.identifier(records._table),
+            tuple(records.ids),
+            condition or SQL("TRUE"),
+        )
+    )
     locked = records.browse([row[0] for row in records.env.cr.fetchall()])
     locked.invalidate_recordset()
     return locked

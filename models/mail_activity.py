@@ -7,7 +7,8 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         """Marking a follow-up's activity done from the chatter or the activity list does the follow-up."""
         # sudo: the activity's own follow-up is done with it, whoever may mark the activity done
-        followups = self.env["crm.lead.followup"].sudo().search(
-            [("activity_id", "in", self.ids), ("state", "=", "pending")])
+        followups = (
+            self.env["crm.lead.followup"].sudo().search([("activity_id", "in", self.ids), ("state", "=", "pending")])
+        )
         followups.write({"state": "done", "date_done": fields.Datetime.now()})
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

@@ -1,9 +1,15 @@
 """The request form (заявка, RC-6) carried by leads and quotations, and printed from either."""
+
 from odoo import api, fields, models
 
 DELIVERY_METHODS = [("pickup", "Pickup"), ("delivery", "Delivery")]
-REQUEST_FIELDS = ("playbook_request_volume", "playbook_request_date", "playbook_delivery_method",
-                  "playbook_delivery_place", "playbook_request_conditions")
+REQUEST_FIELDS = (
+    "playbook_request_volume",
+    "playbook_request_date",
+    "playbook_delivery_method",
+    "playbook_delivery_place",
+    "playbook_request_conditions",
+)
 
 
 class PlaybookRequestMixin(models.AbstractModel):
@@ -18,8 +24,8 @@ class PlaybookRequestMixin(models.AbstractModel):
     playbook_delivery_place = fields.Char(string="Delivery Place")
     playbook_request_conditions = fields.Text(string="Additional Conditions")
     playbook_request_filled_at = fields.Datetime(
-        string="Request Filled At", readonly=True, copy=False,
-        help="When the request form was first filled in.")
+        string="Request Filled At", readonly=True, copy=False, help="When the request form was first filled in."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,7 +37,8 @@ class PlaybookRequestMixin(models.AbstractModel):
     def write(self, vals):
         if any(vals.get(name) for name in REQUEST_FIELDS):
             self.filtered(lambda record: not record.playbook_request_filled_at).with_context(
-                tracking_disable=True).write({"playbook_request_filled_at": fields.Datetime.now()})
+                tracking_disable=True
+            ).write({"playbook_request_filled_at": fields.Datetime.now()})
         return super().write(vals)
 
     def _playbook_request_values(self):
@@ -55,15 +62,17 @@ class CrmLead(models.Model):
     def _playbook_request_values(self):
         values = super()._playbook_request_values()
         client = self.partner_id.commercial_partner_id
-        values.update({
-            "title": self.name,
-            "date": self.date_open or self.create_date,
-            "manager": self.user_id.name,
-            "company": client.name if client.is_company else self.partner_name or client.name,
-            "contact": self.contact_name or (self.partner_id.name if not self.partner_id.is_company else ""),
-            "phone": self.phone or self.partner_id.phone,
-            "email": self.email_from,
-        })
+        values.update(
+            {
+                "title": self.name,
+                "date": self.date_open or self.create_date,
+                "manager": self.user_id.name,
+                "company": client.name if client.is_company else self.partner_name or client.name,
+                "contact": self.contact_name or (self.partner_id.name if not self.partner_id.is_company else ""),
+                "phone": self.phone or self.partner_id.phone,
+                "email": self.email_from,
+            }
+        )
         return values
 
     def _prepare_opportunity_quotation_context(self):
@@ -88,21 +97,25 @@ class SaleOrder(models.Model):
         if not values["volume"]:
             values["volume"] = "; ".join(
                 "%s: %s %s" % (line.product_id.display_name, line.product_uom_qty, line.product_uom.name)
-                for line in self.order_line if line.product_id and not line.display_type)
-        values.update({
-            "title": self.name,
-            "date": self.date_order,
-            "manager": self.user_id.name,
-            "company": client.name,
-            "contact": self.partner_id.name if self.partner_id != client else "",
-            "phone": self.partner_id.phone or client.phone,
-            "email": self.partner_id.email or client.email,
-            "wanted_on": values["wanted_on"] or (self.commitment_date and fields.Datetime.context_timestamp(
-                self, self.commitment_date).date()),
-            "place": values["place"] or (self.playbook_delivery_method != "pickup"
-                                         and self.partner_shipping_id.contact_address_inline),
-            "conditions": values["conditions"] or self.note,
-        })
+                for line in self.order_line
+                if line.product_id and not line.display_type
+            )
+        values.update(
+            {
+                "title": self.name,
+                "date": self.date_order,
+                "manager": self.user_id.name,
+                "company": client.name,
+                "contact": self.partner_id.name if self.partner_id != client else "",
+                "phone": self.partner_id.phone or client.phone,
+                "email": self.partner_id.email or client.email,
+                "wanted_on": values["wanted_on"]
+                or (self.commitment_date and fields.Datetime.context_timestamp(self, self.commitment_date).date()),
+                "place": values["place"]
+                or (self.playbook_delivery_method != "pickup" and self.partner_shipping_id.contact_address_inline),
+                "conditions": values["conditions"] or self.note,
+            }
+        )
         return values
 
     def action_print_request_form(self):

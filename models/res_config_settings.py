@@ -11,30 +11,24 @@ class ResConfigSettings(models.TransientModel):
     playbook_breach_limit = fields.Integer(related="company_id.playbook_breach_limit", readonly=False)
     playbook_sla = fields.Boolean(related="company_id.playbook_sla", readonly=False)
     playbook_digest_hour = fields.Float(related="company_id.playbook_digest_hour", readonly=False)
-    playbook_first_contact_minutes = fields.Integer(related="company_id.playbook_first_contact_minutes",
-                                                    readonly=False)
-    playbook_busy_callback_minutes = fields.Integer(related="company_id.playbook_busy_callback_minutes",
-                                                    readonly=False)
+    playbook_first_contact_minutes = fields.Integer(related="company_id.playbook_first_contact_minutes", readonly=False)
+    playbook_busy_callback_minutes = fields.Integer(related="company_id.playbook_busy_callback_minutes", readonly=False)
     playbook_confirm_minutes = fields.Integer(related="company_id.playbook_confirm_minutes", readonly=False)
     playbook_answer_minutes = fields.Integer(related="company_id.playbook_answer_minutes", readonly=False)
     playbook_approval_minutes = fields.Integer(related="company_id.playbook_approval_minutes", readonly=False)
     playbook_call_list_hour = fields.Float(related="company_id.playbook_call_list_hour", readonly=False)
-    playbook_regular_contact_days = fields.Integer(related="company_id.playbook_regular_contact_days",
-                                                   readonly=False)
+    playbook_regular_contact_days = fields.Integer(related="company_id.playbook_regular_contact_days", readonly=False)
     playbook_plan_weekday = fields.Selection(related="company_id.playbook_plan_weekday", readonly=False)
     playbook_plan_hour = fields.Float(related="company_id.playbook_plan_hour", readonly=False)
-    playbook_require_supplier_step = fields.Boolean(related="company_id.playbook_require_supplier_step",
-                                                    readonly=False)
-    playbook_deputy_director_id = fields.Many2one(related="company_id.playbook_deputy_director_id",
-                                                  readonly=False)
+    playbook_require_supplier_step = fields.Boolean(related="company_id.playbook_require_supplier_step", readonly=False)
+    playbook_deputy_director_id = fields.Many2one(related="company_id.playbook_deputy_director_id", readonly=False)
     playbook_claim_notice_hours = fields.Integer(related="company_id.playbook_claim_notice_hours", readonly=False)
     playbook_claim_notice_mode = fields.Selection(related="company_id.playbook_claim_notice_mode", readonly=False)
     playbook_qc_call_days = fields.Integer(related="company_id.playbook_qc_call_days", readonly=False)
     playbook_qc_operator_id = fields.Many2one(related="company_id.playbook_qc_operator_id", readonly=False)
     playbook_operator_report_hour = fields.Float(related="company_id.playbook_operator_report_hour", readonly=False)
     playbook_head_report_hour = fields.Float(related="company_id.playbook_head_report_hour", readonly=False)
-    playbook_report_recipient_ids = fields.Many2many(related="company_id.playbook_report_recipient_ids",
-                                                     readonly=False)
+    playbook_report_recipient_ids = fields.Many2many(related="company_id.playbook_report_recipient_ids", readonly=False)
     playbook_review_weekday = fields.Selection(related="company_id.playbook_review_weekday", readonly=False)
     playbook_review_hour = fields.Float(related="company_id.playbook_review_hour", readonly=False)
     playbook_stale_new_days = fields.Integer(related="company_id.playbook_stale_new_days", readonly=False)

@@ -8,41 +8,60 @@ from .roles import check_allowed_companies
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    playbook_reservation_ids = fields.One2many(
-        "crm.client.reservation", "partner_id", string="Reservations")
-    playbook_reservation_count = fields.Integer(
-        string="Reservation Count", compute="_compute_playbook_reservations")
+    playbook_reservation_ids = fields.One2many("crm.client.reservation", "partner_id", string="Reservations")
+    playbook_reservation_count = fields.Integer(string="Reservation Count", compute="_compute_playbook_reservations")
     playbook_claim_count = fields.Integer(string="Claim Count", compute="_compute_playbook_claim_count")
     playbook_reservation_label = fields.Char(
-        string="Reserved By", compute="_compute_playbook_reservations",
-        help="Teams that hold this client now, and until when.")
+        string="Reserved By",
+        compute="_compute_playbook_reservations",
+        help="Teams that hold this client now, and until when.",
+    )
 
     # Prospect database (LG-3): the customer portrait of a prospect and its completeness.
     playbook_is_prospect = fields.Boolean(
-        string="Prospect", index=True, tracking=True,
-        help="A company or person found for cold calling, not a client yet.")
+        string="Prospect",
+        index=True,
+        tracking=True,
+        help="A company or person found for cold calling, not a client yet.",
+    )
     playbook_found_where = fields.Char(
-        string="Found In", help="Where the prospect was found: a directory, a fair, a website...")
+        string="Found In", help="Where the prospect was found: a directory, a fair, a website..."
+    )
     playbook_missing_info = fields.Char(
-        string="Missing for Calling", compute="_compute_playbook_missing_info",
-        help="What must be filled in before the prospect can enter a call list.")
+        string="Missing for Calling",
+        compute="_compute_playbook_missing_info",
+        help="What must be filled in before the prospect can enter a call list.",
+    )
     playbook_called_at = fields.Datetime(
-        string="Last Called", readonly=True, copy=False, index="btree_not_null",
-        help="When a call to this client was last logged.")
+        string="Last Called",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When a call to this client was last logged.",
+    )
     playbook_is_complete = fields.Boolean(
-        string="Ready for Calling", compute="_compute_playbook_is_complete", store=True, index=True)
+        string="Ready for Calling", compute="_compute_playbook_is_complete", store=True, index=True
+    )
     # Regular customers (RC-1, RC-2)
     playbook_regular_mode = fields.Selection(
         [("auto", "From Orders"), ("yes", "Regular Customer"), ("no", "Not Regular")],
-        string="Regular Customer Rule", default="auto", tracking=True,
-        help="From Orders: a client who has a confirmed order is a regular customer. Or set it by hand.")
+        string="Regular Customer Rule",
+        default="auto",
+        tracking=True,
+        help="From Orders: a client who has a confirmed order is a regular customer. Or set it by hand.",
+    )
     playbook_is_regular = fields.Boolean(
-        string="Regular Customer", compute="_compute_playbook_is_regular", store=True, index=True)
+        string="Regular Customer", compute="_compute_playbook_is_regular", store=True, index=True
+    )
     playbook_regular_manager_id = fields.Many2one(
-        "res.users", string="Regular-Customers Manager", tracking=True, domain="[('share', '=', False)]")
+        "res.users", string="Regular-Customers Manager", tracking=True, domain="[('share', '=', False)]"
+    )
     playbook_next_contact = fields.Date(string="Next Contact", tracking=True, index=True)
-    playbook_vip = fields.Boolean(string="VIP Client", tracking=True,
-                                  help="Requests of a VIP client are flagged to the sales center and served first.")
+    playbook_vip = fields.Boolean(
+        string="VIP Client",
+        tracking=True,
+        help="Requests of a VIP client are flagged to the sales center and served first.",
+    )
 
     def _playbook_missing(self):
         """What the prospect lacks for a call list: a real phone or email, city, industry, where it was found."""
@@ -51,7 +70,8 @@ class ResPartner(models.Model):
         country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
         phones = [number for number in (self.phone, self.mobile) if number]
         if not any(not phone_problem(number, country) for number in phones) and (
-                not self.email or email_problem(self.email)):
+            not self.email or email_problem(self.email)
+        ):
             missing.append(self.env._("a real phone or email"))
         if not self.city:
             missing.append(self.env._("city"))
@@ -61,41 +81,70 @@ class ResPartner(models.Model):
             missing.append(self.env._("where it was found"))
         return missing
 
-    @api.depends("playbook_is_prospect", "phone", "mobile", "email", "city", "is_company", "industry_id",
-                 "playbook_found_where", "country_id")
+    @api.depends(
+        "playbook_is_prospect",
+        "phone",
+        "mobile",
+        "email",
+        "city",
+        "is_company",
+        "industry_id",
+        "playbook_found_where",
+        "country_id",
+    )
     def _compute_playbook_is_complete(self):
         for partner in self:
             partner.playbook_is_complete = partner.playbook_is_prospect and not partner._playbook_missing()
 
-    @api.depends("playbook_is_prospect", "phone", "mobile", "email", "city", "is_company", "industry_id",
-                 "playbook_found_where", "country_id")
+    @api.depends(
+        "playbook_is_prospect",
+        "phone",
+        "mobile",
+        "email",
+        "city",
+        "is_company",
+        "industry_id",
+        "playbook_found_where",
+        "country_id",
+    )
     def _compute_playbook_missing_info(self):
         for partner in self:
-            partner.playbook_missing_info = ", ".join(partner._playbook_missing()) \
-                if partner.playbook_is_prospect else False
+            partner.playbook_missing_info = (
+                ", ".join(partner._playbook_missing()) if partner.playbook_is_prospect else False
+            )
 
     @api.depends("playbook_regular_mode", "sale_order_ids.state", "child_ids.sale_order_ids.state")
     def _compute_playbook_is_regular(self):
         bought = set()
         # Partners created while the addon is not loaded (other modules' install tests) have no rule: "auto".
         companies = self.filtered(
-            lambda partner: (partner.playbook_regular_mode or "auto") == "auto").commercial_partner_id.ids
+            lambda partner: (partner.playbook_regular_mode or "auto") == "auto"
+        ).commercial_partner_id.ids
         if companies:
             for (partner,) in self.env["sale.order"]._read_group(
-                    [("partner_id.commercial_partner_id", "in", companies), ("state", "=", "sale")],
-                    ["partner_id"]):
+                [("partner_id.commercial_partner_id", "in", companies), ("state", "=", "sale")], ["partner_id"]
+            ):
                 bought.add(partner.commercial_partner_id.id)
         for partner in self:
             mode = partner.playbook_regular_mode or "auto"
             partner.playbook_is_regular = mode == "yes" or (
-                mode == "auto" and partner.commercial_partner_id.id in bought)
+                mode == "auto" and partner.commercial_partner_id.id in bought
+            )
 
     def action_check_prospect(self):
         """Say what is missing before the prospect can enter a call list (LG-3)."""
         incomplete = self.filtered(lambda partner: partner.playbook_is_prospect and not partner.playbook_is_complete)
         if incomplete:
-            raise UserError("\n".join(self.env._("%(partner)s: fill in %(missing)s.", partner=partner.display_name,
-                                                  missing=partner.playbook_missing_info) for partner in incomplete))
+            raise UserError(
+                "\n".join(
+                    self.env._(
+                        "%(partner)s: fill in %(missing)s.",
+                        partner=partner.display_name,
+                        missing=partner.playbook_missing_info,
+                    )
+                    for partner in incomplete
+                )
+            )
         return True
 
     @api.depends("playbook_reservation_ids.state", "playbook_reservation_ids.date_end")
@@ -114,17 +163,25 @@ class ResPartner(models.Model):
         for partner in self:
             company = partner.commercial_partner_id
             partner.playbook_reservation_count = counts.get(company, 0)
-            partner.playbook_reservation_label = "; ".join(
-                self.env._("Reserved by %(team)s until %(date)s (%(product)s)", team=r.team_id.display_name,
-                           date=r.date_end, product=r.product_id.display_name)
-                for r in active.get(company, [])
-            ) or False
+            partner.playbook_reservation_label = (
+                "; ".join(
+                    self.env._(
+                        "Reserved by %(team)s until %(date)s (%(product)s)",
+                        team=r.team_id.display_name,
+                        date=r.date_end,
+                        product=r.product_id.display_name,
+                    )
+                    for r in active.get(company, [])
+                )
+                or False
+            )
 
     def _compute_playbook_claim_count(self):
         """Claims of the client company the user may read (RC-4)."""
         clients = self.commercial_partner_id
-        counts = dict(self.env["crm.customer.claim"]._read_group(
-            [("partner_id", "in", clients.ids)], ["partner_id"], ["__count"]))
+        counts = dict(
+            self.env["crm.customer.claim"]._read_group([("partner_id", "in", clients.ids)], ["partner_id"], ["__count"])
+        )
         for partner in self:
             partner.playbook_claim_count = counts.get(partner.commercial_partner_id, 0)
 
@@ -158,33 +215,48 @@ class ResPartner(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the client is moved."))
         clients = self.commercial_partner_id
-        leads = self.env["crm.lead"].search([
-            ("commercial_partner_id", "in", clients.ids),
-            ("work_status", "in", ("new", "in_work", "blocked")),
-            ("team_id", "!=", team.id),
-            ("company_id", "in", (company.id, False)),
-        ])
-        reservations = self.env["crm.client.reservation"].search([
-            ("partner_id", "in", clients.ids), ("state", "=", "active"), ("team_id", "!=", team.id),
-            ("company_id", "=", company.id),
-        ])
+        leads = self.env["crm.lead"].search(
+            [
+                ("commercial_partner_id", "in", clients.ids),
+                ("work_status", "in", ("new", "in_work", "blocked")),
+                ("team_id", "!=", team.id),
+                ("company_id", "in", (company.id, False)),
+            ]
+        )
+        reservations = self.env["crm.client.reservation"].search(
+            [
+                ("partner_id", "in", clients.ids),
+                ("state", "=", "active"),
+                ("team_id", "!=", team.id),
+                ("company_id", "=", company.id),
+            ]
+        )
         reservations.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
         if leads:
             # sudo: the transfer log is written by the transfer only; users read it
-            self.env["crm.lead.team.transfer"].sudo().create([
-                lead._playbook_prepare_transfer_values(team, reason, "client") for lead in leads])
+            self.env["crm.lead.team.transfer"].sudo().create(
+                [lead._playbook_prepare_transfer_values(team, reason, "client") for lead in leads]
+            )
             leads.write({"team_id": team.id, "user_id": False})
             # sudo: the client's reservations moved with it, so nothing blocks its leads any more
             leads.sudo().write({"blocking_reservation_id": False})
             for lead in leads:
                 lead.message_post(
-                    body=self.env._("The client was moved to team %(team)s: %(reason)s",
-                                    team=team.display_name, reason=reason),
-                    message_type="notification", subtype_xmlid="mail.mt_note")
+                    body=self.env._(
+                        "The client was moved to team %(team)s: %(reason)s", team=team.display_name, reason=reason
+                    ),
+                    message_type="notification",
+                    subtype_xmlid="mail.mt_note",
+                )
         for client in clients:
-            client.message_post(body=self.env._(
-                "Client moved to team %(team)s with %(leads)s open leads and %(reservations)s reservations: "
-                "%(reason)s", team=team.display_name, leads=len(leads.filtered(
-                    lambda lead, c=client: lead.commercial_partner_id == c)),
-                reservations=len(reservations.filtered(lambda r, c=client: r.partner_id == c)), reason=reason))
+            client.message_post(
+                body=self.env._(
+                    "Client moved to team %(team)s with %(leads)s open leads and %(reservations)s reservations: "
+                    "%(reason)s",
+                    team=team.display_name,
+                    leads=len(leads.filtered(lambda lead, c=client: lead.commercial_partner_id == c)),
+                    reservations=len(reservations.filtered(lambda r, c=client: r.partner_id == c)),
+                    reason=reason,
+                )
+            )
         return leads, reservations

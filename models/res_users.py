@@ -59,8 +59,14 @@ class ResUsers(models.Model):
         if self._playbook_is_support():
             return Team.search([("company_id", "in", companies)])
         if self._playbook_is_head():
-            return Team.search([("company_id", "in", companies), "|", ("user_id", "=", self.id),
-                                ("crm_team_member_ids.user_id", "=", self.id)])
+            return Team.search(
+                [
+                    ("company_id", "in", companies),
+                    "|",
+                    ("user_id", "=", self.id),
+                    ("crm_team_member_ids.user_id", "=", self.id),
+                ]
+            )
         return Team
 
     def _playbook_assignable_users(self):

@@ -1,4 +1,5 @@
 """The working calendar of the playbook's teams: public holidays loaded from the PyPI package ``holidays``."""
+
 from datetime import time, timedelta
 
 from odoo import models
@@ -27,17 +28,30 @@ class ResourceCalendar(models.Model):
         first, last = min(days, default=None), max(days, default=None)
         if first is None:
             return self.env["resource.calendar.leaves"]
-        existing = self.env["resource.calendar.leaves"].search([
-            ("calendar_id", "=", self.id), ("resource_id", "=", False),
-            ("date_from", "<", working_time.day_start_utc(zone, last + timedelta(days=1))),
-            ("date_to", ">", working_time.day_start_utc(zone, first))])
+        existing = self.env["resource.calendar.leaves"].search(
+            [
+                ("calendar_id", "=", self.id),
+                ("resource_id", "=", False),
+                ("date_from", "<", working_time.day_start_utc(zone, last + timedelta(days=1))),
+                ("date_to", ">", working_time.day_start_utc(zone, first)),
+            ]
+        )
         taken = set()
         for leave in existing:
             start = working_time.local_day(leave.date_from, zone)
             # A leave that ends at midnight does not take the next day.
             stop = working_time.local_day(leave.date_to - timedelta(seconds=1), zone)
             taken.update(start + timedelta(days=offset) for offset in range((stop - start).days + 1))
-        return self.env["resource.calendar.leaves"].create([{
-            "name": name, "calendar_id": self.id, "time_type": "leave",
-            "date_from": working_time.day_start_utc(zone, day), "date_to": working_time.day_start_utc(zone, day, time(23, 59, 59)),
-        } for day, name in days.items() if day not in taken])
+        return self.env["resource.calendar.leaves"].create(
+            [
+                {
+                    "name": name,
+                    "calendar_id": self.id,
+                    "time_type": "leave",
+                    "date_from": working_time.day_start_utc(zone, day),
+                    "date_to": working_time.day_start_utc(zone, day, time(23, 59, 59)),
+                }
+                for day, name in days.items()
+                if day not in taken
+            ]
+        )

@@ -5,6 +5,7 @@ Every role question is answered by one predicate on ``res.users`` (``models/res_
 is written ``self.env.su or self.env.user._playbook_is_...()``: the system acting for itself (a cron, data
 loading, a business method that already checked) passes.
 """
+
 from odoo.exceptions import AccessError, UserError
 
 OPERATOR = "crm_sales_playbook.group_crm_sales_playbook_operator"
@@ -33,10 +34,14 @@ def refuse_workflow_writes(records, vals, buttons, create=False):
         if create and (not vals[name] or vals[name] == records.default_get([name]).get(name)):
             continue
         field = records._fields[name]
-        raise UserError(records.env._(
-            "%(field)s of %(model)s is set by the playbook, not by hand: %(button)s.",
-            field=field._description_string(records.env), model=records._description,
-            button=buttons[name]))
+        raise UserError(
+            records.env._(
+                "%(field)s of %(model)s is set by the playbook, not by hand: %(button)s.",
+                field=field._description_string(records.env),
+                model=records._description,
+                button=buttons[name],
+            )
+        )
 
 
 def check_allowed_companies(env, companies, what):
@@ -45,6 +50,10 @@ def check_allowed_companies(env, companies, what):
         return
     outside = companies - env.companies
     if outside:
-        raise AccessError(env._(
-            "%(what)s belongs to %(company)s, outside the companies you work in: switch company first.",
-            what=what, company=", ".join(outside.mapped("display_name"))))
+        raise AccessError(
+            env._(
+                "%(what)s belongs to %(company)s, outside the companies you work in: switch company first.",
+                what=what,
+                company=", ".join(outside.mapped("display_name")),
+            )
+        )

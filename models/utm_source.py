@@ -11,8 +11,7 @@ class UtmSource(models.Model):
     name = fields.Char(translate=True)
     temperature = fields.Selection(
         TEMPERATURES,
-        help="Temperature given to a lead that comes from this source "
-        "(Annex 1 of the potential sales instruction).",
+        help="Temperature given to a lead that comes from this source (Annex 1 of the potential sales instruction).",
     )
     initiator = fields.Selection(
         [("client", "Client"), ("internal", "Internal")],
@@ -39,12 +38,16 @@ class UtmSource(models.Model):
     def _check_playbook_rights(self):
         """Only CRM administrators and sales support decide how hot a source's leads are (PP-16)."""
         user = self.env.user
-        if self.env.su or user.has_group("sales_team.group_sale_manager") or user.has_group(
-            "crm_sales_playbook.group_crm_sales_playbook_support"
+        if (
+            self.env.su
+            or user.has_group("sales_team.group_sale_manager")
+            or user.has_group("crm_sales_playbook.group_crm_sales_playbook_support")
         ):
             return
-        raise AccessError(self.env._(
-            "Only CRM administrators and sales support may set the temperature or initiator of a lead source "
-            "(source %(sources)s).",
-            sources=", ".join(self.mapped("name")) or self.env._("new source"),
-        ))
+        raise AccessError(
+            self.env._(
+                "Only CRM administrators and sales support may set the temperature or initiator of a lead source "
+                "(source %(sources)s).",
+                sources=", ".join(self.mapped("name")) or self.env._("new source"),
+            )
+        )

@@ -4,6 +4,7 @@ Pure functions on a ``resource.calendar`` and a time zone, on the naive UTC date
 calendar and zone a team works in is answered by one method, ``crm.team._playbook_working_time()``; every
 deadline, working day, local hour and date shown to a user is computed here from that answer.
 """
+
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -78,10 +79,10 @@ def plan(intervals, start, seconds):
     for begin, stop in intervals:
         if stop <= begin_at:
             continue
-        begin = max(begin, begin_at)
-        available = (stop - begin).total_seconds()
+        counted_from = max(begin, begin_at)
+        available = (stop - counted_from).total_seconds()
         if remaining <= available:
-            return to_utc(begin + timedelta(seconds=remaining))
+            return to_utc(counted_from + timedelta(seconds=remaining))
         remaining -= available
     return False
 
@@ -93,8 +94,9 @@ def add_working_time(calendar, tz, start, seconds):
     """
     if not calendar:
         return start + timedelta(seconds=seconds)
-    return plan(work_intervals(calendar, tz, start, start, seconds), start, seconds) \
-        or start + timedelta(seconds=seconds)
+    return plan(work_intervals(calendar, tz, start, start, seconds), start, seconds) or start + timedelta(
+        seconds=seconds
+    )
 
 
 def working_days(calendar, tz, date_from, date_to):
@@ -142,9 +144,11 @@ def format_time_left(env, left):
     minutes = int(abs(left.total_seconds()) // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = ([env._("%(days)s d", days=days)] if days else []) + \
-        ([env._("%(hours)s h", hours=hours)] if hours else []) + \
-        ([env._("%(minutes)s min", minutes=minutes)] if minutes or not (days or hours) else [])
+    parts = (
+        ([env._("%(days)s d", days=days)] if days else [])
+        + ([env._("%(hours)s h", hours=hours)] if hours else [])
+        + ([env._("%(minutes)s min", minutes=minutes)] if minutes or not (days or hours) else [])
+    )
     text = " ".join(parts[:2])
     if left.total_seconds() < 0:
         return env._("late by %(time)s", time=text)

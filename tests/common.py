@@ -59,33 +59,47 @@ class PlaybookCase(TransactionCase):
         )
 
         Team = cls.env["crm.team"].with_context(tracking_disable=True)
-        cls.team_a = Team.create({
-            "name": "Team Yekaterinburg",
-            "tz": "Asia/Yekaterinburg",
-            "user_id": cls.user_head.id,
-            "member_ids": [(6, 0, (cls.user_salesperson | cls.user_regular | cls.user_operator).ids)],
-        })
-        cls.team_b = Team.create({
-            "name": "Team Moscow",
-            "tz": "Europe/Moscow",
-            "member_ids": [(6, 0, cls.user_salesperson_b.ids)],
-        })
+        cls.team_a = Team.create(
+            {
+                "name": "Team Yekaterinburg",
+                "tz": "Asia/Yekaterinburg",
+                "user_id": cls.user_head.id,
+                "member_ids": [(6, 0, (cls.user_salesperson | cls.user_regular | cls.user_operator).ids)],
+            }
+        )
+        cls.team_b = Team.create(
+            {
+                "name": "Team Moscow",
+                "tz": "Europe/Moscow",
+                "member_ids": [(6, 0, cls.user_salesperson_b.ids)],
+            }
+        )
         cls.team_company_2 = Team.create({"name": "Team Second Company", "company_id": cls.company_2.id})
 
-        cls.product = cls.env["product.product"].create({
-            "name": "Online Reporting",
-            "type": "service",
-            "list_price": 1000.0,
-            "invoice_policy": "order",
-        })
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Online Reporting",
+                "type": "service",
+                "list_price": 1000.0,
+                "invoice_policy": "order",
+            }
+        )
         cls.partner = cls.env["res.partner"].create({"name": "UralStroy LLC", "is_company": True})
 
         cls.source = {
             xmlid: cls.env.ref("crm_sales_playbook.utm_source_" + xmlid)
             for xmlid in (
-                "registration", "connection_request", "demo_order", "consultation_request",
-                "presentation_request", "callback_request", "test_drive_order", "calling_base_upload",
-                "renewal_base_upload", "marketing_event_contacts", "created_by_sales_support",
+                "registration",
+                "connection_request",
+                "demo_order",
+                "consultation_request",
+                "presentation_request",
+                "callback_request",
+                "test_drive_order",
+                "calling_base_upload",
+                "renewal_base_upload",
+                "marketing_event_contacts",
+                "created_by_sales_support",
                 "upsell_base_upload",
             )
         }
@@ -113,16 +127,22 @@ class PlaybookCase(TransactionCase):
     def tracked_values(self, lead, field_name):
         """(old, new) pairs of the tracking messages of one field, oldest first."""
         self.flush_tracking()
-        values = self.env["mail.tracking.value"].sudo().search([
-            ("mail_message_id.model", "=", "crm.lead"),
-            ("mail_message_id.res_id", "=", lead.id),
-            ("field_id.name", "=", field_name),
-        ], order="id")
+        values = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "crm.lead"),
+                    ("mail_message_id.res_id", "=", lead.id),
+                    ("field_id.name", "=", field_name),
+                ],
+                order="id",
+            )
+        )
         return [(v.old_value_char, v.new_value_char) for v in values]
 
 
 class GuardCase(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -141,14 +161,14 @@ class GuardCase(PlaybookCase):
 
 
 class DealCase(GuardCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.stage_meeting = cls.env.ref("crm_sales_playbook.crm_stage_meeting")
         cls.stage_order = cls.env.ref("crm_sales_playbook.crm_stage_order")
-        cls.client = cls.env["res.partner"].create({"name": "Uralmash JSC", "is_company": True,
-                                                    "email": "office@uralmash.ru", "phone": REAL_PHONE})
+        cls.client = cls.env["res.partner"].create(
+            {"name": "Uralmash JSC", "is_company": True, "email": "office@uralmash.ru", "phone": REAL_PHONE}
+        )
         cls.person = cls.env["res.partner"].create({"name": "Pavel Sidorov", "email": "pavel@sidorov.ru"})
 
     def contacted_lead(self, stage=None, **values):
@@ -159,43 +179,68 @@ class DealCase(GuardCase):
 
     def attachment(self, name="proposal.pdf"):
         """A file the salesperson uploaded: Odoo lets only its uploader read a file not yet attached."""
-        return self.env["ir.attachment"].with_user(self.user_salesperson).create(
-            {"name": name, "datas": base64.b64encode(b"%PDF-1.4 offer")}).with_env(self.env)
+        return (
+            self.env["ir.attachment"]
+            .with_user(self.user_salesperson)
+            .create({"name": name, "datas": base64.b64encode(b"%PDF-1.4 offer")})
+            .with_env(self.env)
+        )
 
 
 class ReportCase(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({
-            "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
-            "playbook_report_recipient_ids": [(6, 0, cls.user_head.ids)],
-            "playbook_operator_report_hour": 11.0, "playbook_head_report_hour": 19.5,
-        })
+        cls.company.write(
+            {
+                "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
+                "playbook_report_recipient_ids": [(6, 0, cls.user_head.ids)],
+                "playbook_operator_report_hour": 11.0,
+                "playbook_head_report_hour": 19.5,
+            }
+        )
         cls.Report = cls.env["crm.playbook.daily.report"]
 
     def report(self, kind, day_from, day_to=None, **values):
         return self.Report.create(dict(kind=kind, date_from=day_from, date_to=day_to or day_from, **values))
 
     def read_group(self, action, groupby):
-        return dict(self.env[action["res_model"]].with_context(active_test=False)._read_group(
-            action["domain"], [groupby], ["__count"]))
+        return dict(
+            self.env[action["res_model"]]
+            .with_context(active_test=False)
+            ._read_group(action["domain"], [groupby], ["__count"])
+        )
 
     def proposal(self, lead, user, when):
         attachment = self.env["ir.attachment"].create({"name": "offer.pdf", "raw": b"%PDF-1.4"})
-        proposal = self.env["crm.lead.proposal"].create({"name": "Offer", "lead_id": lead.id, "user_id": user.id,
-                                                         "attachment_ids": [(6, 0, attachment.ids)]})
+        proposal = self.env["crm.lead.proposal"].create(
+            {"name": "Offer", "lead_id": lead.id, "user_id": user.id, "attachment_ids": [(6, 0, attachment.ids)]}
+        )
         with self.pinned_time(when):
             proposal.action_send()
         return proposal
 
     def invoice(self, lead, when, amount=1000.0):
-        order = self.env["sale.order"].create({
-            "partner_id": self.partner.id, "team_id": self.team_b.id, "opportunity_id": lead.id if lead else False,
-            "user_id": (lead.user_id if lead else self.user_regular).id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
-                                   "tax_id": [(5, 0, 0)]})]})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "team_id": self.team_b.id,
+                "opportunity_id": lead.id if lead else False,
+                "user_id": (lead.user_id if lead else self.user_regular).id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_id": [(5, 0, 0)],
+                        },
+                    )
+                ],
+            }
+        )
         order.action_confirm()
         invoice = order._create_invoices()
         invoice.invoice_date = when.date()
@@ -206,8 +251,8 @@ class ReportCase(PlaybookCase):
     def pay(self, invoice, when):
         with self.pinned_time(when):
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create(
-                {"payment_date": when.date()})._create_payments()
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"payment_date": when.date()})._create_payments()
 
 
 class RaceCase(TransactionCase):
@@ -231,21 +276,23 @@ class RaceCase(TransactionCase):
             records = build(env)
             env.flush_all()
             refs = {name: (record._name, record.id) for name, record in records.items()}
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         try:
             yield {name: record_id for name, (_model, record_id) in refs.items()}
         finally:
             with sql_db.db_connect(dbname).cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, self.CONTEXT)
-                records = {name: env[model].with_context(active_test=False).browse(record_id).exists()
-                           for name, (model, record_id) in refs.items()}
+                records = {
+                    name: env[model].with_context(active_test=False).browse(record_id).exists()
+                    for name, (model, record_id) in refs.items()
+                }
                 if cleanup:
                     cleanup(env, records)
                 else:
                     for record in reversed(list(records.values())):
                         record.unlink()
                 env.flush_all()
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
 
     @contextmanager
     def workers(self, count=2, lock_timeout="5s"):

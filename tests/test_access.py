@@ -8,7 +8,6 @@ ROLES = ("pb_operator", "pb_salesperson", "pb_regular", "pb_head", "pb_legal", "
 
 @tagged("post_install", "-at_install")
 class TestAccess(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -17,22 +16,30 @@ class TestAccess(PlaybookCase):
             "own": Lead.create({"name": "own", "team_id": cls.team_a.id, "user_id": cls.user_salesperson.id}),
             "team_a": Lead.create({"name": "team_a", "team_id": cls.team_a.id, "user_id": cls.user_head.id}),
             "unassigned": Lead.create({"name": "unassigned", "team_id": cls.team_a.id, "user_id": False}),
-            "team_b": Lead.create({"name": "team_b", "team_id": cls.team_b.id,
-                                   "user_id": cls.user_salesperson_b.id}),
-            "registered": Lead.with_user(cls.user_operator).create({
-                "name": "registered", "team_id": cls.team_b.id, "user_id": cls.user_salesperson_b.id}),
-            "company_2": Lead.create({"name": "company_2", "team_id": cls.team_company_2.id,
-                                      "company_id": cls.company_2.id}),
+            "team_b": Lead.create({"name": "team_b", "team_id": cls.team_b.id, "user_id": cls.user_salesperson_b.id}),
+            "registered": Lead.with_user(cls.user_operator).create(
+                {"name": "registered", "team_id": cls.team_b.id, "user_id": cls.user_salesperson_b.id}
+            ),
+            "company_2": Lead.create(
+                {"name": "company_2", "team_id": cls.team_company_2.id, "company_id": cls.company_2.id}
+            ),
         }
         cls.all_ids = [lead.id for lead in cls.leads.values()]
         # A follow-up and a call on some leads, for their salesperson, made by the administrator.
         for key in ("own", "team_a", "team_b", "company_2"):
             lead = cls.leads[key]
-            cls.env["crm.lead.followup"].create({
-                "lead_id": lead.id, "kind": "callback", "name": key, "date_due": "2099-01-05 08:00:00",
-                "user_id": (lead.user_id or cls.user_admin).id})
-            cls.env["crm.lead.call"].create({"lead_id": lead.id, "result": "no_answer",
-                                             "user_id": (lead.user_id or cls.user_admin).id})
+            cls.env["crm.lead.followup"].create(
+                {
+                    "lead_id": lead.id,
+                    "kind": "callback",
+                    "name": key,
+                    "date_due": "2099-01-05 08:00:00",
+                    "user_id": (lead.user_id or cls.user_admin).id,
+                }
+            )
+            cls.env["crm.lead.call"].create(
+                {"lead_id": lead.id, "result": "no_answer", "user_id": (lead.user_id or cls.user_admin).id}
+            )
 
     def _visible(self):
         return set(self.env["crm.lead"].search([("id", "in", self.all_ids)]).mapped("name"))
@@ -93,8 +100,9 @@ class TestAccess(PlaybookCase):
     def test_unlink_matrix(self):
         Lead = self.env["crm.lead"].sudo().with_context(tracking_disable=True)
         team_a = Lead.create({"name": "to delete", "team_id": self.team_a.id}).with_env(self.env)
-        team_b = Lead.create({"name": "to delete", "team_id": self.team_b.id,
-                              "user_id": self.user_salesperson_b.id}).with_env(self.env)
+        team_b = Lead.create(
+            {"name": "to delete", "team_id": self.team_b.id, "user_id": self.user_salesperson_b.id}
+        ).with_env(self.env)
         if self.env.user.login in ("pb_head", "pb_support"):
             team_a.unlink()
             self.assertFalse(team_a.exists(), "sales heads delete their teams' leads")
@@ -129,8 +137,14 @@ class TestAccess(PlaybookCase):
     def test_roles_imply_sales_groups(self):
         salesman = self.env.ref("sales_team.group_sale_salesman")
         all_leads = self.env.ref("sales_team.group_sale_salesman_all_leads")
-        for user in (self.user_operator, self.user_salesperson, self.user_regular, self.user_head,
-                     self.user_legal, self.user_support):
+        for user in (
+            self.user_operator,
+            self.user_salesperson,
+            self.user_regular,
+            self.user_head,
+            self.user_legal,
+            self.user_support,
+        ):
             with self.subTest(user=user.login):
                 self.assertIn(salesman, user.groups_id, "every role works in the CRM app")
         self.assertIn(all_leads, self.user_support.groups_id, "sales support sees every team")
@@ -139,14 +153,17 @@ class TestAccess(PlaybookCase):
 
 @tagged("post_install", "-at_install")
 class TestReservationAccess(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.reservation = cls.env["crm.client.reservation"].create({
-            "partner_id": cls.partner.id, "product_id": cls.product.id, "team_id": cls.team_a.id,
-            "date_end": "2099-12-31",
-        })
+        cls.reservation = cls.env["crm.client.reservation"].create(
+            {
+                "partner_id": cls.partner.id,
+                "product_id": cls.product.id,
+                "team_id": cls.team_a.id,
+                "date_end": "2099-12-31",
+            }
+        )
 
     @users(*ROLES)
     def test_everyone_in_sales_sees_who_holds_a_client(self):
@@ -166,9 +183,14 @@ class TestReservationAccess(PlaybookCase):
             with self.assertRaises(AccessError):
                 reservation.write({"date_end": "2099-12-30"})
             with self.assertRaises(AccessError):
-                self.env["crm.client.reservation"].create({
-                    "partner_id": self.partner.id, "product_id": self.product.id,
-                    "team_id": self.team_b.id, "date_end": "2099-12-31"})
+                self.env["crm.client.reservation"].create(
+                    {
+                        "partner_id": self.partner.id,
+                        "product_id": self.product.id,
+                        "team_id": self.team_b.id,
+                        "date_end": "2099-12-31",
+                    }
+                )
 
     @users(*ROLES)
     def test_transfer_wizards_per_role(self):
@@ -180,20 +202,27 @@ class TestReservationAccess(PlaybookCase):
                 self.env["crm.lead.transfer"].create({"team_id": self.team_b.id, "reason": "x"})
         if self.env.user.login == "pb_support":
             self.env["crm.client.transfer"].create(
-                {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"})
+                {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"}
+            )
         else:
             with self.assertRaises(AccessError):
                 self.env["crm.client.transfer"].create(
-                    {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"})
+                    {"partner_id": self.partner.id, "team_id": self.team_b.id, "reason": "x"}
+                )
 
     @users(*ROLES)
     def test_assignment_and_planning_wizards_per_role(self):
-        lead = self.Lead.sudo().create({"name": "To plan", "type": "opportunity", "team_id": self.team_a.id,
-                                        "temperature": "warm"})
+        lead = self.Lead.sudo().create(
+            {"name": "To plan", "type": "opportunity", "team_id": self.team_a.id, "temperature": "warm"}
+        )
         wizards = {
             "crm.lead.mass.assign": {"lead_ids": [(6, 0, lead.ids)]},
-            "crm.lead.distribute": {"lead_ids": [(6, 0, lead.ids)], "team_id": self.team_a.id,
-                                    "date_from": "2099-01-05", "date_to": "2099-01-09"},
+            "crm.lead.distribute": {
+                "lead_ids": [(6, 0, lead.ids)],
+                "team_id": self.team_a.id,
+                "date_from": "2099-01-05",
+                "date_to": "2099-01-09",
+            },
         }
         may_plan = self.env.user.login in ("pb_head", "pb_support")
         for model, values in wizards.items():
@@ -209,20 +238,30 @@ class TestReservationAccess(PlaybookCase):
     def test_team_notification_settings_are_for_admins(self):
         with self.assertRaises(AccessError):
             self.team_a.with_env(self.env).write({"playbook_notify_email": "x@example.com"})
-        self.team_a.with_user(self.user_admin).write({"playbook_notify_email": "x@example.com",
-                                                      "playbook_assignment": True})
+        self.team_a.with_user(self.user_admin).write(
+            {"playbook_notify_email": "x@example.com", "playbook_assignment": True}
+        )
 
     @users("pb_salesperson")
     def test_other_company_reservations_are_invisible(self):
-        other = self.env["crm.client.reservation"].sudo().create({
-            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_company_2.id,
-            "company_id": self.company_2.id, "date_end": "2099-12-31"})
+        other = (
+            self.env["crm.client.reservation"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.partner.id,
+                    "product_id": self.product.id,
+                    "team_id": self.team_company_2.id,
+                    "company_id": self.company_2.id,
+                    "date_end": "2099-12-31",
+                }
+            )
+        )
         self.assertFalse(self.env["crm.client.reservation"].search([("id", "=", other.id)]))
 
 
 @tagged("post_install", "-at_install")
 class TestSlaAccess(PlaybookCase):
-
     @users(*ROLES)
     def test_policies_are_read_by_all_and_set_by_support(self):
         policy = self.env["crm.sla.policy"].browse(self.env.ref("crm_sales_playbook.crm_sla_policy_hot").id)
@@ -248,9 +287,21 @@ class TestSlaAccess(PlaybookCase):
 
     @users("pb_salesperson")
     def test_breaches_of_other_companies_are_invisible(self):
-        lead = self.env["crm.lead"].sudo().create({"name": "x", "team_id": self.team_company_2.id, "user_id": False,
-                                                   "company_id": self.company_2.id})
-        breach = self.env["crm.sla.breach"].sudo().create({
-            "lead_id": lead.id, "team_id": self.team_company_2.id, "company_id": self.company_2.id,
-            "deadline": "2026-11-23 08:00:00"})
+        lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .create({"name": "x", "team_id": self.team_company_2.id, "user_id": False, "company_id": self.company_2.id})
+        )
+        breach = (
+            self.env["crm.sla.breach"]
+            .sudo()
+            .create(
+                {
+                    "lead_id": lead.id,
+                    "team_id": self.team_company_2.id,
+                    "company_id": self.company_2.id,
+                    "deadline": "2026-11-23 08:00:00",
+                }
+            )
+        )
         self.assertFalse(self.env["crm.sla.breach"].search([("id", "=", breach.id)]))

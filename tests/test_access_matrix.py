@@ -73,53 +73,93 @@ class TestAccessMatrix(PlaybookCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.role_users = {role: new_test_user(cls.env, login="matrix_" + role, groups=group)
-                          for role, group in ROLES.items()}
+        cls.role_users = {
+            role: new_test_user(cls.env, login="matrix_" + role, groups=group) for role, group in ROLES.items()
+        }
 
     def test_every_model_of_the_addon_is_in_the_matrix(self):
         data = self.env["ir.model.data"].search([("module", "=", "crm_sales_playbook"), ("model", "=", "ir.model")])
-        models = {model.model for model in self.env["ir.model"].browse(data.mapped("res_id"))
-                  if not self.env[model.model]._abstract
-                  and self.env[model.model]._original_module == "crm_sales_playbook"}
+        models = {
+            model.model
+            for model in self.env["ir.model"].browse(data.mapped("res_id"))
+            if not self.env[model.model]._abstract and self.env[model.model]._original_module == "crm_sales_playbook"
+        }
         self.assertEqual(models - set(MATRIX), set(), "add the new models to MATRIX")
 
     def test_rights_per_model_and_role(self):
         for model, expected in MATRIX.items():
-            for (role, user), rights in zip(self.role_users.items(), expected.split()):
+            for (role, user), rights in zip(self.role_users.items(), expected.split(), strict=True):
                 with self.subTest(model=model, role=role):
-                    actual = "".join(letter for letter, operation in zip("rwcu", ("read", "write", "create", "unlink"))
-                                     if self.env[model].with_user(user).has_access(operation)) or "-"
+                    actual = (
+                        "".join(
+                            letter
+                            for letter, operation in zip("rwcu", ("read", "write", "create", "unlink"), strict=True)
+                            if self.env[model].with_user(user).has_access(operation)
+                        )
+                        or "-"
+                    )
                     self.assertEqual(actual, rights)
 
     def test_records_of_another_company_stay_there(self):
         company = self.company_2
         partner = self.env["res.partner"].create({"name": "Second Company Client", "company_id": company.id})
-        order = self.env["sale.order"].with_company(company).create({
-            "partner_id": partner.id, "company_id": company.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
-        goal = self.env["crm.playbook.goal"].create({
-            "code": "Ц1", "name": "Leads", "indicator_code": "ПЦ1", "indicator_name": "Leads", "calculation": "leads",
-            "target": 1, "company_id": company.id, "user_id": self.env.uid})
-        review = self.env["crm.db.review"].create({"name": "Review", "week_start": date(2026, 11, 16),
-                                                   "company_id": company.id})
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        goal = self.env["crm.playbook.goal"].create(
+            {
+                "code": "Ц1",
+                "name": "Leads",
+                "indicator_code": "ПЦ1",
+                "indicator_name": "Leads",
+                "calculation": "leads",
+                "target": 1,
+                "company_id": company.id,
+                "user_id": self.env.uid,
+            }
+        )
+        review = self.env["crm.db.review"].create(
+            {"name": "Review", "week_start": date(2026, 11, 16), "company_id": company.id}
+        )
         records = [
-            self.env["crm.customer.claim"].create({"partner_id": partner.id, "essence": "x", "company_id": company.id,
-                                                   "team_id": self.team_company_2.id}),
-            self.env["crm.quality.complaint"].create({"partner_id": partner.id, "essence": "x",
-                                                      "company_id": company.id}),
-            self.env["crm.quality.call"].create({"order_id": order.id, "partner_id": partner.id,
-                                                 "date_planned": date(2026, 11, 23)}),
-            self.env["crm.inbound.contact"].create({"kind": "call", "channel": "inbound_call",
-                                                    "company_id": company.id, "operator_id": self.env.uid}),
+            self.env["crm.customer.claim"].create(
+                {"partner_id": partner.id, "essence": "x", "company_id": company.id, "team_id": self.team_company_2.id}
+            ),
+            self.env["crm.quality.complaint"].create(
+                {"partner_id": partner.id, "essence": "x", "company_id": company.id}
+            ),
+            self.env["crm.quality.call"].create(
+                {"order_id": order.id, "partner_id": partner.id, "date_planned": date(2026, 11, 23)}
+            ),
+            self.env["crm.inbound.contact"].create(
+                {"kind": "call", "channel": "inbound_call", "company_id": company.id, "operator_id": self.env.uid}
+            ),
             goal,
-            self.env["crm.playbook.goal.value"].create({"goal_id": goal.id, "period_start": date(2026, 11, 1),
-                                                        "period_end": date(2026, 11, 30)}),
+            self.env["crm.playbook.goal.value"].create(
+                {"goal_id": goal.id, "period_start": date(2026, 11, 1), "period_end": date(2026, 11, 30)}
+            ),
             review,
-            self.env["crm.db.review.line"].create({"review_id": review.id, "company_id": company.id,
-                                                   "kind": "no_contact", "res_model": "res.partner",
-                                                   "res_id": partner.id, "name": "x"}),
-            self.env["crm.playbook.report.log"].create({"company_id": company.id, "kind": "head",
-                                                        "day": date(2026, 11, 23)}),
+            self.env["crm.db.review.line"].create(
+                {
+                    "review_id": review.id,
+                    "company_id": company.id,
+                    "kind": "no_contact",
+                    "res_model": "res.partner",
+                    "res_id": partner.id,
+                    "name": "x",
+                }
+            ),
+            self.env["crm.playbook.report.log"].create(
+                {"company_id": company.id, "kind": "head", "day": date(2026, 11, 23)}
+            ),
         ]
         for record in records:
             for role, user in self.role_users.items():
@@ -131,6 +171,10 @@ class TestAccessMatrix(PlaybookCase):
         admin.write({"company_ids": [(4, company.id)]})
         for record in records:
             with self.subTest(model=record._name, role="crm_admin of both companies"):
-                found = self.env[record._name].with_user(admin).with_context(
-                    allowed_company_ids=[self.company.id, company.id]).search([("id", "=", record.id)])
+                found = (
+                    self.env[record._name]
+                    .with_user(admin)
+                    .with_context(allowed_company_ids=[self.company.id, company.id])
+                    .search([("id", "=", record.id)])
+                )
                 self.assertEqual(found, record)

@@ -13,8 +13,14 @@ class TestAnalysis(PlaybookCase):
         super().setUpClass()
         cls.won = cls.create_lead(cls, name="Won", temperature="hot", team_id=cls.team_b.id, channel="web_form")
         cls.won.action_set_won()
-        cls.lost = cls.create_lead(cls, name="Lost", temperature="hot", team_id=cls.team_b.id,
-                                   channel="inbound_call", stage_id=cls.stage_contact.id)
+        cls.lost = cls.create_lead(
+            cls,
+            name="Lost",
+            temperature="hot",
+            team_id=cls.team_b.id,
+            channel="inbound_call",
+            stage_id=cls.stage_contact.id,
+        )
         cls.lost.action_set_lost(lost_reason_id=cls.env.ref("crm.lost_reason_1").id)
         cls.open = cls.create_lead(cls, name="Open", temperature="warm", team_id=cls.team_b.id, channel="email")
         cls.leads = cls.won | cls.lost | cls.open
@@ -22,24 +28,36 @@ class TestAnalysis(PlaybookCase):
 
     def test_conversion_and_counts_by_temperature(self):
         groups = self.env["crm.playbook.lead.analysis"]._read_group(
-            [("lead_id", "in", self.leads.ids)], ["temperature"], ["__count", "won_rate:avg"])
-        self.assertEqual({temperature: (count, rate) for temperature, count, rate in groups},
-                         {"hot": (2, 50.0), "warm": (1, 0.0)}, "the lost lead counts: lost leads are analysed")
-        statuses = dict(self.env["crm.playbook.lead.analysis"]._read_group(
-            [("lead_id", "in", self.leads.ids)], ["work_status"], ["__count"]))
+            [("lead_id", "in", self.leads.ids)], ["temperature"], ["__count", "won_rate:avg"]
+        )
+        self.assertEqual(
+            {temperature: (count, rate) for temperature, count, rate in groups},
+            {"hot": (2, 50.0), "warm": (1, 0.0)},
+            "the lost lead counts: lost leads are analysed",
+        )
+        statuses = dict(
+            self.env["crm.playbook.lead.analysis"]._read_group(
+                [("lead_id", "in", self.leads.ids)], ["work_status"], ["__count"]
+            )
+        )
         self.assertEqual(statuses, {"won": 1, "lost": 1, "new": 1})
 
     def test_deadlines_met(self):
-        self.env.cr.execute("UPDATE crm_lead SET sla_status = CASE id WHEN %s THEN 'met' WHEN %s THEN 'breached' "
-                            "ELSE NULL END WHERE id IN %s", [self.won.id, self.lost.id, tuple(self.leads.ids)])
+        self.env.cr.execute(
+            "UPDATE crm_lead SET sla_status = CASE id WHEN %s THEN 'met' WHEN %s THEN 'breached' "
+            "ELSE NULL END WHERE id IN %s",
+            [self.won.id, self.lost.id, tuple(self.leads.ids)],
+        )
         [[rate]] = self.env["crm.playbook.lead.analysis"]._read_group(
-            [("lead_id", "in", self.leads.ids)], [], ["sla_rate:avg"])
+            [("lead_id", "in", self.leads.ids)], [], ["sla_rate:avg"]
+        )
         self.assertEqual(rate, 50.0, "the lead without a deadline does not count")
 
     def test_funnel_by_stage(self):
         groups = self.env["crm.playbook.funnel.analysis"]._read_group(
-            [("lead_id", "in", self.leads.ids)], ["stage_id"], ["__count"])
-        counts = {stage: count for stage, count in groups}
+            [("lead_id", "in", self.leads.ids)], ["stage_id"], ["__count"]
+        )
+        counts = dict(groups)
         self.assertEqual(counts[self.stage_new], 3)
         self.assertEqual(counts[self.stage_contact], 2, "the won lead and the one lost in Contact")
         self.assertEqual(counts[self.stage_proposal], 1)
@@ -48,9 +66,15 @@ class TestAnalysis(PlaybookCase):
     def test_only_managers_analyse(self):
         with self.assertRaises(AccessError):
             self.env["crm.playbook.lead.analysis"].with_user(self.user_salesperson).search([("id", "!=", 0)])
-        head_rows = self.env["crm.playbook.lead.analysis"].with_user(self.user_head).search(
-            [("lead_id", "in", self.leads.ids)])
+        head_rows = (
+            self.env["crm.playbook.lead.analysis"].with_user(self.user_head).search([("lead_id", "in", self.leads.ids)])
+        )
         self.assertFalse(head_rows, "the head of team A does not analyse team B")
-        self.assertEqual(len(self.env["crm.playbook.funnel.analysis"].with_user(self.user_admin).search(
-            [("lead_id", "in", self.won.ids)])), len(self.env["crm.stage"].search(
-                [("sequence", "<=", self.stage_won.sequence), ("team_id", "=", False)])))
+        self.assertEqual(
+            len(
+                self.env["crm.playbook.funnel.analysis"]
+                .with_user(self.user_admin)
+                .search([("lead_id", "in", self.won.ids)])
+            ),
+            len(self.env["crm.stage"].search([("sequence", "<=", self.stage_won.sequence), ("team_id", "=", False)])),
+        )

@@ -8,22 +8,27 @@ from .common import PlaybookCase
 
 @tagged("post_install", "-at_install")
 class TestMassAssignment(PlaybookCase):
-
     def leads(self, count, temperature, start):
         leads = self.Lead.browse()
         for index in range(count):
             with self.pinned_time(datetime(2026, 11, start, 9, index)):
-                leads |= self.create_lead(name=f"{temperature} {index}", temperature=temperature,
-                                          user_id=self.user_salesperson_b.id, team_id=self.team_b.id)
+                leads |= self.create_lead(
+                    name=f"{temperature} {index}",
+                    temperature=temperature,
+                    user_id=self.user_salesperson_b.id,
+                    team_id=self.team_b.id,
+                )
         return leads
 
     def test_counts_are_honoured_hottest_and_oldest_first(self):
         cold, warm, hot = self.leads(3, "cold", 10), self.leads(3, "warm", 11), self.leads(2, "hot", 12)
-        assigned, skipped = (cold | warm | hot)._playbook_assign_to([(self.user_salesperson, 4), (self.user_regular, 2)])
+        assigned, skipped = (cold | warm | hot)._playbook_assign_to(
+            [(self.user_salesperson, 4), (self.user_regular, 2)]
+        )
         self.assertFalse(skipped)
         self.assertEqual(len(assigned), 6)
-        self.assertEqual(len(assigned.filtered(lambda l: l.user_id == self.user_salesperson)), 4)
-        self.assertEqual(len(assigned.filtered(lambda l: l.user_id == self.user_regular)), 2)
+        self.assertEqual(len(assigned.filtered(lambda line: line.user_id == self.user_salesperson)), 4)
+        self.assertEqual(len(assigned.filtered(lambda line: line.user_id == self.user_regular)), 2)
         self.assertEqual(assigned, hot | warm | cold[:1], "hot, then warm, then the oldest cold")
         self.assertEqual((cold[1:]).user_id, self.user_salesperson_b, "the rest keep their salesperson")
         self.assertEqual(hot[0].user_id, self.user_salesperson, "the hottest goes to the biggest share first")
@@ -42,8 +47,11 @@ class TestMassAssignment(PlaybookCase):
         in_work.stage_id = self.stage_contact
         won.action_set_won()
         lost.action_set_lost()
-        wizard_form = Form(self.env["crm.lead.mass.assign"].with_user(self.user_support).with_context(
-            active_model="crm.lead", active_ids=(new | in_work | won | lost).ids))
+        wizard_form = Form(
+            self.env["crm.lead.mass.assign"]
+            .with_user(self.user_support)
+            .with_context(active_model="crm.lead", active_ids=(new | in_work | won | lost).ids)
+        )
         self.assertEqual(wizard_form.eligible_count, 2)
         with wizard_form.line_ids.new() as line:
             line.user_id = self.user_salesperson
@@ -58,7 +66,6 @@ class TestMassAssignment(PlaybookCase):
 
 @tagged("post_install", "-at_install")
 class TestPostpone(PlaybookCase):
-
     def test_postpone_takes_a_new_lead_into_work_and_stops_the_clock(self):
         with self.pinned_time(datetime(2026, 11, 23, 7, 0)):
             lead = self.create_lead(team_id=self.team_b.id, temperature="hot", stage_id=self.stage_new.id)
@@ -68,12 +75,15 @@ class TestPostpone(PlaybookCase):
             wizard.postponed_until = datetime(2026, 11, 25, 12, 0)
             wizard.comment = "Asked to call after the board meeting"
             wizard.save().action_postpone()
-        self.assertEqual((lead.work_status, lead.postponed_until, lead.sla_status),
-                         ("in_work", datetime(2026, 11, 25, 12, 0), "met"))
+        self.assertEqual(
+            (lead.work_status, lead.postponed_until, lead.sla_status), ("in_work", datetime(2026, 11, 25, 12, 0), "met")
+        )
         self.assertEqual(lead.stage_id, self.stage_contact)
         [activity] = lead.activity_ids
-        self.assertEqual((str(activity.date_deadline), activity.summary),
-                         ("2026-11-25", "Call back at 2026-11-25 15:00 (Europe/Moscow)"))
+        self.assertEqual(
+            (str(activity.date_deadline), activity.summary),
+            ("2026-11-25", "Call back at 2026-11-25 15:00 (Europe/Moscow)"),
+        )
         self.assertIn("board meeting", activity.note)
 
     def test_postpone_rules(self):

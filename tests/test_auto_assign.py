@@ -13,18 +13,26 @@ class TestAutoAssignment(PlaybookCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sellers = [new_test_user(cls.env, login=f"pb_seller_{index}", name=f"Seller {index}",
-                                     groups=PLAYBOOK + "salesperson") for index in range(3)]
-        cls.team = cls.env["crm.team"].create({
-            "name": "Team Auto", "tz": "Europe/Moscow", "use_leads": True, "playbook_assignment": True,
-            "crm_team_member_ids": [(0, 0, {"user_id": user.id, "assignment_max": 300}) for user in cls.sellers],
-        })
+        cls.sellers = [
+            new_test_user(cls.env, login=f"pb_seller_{index}", name=f"Seller {index}", groups=PLAYBOOK + "salesperson")
+            for index in range(3)
+        ]
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Team Auto",
+                "tz": "Europe/Moscow",
+                "use_leads": True,
+                "playbook_assignment": True,
+                "crm_team_member_ids": [(0, 0, {"user_id": user.id, "assignment_max": 300}) for user in cls.sellers],
+            }
+        )
         cls.members = {member.user_id: member for member in cls.team.crm_team_member_ids}
 
     def lead(self, temperature="hot", **values):
         values.setdefault("user_id", False)
-        return self.create_lead(name=f"{temperature} lead", temperature=temperature, team_id=self.team.id,
-                                type="lead", **values)
+        return self.create_lead(
+            name=f"{temperature} lead", temperature=temperature, team_id=self.team.id, type="lead", **values
+        )
 
     def test_hot_lead_goes_at_once_to_the_lowest_load_for_capacity(self):
         seller_0, seller_1, seller_2 = self.sellers
@@ -44,11 +52,18 @@ class TestAutoAssignment(PlaybookCase):
     def test_members_off_work_or_opted_out_are_skipped(self):
         seller_0, seller_1, seller_2 = self.sellers
         self.members[seller_0].assignment_optout = True
-        resource = self.env["resource.resource"].create({"name": seller_1.name, "user_id": seller_1.id,
-                                                         "calendar_id": self.team.resource_calendar_id.id})
-        self.env["resource.calendar.leaves"].create({
-            "name": "Time off", "resource_id": resource.id, "calendar_id": self.team.resource_calendar_id.id,
-            "date_from": datetime(2026, 11, 23, 5, 0), "date_to": datetime(2026, 11, 23, 15, 0)})
+        resource = self.env["resource.resource"].create(
+            {"name": seller_1.name, "user_id": seller_1.id, "calendar_id": self.team.resource_calendar_id.id}
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Time off",
+                "resource_id": resource.id,
+                "calendar_id": self.team.resource_calendar_id.id,
+                "date_from": datetime(2026, 11, 23, 5, 0),
+                "date_to": datetime(2026, 11, 23, 15, 0),
+            }
+        )
         with self.pinned_time(MON_1100_MSK):
             leads = self.lead() | self.lead()
         self.assertEqual(leads.user_id, seller_2, "the only member at work and taking leads gets both")
@@ -70,18 +85,35 @@ class TestAutoAssignment(PlaybookCase):
             _teams, members = self.team._action_assign_leads()
         self.assertEqual(
             sorted(len((warm | cold).filtered(lambda lead, user=user: lead.user_id == user)) for user in self.sellers),
-            [2, 2, 2])
+            [2, 2, 2],
+        )
         self.assertEqual(sum(len(data["assigned"]) for data in members.values()), 6)
         self.assertEqual(set((warm | cold).mapped("type")), {"lead"})
 
     def test_excluded_teams_and_blocked_leads_are_skipped(self):
-        self.env["crm.client.reservation"].create({
-            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_a.id,
-            "date_start": "2026-11-01", "date_end": "2026-12-31", "origin": "manual", "state": "active"})
+        self.env["crm.client.reservation"].create(
+            {
+                "partner_id": self.partner.id,
+                "product_id": self.product.id,
+                "team_id": self.team_a.id,
+                "date_start": "2026-11-01",
+                "date_end": "2026-12-31",
+                "origin": "manual",
+                "state": "active",
+            }
+        )
         with self.pinned_time(MON_1100_MSK):
-            blocked = self.Lead.with_user(self.user_support).create({
-                "name": "Reserved elsewhere", "partner_id": self.partner.id, "product_id": self.product.id,
-                "deal_type": "renewal", "team_id": self.team.id, "temperature": "hot", "user_id": False})
+            blocked = self.Lead.with_user(self.user_support).create(
+                {
+                    "name": "Reserved elsewhere",
+                    "partner_id": self.partner.id,
+                    "product_id": self.product.id,
+                    "deal_type": "renewal",
+                    "team_id": self.team.id,
+                    "temperature": "hot",
+                    "user_id": False,
+                }
+            )
             self.assertEqual(blocked.work_status, "blocked")
             self.assertFalse(blocked.user_id)
             self.team.playbook_excluded_until = "2026-12-31"
@@ -110,10 +142,19 @@ class TestAutoAssignment(PlaybookCase):
     def test_odoo_allocation_merges_only_same_client_and_product(self):
         other_product = self.env["product.product"].create({"name": "Cloud Accounting", "type": "service"})
         with self.pinned_time(MON_1100_MSK - timedelta(days=1)):
-            first, second = self.Lead.create([
-                {"name": f"Request {product.name}", "email_from": "buyer@uralstroy.example", "type": "lead",
-                 "product_id": product.id, "team_id": False, "user_id": False}
-                for product in (self.product, other_product)])
+            first, second = self.Lead.create(
+                [
+                    {
+                        "name": f"Request {product.name}",
+                        "email_from": "buyer@uralstroy.example",
+                        "type": "lead",
+                        "product_id": product.id,
+                        "team_id": False,
+                        "user_id": False,
+                    }
+                    for product in (self.product, other_product)
+                ]
+            )
         self.assertEqual(len((first | second).exists()), 2)
         with self.pinned_time(MON_1100_MSK):
             self.team._allocate_leads(creation_delta_days=0)
@@ -128,21 +169,39 @@ class TestAutoAssignmentRace(RaceCase):
     def test_a_locked_lead_is_left_to_whoever_holds_it(self):
         def build(env):
             user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
-            team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow", "playbook_assignment": True,
-                                           "crm_team_member_ids": [(0, 0, {"user_id": user.id})]})
-            lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
-                                           "temperature": "warm", "user_id": False})
+            team = env["crm.team"].create(
+                {
+                    "name": "Race team",
+                    "tz": "Europe/Moscow",
+                    "playbook_assignment": True,
+                    "crm_team_member_ids": [(0, 0, {"user_id": user.id})],
+                }
+            )
+            lead = env["crm.lead"].create(
+                {
+                    "name": "Race lead",
+                    "type": "opportunity",
+                    "team_id": team.id,
+                    "temperature": "warm",
+                    "user_id": False,
+                }
+            )
             return {"partner": user.partner_id, "user": user, "team": team, "lead": lead}
 
         with self.committed(build) as ids, self.workers() as (user_env, cron_env):
             lead = user_env["crm.lead"].browse(ids["lead"])
             self.assertEqual(lead._playbook_lock_unassigned(), lead, "a user opened the lead to take it")
             with patch.object(cron_env.cr, "now", lambda: MON_1100_MSK):
-                self.assertEqual(cron_env["crm.team"]._cron_playbook_assign(), 0,
-                                 "the cron skips the locked lead instead of waiting or doubling")
+                self.assertEqual(
+                    cron_env["crm.team"]._cron_playbook_assign(),
+                    0,
+                    "the cron skips the locked lead instead of waiting or doubling",
+                )
             lead.write({"user_id": ids["user"]})
             user_env.cr.commit()
             cron_env.cr.rollback()
             cron_env.invalidate_all()
-            self.assertFalse(cron_env["crm.lead"].browse(ids["lead"])._playbook_lock_unassigned(),
-                             "once taken, the lead is not given out again")
+            self.assertFalse(
+                cron_env["crm.lead"].browse(ids["lead"])._playbook_lock_unassigned(),
+                "once taken, the lead is not given out again",
+            )

@@ -6,7 +6,6 @@ from .common import PlaybookCase
 
 @tagged("post_install", "-at_install")
 class TestBadInput(PlaybookCase):
-
     def test_unknown_selection_values(self):
         for field_name in ("temperature", "deal_type", "channel"):
             with self.subTest(field=field_name):
@@ -20,15 +19,18 @@ class TestBadInput(PlaybookCase):
     def test_batch_with_one_bad_row_creates_nothing(self):
         count = self.Lead.search_count([])
         with self.assertRaises(ValidationError):
-            self.Lead.create([
-                {"name": "Fine", "deal_type": "service"},
-                {"name": "No product", "deal_type": "connection"},
-            ])
+            self.Lead.create(
+                [
+                    {"name": "Fine", "deal_type": "service"},
+                    {"name": "No product", "deal_type": "connection"},
+                ]
+            )
         self.assertEqual(self.Lead.search_count([]), count, "nothing is half-written")
 
     def test_product_of_another_company(self):
-        product = self.env["product.product"].create({"name": "Other company's product",
-                                                      "company_id": self.company_2.id})
+        product = self.env["product.product"].create(
+            {"name": "Other company's product", "company_id": self.company_2.id}
+        )
         with self.assertRaisesRegex(UserError, "Incompatible companies"):
             self.create_lead(deal_type="connection", product_id=product.id)
 
@@ -57,5 +59,7 @@ class TestBadInput(PlaybookCase):
         self.assertEqual(source.temperature, "hot")
         self.source["demo_order"].with_user(self.user_support).temperature = "warm"
         self.assertEqual(source.temperature, "warm")
-        self.assertTrue(self.env["utm.source"].with_user(self.user_salesperson).create({"name": "Plain"}),
-                        "plain UTM sources stay open to every user, as in Odoo")
+        self.assertTrue(
+            self.env["utm.source"].with_user(self.user_salesperson).create({"name": "Plain"}),
+            "plain UTM sources stay open to every user, as in Odoo",
+        )

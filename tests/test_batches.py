@@ -1,5 +1,6 @@
 """The batched crons (models/locking.py) and the one answer to "which time zone and calendar does a team work in"
 (models/working_time.py): the rules every cron and every deadline of the addon goes through."""
+
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
@@ -8,16 +9,24 @@ from odoo.tests import tagged
 from .common import FRI_1700_MSK, MON_1200_MSK, REAL_PHONE, GuardCase, PlaybookCase
 
 CRONS = (
-    "crm_client_reservation_cron_expire", "crm_lead_cron_escalate_sla_hot", "crm_lead_cron_escalate_sla_daily",
-    "crm_team_cron_assign", "crm_team_cron_digest", "crm_lead_followup_cron_remind", "crm_call_list_cron_build",
-    "crm_call_list_cron_week_plan", "crm_customer_claim_cron_notice", "crm_quality_call_cron_plan",
-    "crm_playbook_daily_report_cron_send", "crm_db_review_cron", "crm_playbook_goal_cron_measure",
+    "crm_client_reservation_cron_expire",
+    "crm_lead_cron_escalate_sla_hot",
+    "crm_lead_cron_escalate_sla_daily",
+    "crm_team_cron_assign",
+    "crm_team_cron_digest",
+    "crm_lead_followup_cron_remind",
+    "crm_call_list_cron_build",
+    "crm_call_list_cron_week_plan",
+    "crm_customer_claim_cron_notice",
+    "crm_quality_call_cron_plan",
+    "crm_playbook_daily_report_cron_send",
+    "crm_db_review_cron",
+    "crm_playbook_goal_cron_measure",
 )
 
 
 @tagged("post_install", "-at_install")
 class TestBatchedCrons(PlaybookCase):
-
     def hot_lead(self, name):
         with self.pinned_time(FRI_1700_MSK):
             return self.create_lead(name=name, team_id=self.team_b.id, temperature="hot")
@@ -38,8 +47,10 @@ class TestBatchedCrons(PlaybookCase):
             return original(lead, team, deadline)
 
         Failure = self.env["crm.playbook.batch.failure"]
-        with patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify), \
-                self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"):
+        with (
+            patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify),
+            self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"),
+        ):
             self.assertFalse(self.escalate(batch_size=1), "the first batch holds the bad lead only")
             [failure] = Failure.search([("res_model", "=", "crm.lead"), ("res_id", "=", bad.id)])
             self.assertEqual((failure.attempts, failure.job), (1, "escalate missed response deadlines"))
@@ -62,16 +73,27 @@ class TestBatchedCrons(PlaybookCase):
 
 @tagged("post_install", "-at_install")
 class TestCallListsOfEachTeam(GuardCase):
-
     def test_one_failing_team_does_not_block_the_others(self):
         """LG-3: the call lists are built team by team; a team that fails is logged and retried next run."""
         for team, user in ((self.team_a, self.user_salesperson), (self.team_b, self.user_salesperson_b)):
             team.crm_team_member_ids.filtered(lambda m, user=user: m.user_id == user).write(
-                {"playbook_cold_calls_per_day": 1, "playbook_calling_from": 10.0, "playbook_calling_to": 11.0})
+                {"playbook_cold_calls_per_day": 1, "playbook_calling_from": 10.0, "playbook_calling_to": 11.0}
+            )
         industry = self.env["res.partner.industry"].create({"name": "Construction"})
-        self.env["res.partner"].create([{
-            "name": f"Prospect {index}", "is_company": True, "playbook_is_prospect": True, "phone": REAL_PHONE,
-            "city": "Moscow", "industry_id": industry.id, "playbook_found_where": "Directory"} for index in range(2)])
+        self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Prospect {index}",
+                    "is_company": True,
+                    "playbook_is_prospect": True,
+                    "phone": REAL_PHONE,
+                    "city": "Moscow",
+                    "industry_id": industry.id,
+                    "playbook_found_where": "Directory",
+                }
+                for index in range(2)
+            ]
+        )
         CallList = self.env["crm.call.list"]
         original = type(CallList)._build_cold_lists
 
@@ -80,14 +102,23 @@ class TestCallListsOfEachTeam(GuardCase):
                 raise ValueError("team A's calendar is broken")
             return original(model, team, day)
 
-        with patch.object(type(CallList), "_build_cold_lists", build), \
-                self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"), \
-                self.pinned_time(datetime(2026, 11, 20, 14, 30)):  # Friday 17:30 in Moscow, 19:30 in Yekaterinburg
+        with (
+            patch.object(type(CallList), "_build_cold_lists", build),
+            self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"),
+            self.pinned_time(datetime(2026, 11, 20, 14, 30)),
+        ):  # Friday 17:30 in Moscow, 19:30 in Yekaterinburg
             lists = CallList._cron_build_lists()
-        self.assertEqual(lists.mapped(lambda call_list: (call_list.team_id, call_list.date)),
-                         [(self.team_b, date(2026, 11, 23))], "team B got its Monday list")
-        self.assertTrue(self.env["crm.playbook.batch.failure"].search(
-            [("res_model", "=", "crm.team"), ("res_id", "=", self.team_a.id)]), "team A's failure is logged")
+        self.assertEqual(
+            lists.mapped(lambda call_list: (call_list.team_id, call_list.date)),
+            [(self.team_b, date(2026, 11, 23))],
+            "team B got its Monday list",
+        )
+        self.assertTrue(
+            self.env["crm.playbook.batch.failure"].search(
+                [("res_model", "=", "crm.team"), ("res_id", "=", self.team_a.id)]
+            ),
+            "team A's failure is logged",
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -109,22 +140,32 @@ class TestOneTimeZone(PlaybookCase):
 
     def test_every_place_uses_the_team_working_time(self):
         received = datetime(2026, 11, 20, 6, 0)  # Friday 9:00 in Moscow
-        expected = {self.no_calendar: ("Asia/Vladivostok", "16:00"), self.no_zone: ("Europe/Moscow", "09:00"),
-                    self.yekaterinburg: ("Asia/Yekaterinburg", "11:00")}
+        expected = {
+            self.no_calendar: ("Asia/Vladivostok", "16:00"),
+            self.no_zone: ("Europe/Moscow", "09:00"),
+            self.yekaterinburg: ("Asia/Yekaterinburg", "11:00"),
+        }
         for team, (zone, local_time) in expected.items():
             with self.subTest(team=team.name):
                 calendar, tz = team._playbook_working_time()
                 self.assertEqual(tz.zone, zone)
                 self.assertEqual(calendar, team.resource_calendar_id or self.company.resource_calendar_id)
                 with self.pinned_time(received):
-                    lead = self.create_lead(team_id=team.id, temperature="hot", user_id=self.user_salesperson.id,
-                                            phone=REAL_PHONE)
+                    lead = self.create_lead(
+                        team_id=team.id, temperature="hot", user_id=self.user_salesperson.id, phone=REAL_PHONE
+                    )
                 shown = f"2026-11-20 {local_time} ({zone})"
                 self.assertEqual(lead.date_received_team_tz, shown, "the lead's dates")
                 self.assertEqual(lead._playbook_sla_clock_key()[2], zone, "the response deadline's clock")
-                followup = self.env["crm.lead.followup"].create({
-                    "lead_id": lead.id, "kind": "callback", "name": "x", "date_due": received,
-                    "user_id": self.user_salesperson.id})
+                followup = self.env["crm.lead.followup"].create(
+                    {
+                        "lead_id": lead.id,
+                        "kind": "callback",
+                        "name": "x",
+                        "date_due": received,
+                        "user_id": self.user_salesperson.id,
+                    }
+                )
                 self.assertEqual(followup.date_due_team_tz, shown, "the follow-up's due time")
                 with self.pinned_time(received):
                     lead._playbook_postpone(received + timedelta(days=3), "talk on Monday")

@@ -19,17 +19,29 @@ class TestCallScripts(GuardCase):
     def test_selection_by_context(self):
         self.assertEqual(self.Script._find_for("cold_call", "outbound", "company"), self.cold_company)
         self.assertFalse(self.Script._find_for("cold_call", "inbound", "company"), "direction must fit")
-        specific = self.Script.create({"name": "Cold call from a fair", "purpose": "cold_call",
-                                       "direction": "outbound", "customer_type": "company",
-                                       "channel": "outbound_call"})
-        self.assertEqual(self.Script._find_for("cold_call", "outbound", "company", "outbound_call"), specific,
-                         "the most specific script wins")
+        specific = self.Script.create(
+            {
+                "name": "Cold call from a fair",
+                "purpose": "cold_call",
+                "direction": "outbound",
+                "customer_type": "company",
+                "channel": "outbound_call",
+            }
+        )
+        self.assertEqual(
+            self.Script._find_for("cold_call", "outbound", "company", "outbound_call"),
+            specific,
+            "the most specific script wins",
+        )
         self.assertEqual(self.Script._find_for("cold_call", "outbound", "company", "email"), self.cold_company)
 
     def test_lead_context_picks_the_script(self):
         web = self.lead(channel="web_form")
-        self.assertEqual(web.with_user(self.user_operator)._playbook_script("outbound"), self.web,
-                         "the operator confirming a web request")
+        self.assertEqual(
+            web.with_user(self.user_operator)._playbook_script("outbound"),
+            self.web,
+            "the operator confirming a web request",
+        )
         prospect = self.lead(temperature="cold", partner_name="Uralmash JSC", channel="outbound_call")
         self.assertEqual(prospect._playbook_script("outbound"), self.cold_company)
         person = self.lead(channel="inbound_call", contact_name="Pavel Sidorov")

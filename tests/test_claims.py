@@ -11,22 +11,34 @@ FRI_1800_MSK = datetime(2026, 11, 20, 15, 0)
 
 @tagged("post_install", "-at_install")
 class ClaimCase(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.Claim = cls.env["crm.customer.claim"]
         cls.director = cls.user_head
-        cls.company.write({"playbook_deputy_director_id": cls.director.id, "playbook_claim_notice_hours": 24,
-                           "playbook_claim_notice_mode": "clock"})
+        cls.company.write(
+            {
+                "playbook_deputy_director_id": cls.director.id,
+                "playbook_claim_notice_hours": 24,
+                "playbook_claim_notice_mode": "clock",
+            }
+        )
         cls.contact = cls.env["res.partner"].create({"name": "Irina Sokolova", "parent_id": cls.partner.id})
-        cls.stage = {step: cls.env["crm.customer.claim.stage"].search([("step", "=", step)], limit=1)
-                     for step in ("new", "notified", "legal", "decision", "execution", "resolved", "rejected")}
+        cls.stage = {
+            step: cls.env["crm.customer.claim.stage"].search([("step", "=", step)], limit=1)
+            for step in ("new", "notified", "legal", "decision", "execution", "resolved", "rejected")
+        }
 
     def claim(self, **values):
-        vals = {"partner_id": self.partner.id, "contact_id": self.contact.id, "team_id": self.team_b.id,
-                "essence": "Twelve of forty tiles arrived cracked.", "client_demand": "Replace the cracked tiles.",
-                "manager_proposal": "Replacement with the next delivery.", "user_id": self.user_salesperson_b.id}
+        vals = {
+            "partner_id": self.partner.id,
+            "contact_id": self.contact.id,
+            "team_id": self.team_b.id,
+            "essence": "Twelve of forty tiles arrived cracked.",
+            "client_demand": "Replace the cracked tiles.",
+            "manager_proposal": "Replacement with the next delivery.",
+            "user_id": self.user_salesperson_b.id,
+        }
         vals.update(values)
         return self.Claim.create(vals)
 
@@ -35,7 +47,6 @@ class ClaimCase(PlaybookCase):
 
 
 class TestClaimDeadline(ClaimCase):
-
     def test_clock_hours_count_the_weekend(self):
         claim = self.claim(date=FRI_1800_MSK)
         self.assertEqual(claim.notice_deadline, datetime(2026, 11, 21, 15, 0), "Saturday 18:00 Moscow")
@@ -50,9 +61,14 @@ class TestClaimDeadline(ClaimCase):
 
     def test_working_hours_skip_holidays_and_follow_the_setting(self):
         self.company.write({"playbook_claim_notice_mode": "working", "playbook_claim_notice_hours": 8})
-        self.env["resource.calendar.leaves"].create({
-            "name": "Holiday", "calendar_id": self.team_b.resource_calendar_id.id,
-            "date_from": datetime(2026, 11, 22, 21, 0), "date_to": datetime(2026, 11, 23, 20, 59)})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "calendar_id": self.team_b.resource_calendar_id.id,
+                "date_from": datetime(2026, 11, 22, 21, 0),
+                "date_to": datetime(2026, 11, 23, 20, 59),
+            }
+        )
         claim = self.claim(date=FRI_1800_MSK)
         self.assertEqual(claim.notice_deadline, datetime(2026, 11, 24, 14, 0), "Tuesday 17:00 Moscow")
 
@@ -63,7 +79,6 @@ class TestClaimDeadline(ClaimCase):
 
 
 class TestClaimProcedure(ClaimCase):
-
     def test_new_claim_tells_the_deputy_director(self):
         with self.pinned_time(FRI_1800_MSK):
             claim = self.claim()
@@ -72,9 +87,14 @@ class TestClaimProcedure(ClaimCase):
         self.assertEqual(claim.director_notified_at, FRI_1800_MSK)
         [activity] = self.director_activities(claim)
         self.assertEqual(activity.summary, "Name the responsible employee of claim %s" % claim.name)
-        message = self.env["mail.message"].search([("model", "=", claim._name), ("res_id", "=", claim.id),
-                                                   ("partner_ids", "in", self.director.partner_id.ids),
-                                                   ("message_type", "=", "notification")])
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", claim._name),
+                ("res_id", "=", claim.id),
+                ("partner_ids", "in", self.director.partner_id.ids),
+                ("message_type", "=", "notification"),
+            ]
+        )
         self.assertEqual(len(message), 1)
         self.assertIn("Twelve of forty tiles arrived cracked.", message.body)
 
@@ -96,8 +116,11 @@ class TestClaimProcedure(ClaimCase):
 
         with self.pinned_time(datetime(2026, 11, 21, 9, 0)):
             claim.write({"stage_id": self.stage["notified"].id})
-        self.assertEqual(claim.client_notified_at, datetime(2026, 11, 21, 9, 0),
-                         "moving to Client Notified records when the client was told")
+        self.assertEqual(
+            claim.client_notified_at,
+            datetime(2026, 11, 21, 9, 0),
+            "moving to Client Notified records when the client was told",
+        )
         self.assertTrue(claim.notice_on_time)
 
         claim.write({"responsible_id": self.user_salesperson_b.id, "legal_user_id": self.user_legal.id})
@@ -119,8 +142,13 @@ class TestClaimProcedure(ClaimCase):
             claim.action_start_execution()
         self.env.cr.clear()
         claim.invalidate_recordset()
-        claim.write({"decision": "Replace the twelve tiles at our cost.", "decision_by": "deputy_director",
-                     "measures": "Ship twelve tiles on Monday; claim the damage from the carrier."})
+        claim.write(
+            {
+                "decision": "Replace the twelve tiles at our cost.",
+                "decision_by": "deputy_director",
+                "measures": "Ship twelve tiles on Monday; claim the damage from the carrier.",
+            }
+        )
         self.assertTrue(claim.decision_date)
         claim.action_start_execution()
         control = claim.activity_ids.filtered(lambda activity: activity.user_id == self.user_salesperson_b)
@@ -141,8 +169,13 @@ class TestClaimProcedure(ClaimCase):
     def test_a_rejected_claim_needs_no_measures_but_the_client_told(self):
         claim = self.claim(responsible_id=self.user_salesperson_b.id)
         claim.action_client_notified()
-        claim.write({"legal_evaluation": "Not our fault: the client stored the tiles outdoors.",
-                     "decision": "Claim rejected.", "decision_by": "legal"})
+        claim.write(
+            {
+                "legal_evaluation": "Not our fault: the client stored the tiles outdoors.",
+                "decision": "Claim rejected.",
+                "decision_by": "legal",
+            }
+        )
         claim.write({"stage_id": self.stage["decision"].id})
         self.env.flush_all()
         with self.assertRaisesRegex(ValidationError, "Client Told: Decision"):
@@ -164,7 +197,6 @@ class TestClaimProcedure(ClaimCase):
 
 
 class TestClaimEscalation(ClaimCase):
-
     def test_late_notice_is_escalated_once(self):
         with self.pinned_time(FRI_1800_MSK):
             late = self.claim()
@@ -183,8 +215,7 @@ class TestClaimEscalation(ClaimCase):
             late.invalidate_recordset()
             self.assertTrue(late.notice_breached)
             self.assertEqual(late.notice_remaining, "late by 1 min")
-            self.assertEqual(Claim.search([("notice_breached", "=", True), ("id", "in", (late | told).ids)]),
-                             late)
+            self.assertEqual(Claim.search([("notice_breached", "=", True), ("id", "in", (late | told).ids)]), late)
         with self.pinned_time(datetime(2026, 11, 21, 18, 0)):
             self.assertFalse(Claim._cron_escalate_notice(), "escalated once only")
         [escalation] = self.director_activities(late).filtered(lambda activity: "in time" in activity.summary)
@@ -208,20 +239,28 @@ class TestClaimEscalationRace(RaceCase):
     def test_the_second_worker_skips_and_never_doubles(self):
         def build(env):
             partner = env["res.partner"].create({"name": "Race Client", "is_company": True})
-            claim = env["crm.customer.claim"].create({"partner_id": partner.id, "essence": "Race",
-                                                      "date": datetime(2026, 11, 1, 9, 0)})
+            claim = env["crm.customer.claim"].create(
+                {"partner_id": partner.id, "essence": "Race", "date": datetime(2026, 11, 1, 9, 0)}
+            )
             return {"partner": partner, "claim": claim}
 
         with self.committed(build) as ids, self.workers() as (env1, env2):
-            self.assertIn(ids["claim"], env1["crm.customer.claim"]._cron_escalate_notice().ids,
-                          "the first worker escalates and holds the row")
-            self.assertNotIn(ids["claim"], env2["crm.customer.claim"]._cron_escalate_notice().ids,
-                             "the second skips the held claim instead of waiting or doubling")
+            self.assertIn(
+                ids["claim"],
+                env1["crm.customer.claim"]._cron_escalate_notice().ids,
+                "the first worker escalates and holds the row",
+            )
+            self.assertNotIn(
+                ids["claim"],
+                env2["crm.customer.claim"]._cron_escalate_notice().ids,
+                "the second skips the held claim instead of waiting or doubling",
+            )
             env1.cr.commit()
             env2.cr.rollback()
             env2.invalidate_all()
-            self.assertNotIn(ids["claim"], env2["crm.customer.claim"]._cron_escalate_notice().ids,
-                             "escalated once only")
+            self.assertNotIn(
+                ids["claim"], env2["crm.customer.claim"]._cron_escalate_notice().ids, "escalated once only"
+            )
             env2.cr.rollback()
             claim = env2["crm.customer.claim"].browse(ids["claim"])
             escalations = claim.activity_ids.filtered(lambda activity: "in time" in (activity.summary or ""))
@@ -229,18 +268,23 @@ class TestClaimEscalationRace(RaceCase):
 
 
 class TestClaimAccess(ClaimCase):
-
     def test_who_sees_a_claim(self):
         claim = self.claim(team_id=self.team_a.id, user_id=self.user_salesperson.id)
-        other_company = self.Claim.create({
-            "partner_id": self.partner.id, "essence": "Elsewhere", "company_id": self.company_2.id,
-            "team_id": self.team_company_2.id, "user_id": self.env.user.id})
+        other_company = self.Claim.create(
+            {
+                "partner_id": self.partner.id,
+                "essence": "Elsewhere",
+                "company_id": self.company_2.id,
+                "team_id": self.team_company_2.id,
+                "user_id": self.env.user.id,
+            }
+        )
         expected = {
-            self.user_salesperson: True,   # its manager
+            self.user_salesperson: True,  # its manager
             self.user_salesperson_b: False,  # another salesperson
-            self.user_operator: False,     # team member, not its manager
+            self.user_operator: False,  # team member, not its manager
             self.user_regular: False,
-            self.user_head: True,          # leads team A
+            self.user_head: True,  # leads team A
             self.user_legal: True,
             self.user_support: True,
             self.user_admin: True,
@@ -250,16 +294,20 @@ class TestClaimAccess(ClaimCase):
                 found = self.Claim.with_user(user).search([("id", "in", (claim | other_company).ids)])
                 self.assertEqual(found, claim if sees else self.Claim, "other company's claim never shows")
         claim.responsible_id = self.user_salesperson_b
-        self.assertEqual(self.Claim.with_user(self.user_salesperson_b).search([("id", "=", claim.id)]), claim,
-                         "the responsible employee sees it")
+        self.assertEqual(
+            self.Claim.with_user(self.user_salesperson_b).search([("id", "=", claim.id)]),
+            claim,
+            "the responsible employee sees it",
+        )
         with self.assertRaises(AccessError):
             claim.with_user(self.user_regular).write({"essence": "Edited"})
         claim.with_user(self.user_legal).write({"legal_evaluation": "Our fault."})
         with self.assertRaises(AccessError):
             claim.with_user(self.user_head).unlink()
         with self.assertRaises(AccessError):
-            self.Claim.with_user(self.user_salesperson).create({
-                "partner_id": self.partner.id, "essence": "For someone else", "user_id": self.user_salesperson_b.id})
+            self.Claim.with_user(self.user_salesperson).create(
+                {"partner_id": self.partner.id, "essence": "For someone else", "user_id": self.user_salesperson_b.id}
+            )
 
     def test_salesperson_registers_a_claim_from_its_lead(self):
         lead = self.create_lead(partner_id=self.contact.id, user_id=self.user_salesperson.id)

@@ -14,7 +14,6 @@ WED_1600 = datetime(2026, 11, 25, 16, 0)
 
 @tagged("post_install", "-at_install")
 class TestDates(PlaybookCase):
-
     def test_received_when_the_lead_reaches_a_team(self):
         with self.pinned_time(MON_0900):
             lead = self.create_lead(user_id=self.user_salesperson.id)
@@ -42,13 +41,18 @@ class TestDates(PlaybookCase):
 
     def test_batch_create_and_explicit_date(self):
         with self.pinned_time(MON_0900):
-            leads = self.Lead.create([
-                {"name": "A", "team_id": self.team_a.id},
-                {"name": "B", "team_id": self.team_b.id, "date_received": MON_1130},
-                {"name": "C", "team_id": False, "type": "lead"},
-            ])
-        self.assertEqual(leads.mapped("date_received"), [MON_0900, MON_1130, False],
-                         "an imported reception date is kept, a missing team gives no date")
+            leads = self.Lead.create(
+                [
+                    {"name": "A", "team_id": self.team_a.id},
+                    {"name": "B", "team_id": self.team_b.id, "date_received": MON_1130},
+                    {"name": "C", "team_id": False, "type": "lead"},
+                ]
+            )
+        self.assertEqual(
+            leads.mapped("date_received"),
+            [MON_0900, MON_1130, False],
+            "an imported reception date is kept, a missing team gives no date",
+        )
 
     def test_taken_into_work_once(self):
         with self.pinned_time(MON_0900):
@@ -106,7 +110,9 @@ class TestDates(PlaybookCase):
             (datetime(2025, 3, 3, 9, 0), datetime(2025, 3, 3, 10, 0), datetime(2025, 3, 4, 12, 0), lead.id),
         )
         post_init_hook(self.env)
-        self.assertEqual(lead.date_received, datetime(2025, 3, 3, 10, 0),
-                         "an existing lead was received when it was assigned")
-        self.assertEqual(lead.date_in_work, datetime(2025, 3, 4, 12, 0),
-                         "an existing lead went into work at its last stage change")
+        self.assertEqual(
+            lead.date_received, datetime(2025, 3, 3, 10, 0), "an existing lead was received when it was assigned"
+        )
+        self.assertEqual(
+            lead.date_in_work, datetime(2025, 3, 4, 12, 0), "an existing lead went into work at its last stage change"
+        )

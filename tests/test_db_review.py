@@ -12,68 +12,118 @@ NEXT_FRI_1600_MSK = datetime(2026, 11, 27, 13, 0)
 
 @tagged("post_install", "-at_install")
 class TestDatabaseReview(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({
-            "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
-            "playbook_deputy_director_id": cls.user_head.id, "playbook_stale_new_days": 3,
-            # Repeated requests are merged on entry; duplicates still come in by import: let two in.
-            "playbook_dedup": False,
-        })
+        cls.company.write(
+            {
+                "resource_calendar_id": cls.env.ref("crm_sales_playbook.resource_calendar_sales").id,
+                "playbook_deputy_director_id": cls.user_head.id,
+                "playbook_stale_new_days": 3,
+                # Repeated requests are merged on entry; duplicates still come in by import: let two in.
+                "playbook_dedup": False,
+            }
+        )
         cls.Review = cls.env["crm.db.review"]
         Partner = cls.env["res.partner"]
-        cls.client = Partner.create({"name": "Review Client", "is_company": True, "email": "rc@example.com",
-                                     "user_id": cls.user_salesperson.id,
-                                     "playbook_regular_manager_id": cls.user_regular.id,
-                                     "playbook_next_contact": date(2026, 11, 25)})
-        cls.silent = Partner.create({"name": "Silent Client", "is_company": True, "customer_rank": 1,
-                                     "user_id": cls.user_salesperson.id})
-        cls.orphan = Partner.create({"name": "Orphan Client", "is_company": True, "customer_rank": 1,
-                                     "phone": "+7 343 200-10-11"})
+        cls.client = Partner.create(
+            {
+                "name": "Review Client",
+                "is_company": True,
+                "email": "rc@example.com",
+                "user_id": cls.user_salesperson.id,
+                "playbook_regular_manager_id": cls.user_regular.id,
+                "playbook_next_contact": date(2026, 11, 25),
+            }
+        )
+        cls.silent = Partner.create(
+            {"name": "Silent Client", "is_company": True, "customer_rank": 1, "user_id": cls.user_salesperson.id}
+        )
+        cls.orphan = Partner.create(
+            {"name": "Orphan Client", "is_company": True, "customer_rank": 1, "phone": "+7 343 200-10-11"}
+        )
 
         def lead(when, **values):
             with cls.pinned_time(cls, when):
-                return cls.Lead.create(dict({"name": "Lead", "type": "opportunity", "team_id": cls.team_a.id,
-                                             "user_id": cls.user_salesperson.id}, **values))
+                return cls.Lead.create(
+                    dict(
+                        {
+                            "name": "Lead",
+                            "type": "opportunity",
+                            "team_id": cls.team_a.id,
+                            "user_id": cls.user_salesperson.id,
+                        },
+                        **values,
+                    )
+                )
 
         cls.week_lead = lead(datetime(2026, 11, 17, 7, 0), name="Tuesday request")
         cls.stale = lead(datetime(2026, 11, 10, 7, 0), name="Old request")
-        cls.planned = lead(datetime(2026, 11, 2, 7, 0), name="Renewal talk", stage_id=cls.stage_contact.id,
-                           date_deadline=date(2026, 11, 26))
-        cls.first = lead(datetime(2026, 11, 3, 7, 0), name="Reporting for Review Client",
-                         partner_id=cls.client.id, product_id=cls.product.id, stage_id=cls.stage_contact.id)
-        cls.second = lead(datetime(2026, 11, 4, 7, 0), name="Reporting again", partner_id=cls.client.id,
-                          product_id=cls.product.id, stage_id=cls.stage_contact.id)
-        cls.no_product = lead(datetime(2026, 11, 5, 7, 0), name="Connection without product",
-                              deal_type="connection", product_id=cls.product.id, stage_id=cls.stage_contact.id)
+        cls.planned = lead(
+            datetime(2026, 11, 2, 7, 0),
+            name="Renewal talk",
+            stage_id=cls.stage_contact.id,
+            date_deadline=date(2026, 11, 26),
+        )
+        cls.first = lead(
+            datetime(2026, 11, 3, 7, 0),
+            name="Reporting for Review Client",
+            partner_id=cls.client.id,
+            product_id=cls.product.id,
+            stage_id=cls.stage_contact.id,
+        )
+        cls.second = lead(
+            datetime(2026, 11, 4, 7, 0),
+            name="Reporting again",
+            partner_id=cls.client.id,
+            product_id=cls.product.id,
+            stage_id=cls.stage_contact.id,
+        )
+        cls.no_product = lead(
+            datetime(2026, 11, 5, 7, 0),
+            name="Connection without product",
+            deal_type="connection",
+            product_id=cls.product.id,
+            stage_id=cls.stage_contact.id,
+        )
         cls.env.flush_all()
         # Imported before the rule: the database has a connection lead without product.
         cls.env.cr.execute("UPDATE crm_lead SET product_id = NULL WHERE id = %s", [cls.no_product.id])
         cls.no_product.invalidate_recordset()
 
-        order = cls.env["sale.order"].create({
-            "partner_id": cls.client.id, "user_id": cls.user_salesperson.id,
-            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 2, "tax_id": [(5, 0, 0)]})]})
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.client.id,
+                "user_id": cls.user_salesperson.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 2, "tax_id": [(5, 0, 0)]})],
+            }
+        )
         order.action_confirm()
         cls.invoice = order._create_invoices()
         cls.invoice.write({"invoice_date": date(2026, 10, 1), "invoice_date_due": date(2026, 11, 10)})
         cls.invoice.action_post()
-        cls.claim = cls.env["crm.customer.claim"].create({
-            "partner_id": cls.client.id, "essence": "Wrong amount", "user_id": cls.user_salesperson.id})
-        cls.complaint = cls.env["crm.quality.complaint"].create({
-            "partner_id": cls.client.id, "essence": "Rude driver", "user_id": cls.user_salesperson_b.id})
-        cls.orphan.activity_schedule("mail.mail_activity_data_todo", date_deadline=date(2026, 11, 18),
-                                     user_id=cls.user_regular.id, summary="Send the contract")
+        cls.claim = cls.env["crm.customer.claim"].create(
+            {"partner_id": cls.client.id, "essence": "Wrong amount", "user_id": cls.user_salesperson.id}
+        )
+        cls.complaint = cls.env["crm.quality.complaint"].create(
+            {"partner_id": cls.client.id, "essence": "Rude driver", "user_id": cls.user_salesperson_b.id}
+        )
+        cls.orphan.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=date(2026, 11, 18),
+            user_id=cls.user_regular.id,
+            summary="Send the contract",
+        )
 
     def run_review(self, when, notify=True):
         with self.pinned_time(when):
             return self.Review._run(self.company, notify=notify)
 
     def items(self, review, state="open"):
-        return {(line.kind, line.res_model, line.res_id): line
-                for line in review.line_ids.filtered(lambda line: line.state == state)}
+        return {
+            (line.kind, line.res_model, line.res_id): line
+            for line in review.line_ids.filtered(lambda line: line.state == state)
+        }
 
     def test_lists_and_inconsistencies(self):
         review = self.run_review(FRI_1600_MSK)
@@ -99,10 +149,11 @@ class TestDatabaseReview(PlaybookCase):
                 self.assertEqual(items[key].manager_id, manager)
         self.assertNotIn(("stale_new", "crm.lead", self.week_lead.id), items, "three days are not up")
         self.assertNotIn(("duplicate", "crm.lead", self.first.id), items, "the oldest is the original")
-        self.assertEqual(items[("duplicate", "crm.lead", self.second.id)].detail,
-                         "Same as Reporting for Review Client")
-        self.assertEqual(items[("debtor", "res.partner", self.client.id)].detail,
-                         "1 overdue invoices, %s due" % self.company.currency_id.format(2000.0))
+        self.assertEqual(items[("duplicate", "crm.lead", self.second.id)].detail, "Same as Reporting for Review Client")
+        self.assertEqual(
+            items[("debtor", "res.partner", self.client.id)].detail,
+            "1 overdue invoices, %s due" % self.company.currency_id.format(2000.0),
+        )
 
     def test_managers_get_a_todo_and_the_deputy_director_one_email(self):
         review = self.run_review(FRI_1600_MSK)
@@ -111,8 +162,9 @@ class TestDatabaseReview(PlaybookCase):
         self.assertEqual(todo.summary, "Weekly review: %s items" % mine)
         self.assertIn("Lead Stale in New: 1", todo.note)
         # (The to-dos send their own "assigned to you" emails: the summary is the one with the review's name.)
-        mails = self.env["mail.mail"].search([("model", "=", "crm.db.review"), ("res_id", "=", review.id),
-                                              ("subject", "=", review.name)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "crm.db.review"), ("res_id", "=", review.id), ("subject", "=", review.name)]
+        )
         self.assertEqual(len(mails), 1)
         self.assertEqual(mails.recipient_ids, self.user_head.partner_id)
         self.assertIn("Pb Salesperson", mails.body_html)
@@ -156,8 +208,17 @@ class TestDatabaseReview(PlaybookCase):
 
         def queries(count):
             with self.pinned_time(datetime(2026, 11, 10, 7, 0)):
-                self.Lead.create([{"name": "Stale %s" % index, "type": "opportunity", "team_id": self.team_a.id,
-                                   "user_id": self.user_salesperson.id} for index in range(count)])
+                self.Lead.create(
+                    [
+                        {
+                            "name": "Stale %s" % index,
+                            "type": "opportunity",
+                            "team_id": self.team_a.id,
+                            "user_id": self.user_salesperson.id,
+                        }
+                        for index in range(count)
+                    ]
+                )
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             self.run_review(FRI_1600_MSK, notify=False)
@@ -172,7 +233,8 @@ class TestDatabaseReview(PlaybookCase):
         own = Line.with_user(self.user_regular).search([("review_id", "=", review.id)])
         self.assertTrue(own)
         self.assertEqual(own.manager_id, self.user_regular, "a manager reads its own items only")
-        self.assertEqual(len(Line.with_user(self.user_head).search([("review_id", "=", review.id)])),
-                         len(review.line_ids))
+        self.assertEqual(
+            len(Line.with_user(self.user_head).search([("review_id", "=", review.id)])), len(review.line_ids)
+        )
         with self.assertRaises(AccessError):
             self.Review.with_user(self.user_salesperson).search([("id", "=", review.id)])

@@ -6,7 +6,6 @@ from .common import PlaybookCase
 
 @tagged("post_install", "-at_install")
 class TestDealType(PlaybookCase):
-
     def test_rules_of_each_type(self):
         expected = {
             # type: (needs product, needs invoice, opens reservation, closes with comment, new sale only)
@@ -21,17 +20,29 @@ class TestDealType(PlaybookCase):
                 lead = self.create_lead(deal_type=deal_type, product_id=self.product.id)
                 rule = lead._playbook_deal_type_rule()
                 self.assertEqual(
-                    (rule["needs_product"], rule["needs_invoice"], rule["opens_reservation"],
-                     rule["closes_with_comment"], rule["new_sale_only"]),
+                    (
+                        rule["needs_product"],
+                        rule["needs_invoice"],
+                        rule["opens_reservation"],
+                        rule["closes_with_comment"],
+                        rule["new_sale_only"],
+                    ),
                     flags,
                 )
                 self.assertEqual(
-                    (lead.deal_needs_product, lead.deal_needs_invoice, lead.deal_opens_reservation,
-                     lead.deal_closes_with_comment),
-                    flags[:4], "the form sees the same rules as the code",
+                    (
+                        lead.deal_needs_product,
+                        lead.deal_needs_invoice,
+                        lead.deal_opens_reservation,
+                        lead.deal_closes_with_comment,
+                    ),
+                    flags[:4],
+                    "the form sees the same rules as the code",
                 )
-        self.assertFalse(any(self.create_lead()._playbook_deal_type_rule().values()),
-                         "a lead without a deal type follows no playbook rule")
+        self.assertFalse(
+            any(self.create_lead()._playbook_deal_type_rule().values()),
+            "a lead without a deal type follows no playbook rule",
+        )
 
     def test_product_required_for_selling_types(self):
         for deal_type in ("connection", "renewal", "upsell"):
@@ -58,16 +69,18 @@ class TestDealType(PlaybookCase):
                 self.assertEqual(lead.work_status, "won")
 
     def test_activation_may_be_closed_at_any_stage(self):
-        lead = self.create_lead(deal_type="activation", stage_id=self.stage_new.id,
-                                closing_comment="Trial given, the client will decide next month.")
+        lead = self.create_lead(
+            deal_type="activation",
+            stage_id=self.stage_new.id,
+            closing_comment="Trial given, the client will decide next month.",
+        )
         lead.action_set_won()
         self.assertEqual(lead.work_status, "won")
 
     def test_selling_types_are_won_only_by_a_paid_invoice(self):
         for deal_type in ("connection", "renewal", "upsell"):
             with self.subTest(deal_type=deal_type):
-                lead = self.create_lead(deal_type=deal_type, product_id=self.product.id,
-                                        partner_id=self.partner.id)
+                lead = self.create_lead(deal_type=deal_type, product_id=self.product.id, partner_id=self.partner.id)
                 with self.assertRaisesRegex(ValidationError, "won only by a paid invoice"):
                     lead.action_set_won()
                 invoice = self._invoice_lead(lead)
@@ -85,17 +98,19 @@ class TestDealType(PlaybookCase):
         self.assertEqual(lead.work_status, "lost")
 
     def _invoice_lead(self, lead):
-        order = self.env["sale.order"].create({
-            "partner_id": self.partner.id,
-            "opportunity_id": lead.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "opportunity_id": lead.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+            }
+        )
         order.action_confirm()
         invoice = order._create_invoices()
         invoice.action_post()
         return invoice
 
     def _pay(self, invoice):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({})._create_payments()
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {}
+        )._create_payments()

@@ -22,43 +22,78 @@ class TestPrintedForms(PlaybookCase):
 
     def test_claim_form(self):
         contact = self.env["res.partner"].create({"name": "Irina Sokolova", "parent_id": self.partner.id})
-        claim = self.env["crm.customer.claim"].create({
-            "partner_id": self.partner.id, "contact_id": contact.id, "user_id": self.user_salesperson.id,
-            "essence": "Twelve of forty tiles arrived cracked.", "client_demand": "Replace them this week.",
-            "manager_proposal": "Replacement with Monday's delivery.", "talk_result": "more_time",
-            "date": datetime(2026, 11, 20, 15, 0), "filled_at": datetime(2026, 11, 20, 15, 20)})
+        claim = self.env["crm.customer.claim"].create(
+            {
+                "partner_id": self.partner.id,
+                "contact_id": contact.id,
+                "user_id": self.user_salesperson.id,
+                "essence": "Twelve of forty tiles arrived cracked.",
+                "client_demand": "Replace them this week.",
+                "manager_proposal": "Replacement with Monday's delivery.",
+                "talk_result": "more_time",
+                "date": datetime(2026, 11, 20, 15, 0),
+                "filled_at": datetime(2026, 11, 20, 15, 20),
+            }
+        )
         html = self.render("crm_sales_playbook.report_customer_claim", claim)
-        for text in (claim.name, "UralStroy LLC", "Irina Sokolova", "Pb Salesperson",
-                     "Twelve of forty tiles arrived cracked.", "Replace them this week.",
-                     "Replacement with Monday&#39;s delivery.", "More Time Needed", "Date and time filled"):
+        for text in (
+            claim.name,
+            "UralStroy LLC",
+            "Irina Sokolova",
+            "Pb Salesperson",
+            "Twelve of forty tiles arrived cracked.",
+            "Replace them this week.",
+            "Replacement with Monday&#39;s delivery.",
+            "More Time Needed",
+            "Date and time filled",
+        ):
             self.assertIn(text, html)
         self.assertEqual(claim.action_print_form()["report_name"], "crm_sales_playbook.report_customer_claim")
 
     def test_request_form_from_a_lead(self):
         with self.pinned_time(datetime(2026, 11, 23, 8, 30)):
             lead = self.create_lead(
-                name="Tiles for the Sokol office", partner_id=self.partner.id, contact_name="Irina Sokolova",
-                user_id=self.user_salesperson.id, playbook_request_volume="40 m² of ceramic tile",
-                playbook_request_date=date(2026, 12, 1), playbook_delivery_method="delivery",
-                playbook_delivery_place="Yekaterinburg, Lenina 5", playbook_request_conditions="Unload by hand")
+                name="Tiles for the Sokol office",
+                partner_id=self.partner.id,
+                contact_name="Irina Sokolova",
+                user_id=self.user_salesperson.id,
+                playbook_request_volume="40 m² of ceramic tile",
+                playbook_request_date=date(2026, 12, 1),
+                playbook_delivery_method="delivery",
+                playbook_delivery_place="Yekaterinburg, Lenina 5",
+                playbook_request_conditions="Unload by hand",
+            )
         self.assertEqual(lead.playbook_request_filled_at, datetime(2026, 11, 23, 8, 30))
         html = self.render("crm_sales_playbook.report_request_lead", lead)
-        for text in ("Tiles for the Sokol office", "UralStroy LLC", "Irina Sokolova", "Pb Salesperson",
-                     "40 m² of ceramic tile", "12/01/2026", "Delivery", "Yekaterinburg, Lenina 5", "Unload by hand"):
+        for text in (
+            "Tiles for the Sokol office",
+            "UralStroy LLC",
+            "Irina Sokolova",
+            "Pb Salesperson",
+            "40 m² of ceramic tile",
+            "12/01/2026",
+            "Delivery",
+            "Yekaterinburg, Lenina 5",
+            "Unload by hand",
+        ):
             self.assertIn(text, html)
 
     def test_request_form_from_a_quotation_made_from_the_lead(self):
-        lead = self.create_lead(partner_id=self.partner.id, playbook_delivery_method="pickup",
-                                playbook_request_conditions="Pay on pickup")
+        lead = self.create_lead(
+            partner_id=self.partner.id, playbook_delivery_method="pickup", playbook_request_conditions="Pay on pickup"
+        )
         context = lead._prepare_opportunity_quotation_context()
         self.assertEqual(context["default_playbook_delivery_method"], "pickup")
-        order = self.env["sale.order"].with_context(**context).create({
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 3})]})
-        self.assertEqual((order.playbook_delivery_method, order.playbook_request_conditions),
-                         ("pickup", "Pay on pickup"))
+        order = (
+            self.env["sale.order"]
+            .with_context(**context)
+            .create({"order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 3})]})
+        )
+        self.assertEqual(
+            (order.playbook_delivery_method, order.playbook_request_conditions), ("pickup", "Pay on pickup")
+        )
         html = self.render("crm_sales_playbook.report_request_order", order)
         for text in (order.name, "UralStroy LLC", "Online Reporting: 3.0 Units", "Pickup", "Pay on pickup"):
             self.assertIn(text, html)
         self.assertEqual(lead.action_print_request_form()["report_name"], "crm_sales_playbook.report_request_lead")
-        self.assertEqual(order.action_print_request_form()["report_name"],
-                         "crm_sales_playbook.report_request_order")
+        self.assertEqual(order.action_print_request_form()["report_name"], "crm_sales_playbook.report_request_order")

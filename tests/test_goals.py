@@ -19,10 +19,21 @@ class TestGoals(ReportCase):
 
     def goal(self, calculation, target=1.0, **values):
         number = self.Goal.with_context(active_test=False).search_count([]) + 1
-        return self.Goal.create(dict({
-            "code": "Ц%s" % number, "name": "Goal", "indicator_code": "ПЦ%s" % number,
-            "indicator_name": "Indicator", "calculation": calculation, "target": target,
-            "periodicity": "daily", "user_id": self.user_head.id}, **values))
+        return self.Goal.create(
+            dict(
+                {
+                    "code": "Ц%s" % number,
+                    "name": "Goal",
+                    "indicator_code": "ПЦ%s" % number,
+                    "indicator_name": "Indicator",
+                    "calculation": calculation,
+                    "target": target,
+                    "periodicity": "daily",
+                    "user_id": self.user_head.id,
+                },
+                **values,
+            )
+        )
 
     def measure(self, calculation, **values):
         return self.goal(calculation, **values)._measure(MONDAY, MONDAY)
@@ -45,10 +56,15 @@ class TestGoals(ReportCase):
     def test_response_deadlines_met(self):
         leads = [self.lead(SUN_1200_MSK, name="SLA %s" % index) for index in range(4)]
         self.env.flush_all()
-        for lead, status, deadline in ((leads[0], "met", MON_0930_MSK), (leads[1], "breached", MON_1500_MSK),
-                                       (leads[2], "met_late", MON_1500_MSK), (leads[3], "met", SUN_1200_MSK)):
-            self.env.cr.execute("UPDATE crm_lead SET sla_deadline = %s, sla_status = %s WHERE id = %s",
-                                [deadline, status, lead.id])
+        for lead, status, deadline in (
+            (leads[0], "met", MON_0930_MSK),
+            (leads[1], "breached", MON_1500_MSK),
+            (leads[2], "met_late", MON_1500_MSK),
+            (leads[3], "met", SUN_1200_MSK),
+        ):
+            self.env.cr.execute(
+                "UPDATE crm_lead SET sla_deadline = %s, sla_status = %s WHERE id = %s", [deadline, status, lead.id]
+            )
         self.env.invalidate_all()
         self.assertEqual(self.measure("sla_compliance"), 33.33, "1 of the 3 deadlines of Monday met")
 
@@ -58,11 +74,17 @@ class TestGoals(ReportCase):
         for when in (MON_0930_MSK, MON_1500_MSK, SUN_1200_MSK):
             Call.create({"lead_id": lead.id, "direction": "outbound", "result": "no_answer", "date": when})
         with self.pinned_time(MON_1500_MSK):
-            self.env["calendar.event"].create({"name": "Demo", "opportunity_id": lead.id,
-                                               "start": datetime(2026, 11, 25, 7, 0),
-                                               "stop": datetime(2026, 11, 25, 8, 0)})
-            self.env["calendar.event"].create({"name": "Not a sale", "start": datetime(2026, 11, 25, 7, 0),
-                                               "stop": datetime(2026, 11, 25, 8, 0)})
+            self.env["calendar.event"].create(
+                {
+                    "name": "Demo",
+                    "opportunity_id": lead.id,
+                    "start": datetime(2026, 11, 25, 7, 0),
+                    "stop": datetime(2026, 11, 25, 8, 0),
+                }
+            )
+            self.env["calendar.event"].create(
+                {"name": "Not a sale", "start": datetime(2026, 11, 25, 7, 0), "stop": datetime(2026, 11, 25, 8, 0)}
+            )
         self.assertEqual(self.measure("calls"), 2.0)
         self.assertEqual(self.measure("meetings"), 1.0)
 
@@ -85,21 +107,27 @@ class TestGoals(ReportCase):
         Claim = self.env["crm.customer.claim"]
 
         def claim(when, notified, closed=None):
-            record = Claim.create({"partner_id": self.partner.id, "essence": "x", "date": when,
-                                   "responsible_id": self.user_head.id})
+            record = Claim.create(
+                {"partner_id": self.partner.id, "essence": "x", "date": when, "responsible_id": self.user_head.id}
+            )
             record.client_notified_at = notified
             if closed:
-                record.write({"legal_evaluation": "ok", "decision": "Rejected", "decision_by": "legal",
-                              "client_decision_notified_at": closed})
+                record.write(
+                    {
+                        "legal_evaluation": "ok",
+                        "decision": "Rejected",
+                        "decision_by": "legal",
+                        "client_decision_notified_at": closed,
+                    }
+                )
                 with self.pinned_time(closed):
                     record.action_reject()
             return record
 
-        claim(MON_0930_MSK, MON_1500_MSK, closed=MON_1500_MSK)                         # on time
-        claim(datetime(2026, 11, 20, 7, 0), MON_0930_MSK, closed=MON_1500_MSK)         # told too late
-        claim(SUN_1200_MSK, SUN_1200_MSK)                                              # still open
-        self.env["crm.quality.complaint"].create({"partner_id": self.partner.id, "essence": "x",
-                                                  "date": MON_1500_MSK})
+        claim(MON_0930_MSK, MON_1500_MSK, closed=MON_1500_MSK)  # on time
+        claim(datetime(2026, 11, 20, 7, 0), MON_0930_MSK, closed=MON_1500_MSK)  # told too late
+        claim(SUN_1200_MSK, SUN_1200_MSK)  # still open
+        self.env["crm.quality.complaint"].create({"partner_id": self.partner.id, "essence": "x", "date": MON_1500_MSK})
         self.assertEqual(self.measure("claims_opened"), 1.0)
         self.assertEqual(self.measure("claims_on_time"), 50.0)
         self.assertEqual(self.measure("complaints"), 1.0)
@@ -108,7 +136,7 @@ class TestGoals(ReportCase):
         with self.pinned_time(datetime(2026, 11, 16, 6, 0)):
             goal = self.goal("leads", target=2.0, periodicity="weekly")
         self.lead(datetime(2026, 11, 17, 7, 0))
-        with self.pinned_time(datetime(2026, 11, 22, 9, 0)):        # Sunday: the week is not over
+        with self.pinned_time(datetime(2026, 11, 22, 9, 0)):  # Sunday: the week is not over
             self.Goal._cron_measure()
         current = goal.value_ids.filtered(lambda value: value.period_start == date(2026, 11, 16))
         self.assertEqual((current.actual, current.final, current.reached), (1.0, False, False))
@@ -134,6 +162,14 @@ class TestGoals(ReportCase):
     def test_only_managers_set_goals(self):
         with self.assertRaises(AccessError):
             self.Goal.with_user(self.user_salesperson).search([("id", "!=", 0)])
-        self.Goal.with_user(self.user_head).create({
-            "code": "Ц9", "name": "Hot leads", "indicator_code": "ПЦ9", "indicator_name": "Hot leads a week",
-            "calculation": "leads", "target": 10, "user_id": self.user_head.id})
+        self.Goal.with_user(self.user_head).create(
+            {
+                "code": "Ц9",
+                "name": "Hot leads",
+                "indicator_code": "ПЦ9",
+                "indicator_name": "Hot leads a week",
+                "calculation": "leads",
+                "target": 10,
+                "user_id": self.user_head.id,
+            }
+        )

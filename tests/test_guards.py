@@ -26,8 +26,9 @@ class TestContactGuard(GuardCase):
     def test_a_reached_call_or_a_done_call_activity_is_a_contact(self):
         by_call, by_activity, no_answer = self.lead(), self.lead(), self.lead()
         self.log_call(by_call, "reached")
-        by_activity.activity_schedule("mail.mail_activity_data_call", user_id=self.user_salesperson.id) \
-            .action_feedback(feedback="Talked to the director")
+        by_activity.activity_schedule("mail.mail_activity_data_call", user_id=self.user_salesperson.id).action_feedback(
+            feedback="Talked to the director"
+        )
         self.log_call(no_answer, "no_answer")
         (by_call | by_activity).write({"stage_id": self.stage_contact.id})
         self.assertEqual(set((by_call | by_activity).mapped("work_status")), {"in_work"})
@@ -49,28 +50,52 @@ class TestContactGuard(GuardCase):
         with self.assertRaisesRegex(UserError, "Only sales heads and sales support may override"):
             lead.with_user(self.user_salesperson).write({"playbook_override_reason": "trust me"})
         with self.assertRaisesRegex(ValidationError, "cannot go in work"):
-            lead.with_user(self.user_head).write({"stage_id": self.stage_contact.id,
-                                                  "playbook_override_reason": "heads may not skip the contact"})
+            lead.with_user(self.user_head).write(
+                {"stage_id": self.stage_contact.id, "playbook_override_reason": "heads may not skip the contact"}
+            )
         self.env.cr.clear()
-        lead.with_user(self.user_support).write({"stage_id": self.stage_contact.id,
-                                                 "playbook_override_reason": "Client met at the fair"})
+        lead.with_user(self.user_support).write(
+            {"stage_id": self.stage_contact.id, "playbook_override_reason": "Client met at the fair"}
+        )
         self.assertEqual(lead.work_status, "in_work")
         self.flush_tracking()
-        tracked = self.env["mail.tracking.value"].sudo().search([
-            ("mail_message_id.res_id", "=", lead.id), ("field_id.name", "=", "playbook_override_reason")])
+        tracked = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search([("mail_message_id.res_id", "=", lead.id), ("field_id.name", "=", "playbook_override_reason")])
+        )
         self.assertEqual(tracked.new_value_text, "Client met at the fair", "the override is in the history")
 
     def test_batch_create_in_work(self):
         with self.assertRaisesRegex(ValidationError, "Lead Web cannot be created in work"):
-            self.Lead.create([
-                {"name": "Call", "team_id": self.team_a.id, "stage_id": self.stage_contact.id,
-                 "channel": "inbound_call", "phone": REAL_PHONE},
-                {"name": "Web", "team_id": self.team_a.id, "stage_id": self.stage_contact.id,
-                 "channel": "web_form", "phone": REAL_PHONE},
-            ])
+            self.Lead.create(
+                [
+                    {
+                        "name": "Call",
+                        "team_id": self.team_a.id,
+                        "stage_id": self.stage_contact.id,
+                        "channel": "inbound_call",
+                        "phone": REAL_PHONE,
+                    },
+                    {
+                        "name": "Web",
+                        "team_id": self.team_a.id,
+                        "stage_id": self.stage_contact.id,
+                        "channel": "web_form",
+                        "phone": REAL_PHONE,
+                    },
+                ]
+            )
         self.env.cr.clear()
-        lead = self.Lead.create({"name": "Call", "team_id": self.team_a.id, "stage_id": self.stage_contact.id,
-                                 "channel": "inbound_call", "phone": REAL_PHONE})
+        lead = self.Lead.create(
+            {
+                "name": "Call",
+                "team_id": self.team_a.id,
+                "stage_id": self.stage_contact.id,
+                "channel": "inbound_call",
+                "phone": REAL_PHONE,
+            }
+        )
         self.assertEqual(lead.work_status, "in_work", "the call that created it was the contact")
 
     def test_teams_without_the_rules_keep_odoo_behaviour(self):
@@ -79,10 +104,13 @@ class TestContactGuard(GuardCase):
         self.assertEqual(lead.work_status, "in_work")
 
     def test_import_reports_each_refused_row(self):
-        self.env["ir.model.data"].create({"name": "pb_team_a", "module": "__import__", "model": "crm.team",
-                                          "res_id": self.team_a.id})
-        result = self.Lead.load(["name", "team_id/id", "stage_id/id", "channel", "phone"], [
-            ["Imported two", "__import__.pb_team_a", "crm.stage_lead2", "email", REAL_PHONE]])
+        self.env["ir.model.data"].create(
+            {"name": "pb_team_a", "module": "__import__", "model": "crm.team", "res_id": self.team_a.id}
+        )
+        result = self.Lead.load(
+            ["name", "team_id/id", "stage_id/id", "channel", "phone"],
+            [["Imported two", "__import__.pb_team_a", "crm.stage_lead2", "email", REAL_PHONE]],
+        )
         self.assertFalse(result["ids"])
         self.assertIn("Lead Imported two cannot be created in work", result["messages"][0]["message"])
 
@@ -92,13 +120,27 @@ class TestContactData(GuardCase):
     """No fake contacts (PP-14)."""
 
     def test_fake_patterns(self):
-        for phone in ("1111111", "+7 999 999-99-99", "12345", "+7 912 345-67-89", "8 (343) 123-45-67",
-                      "+7 123 456 78 90", "call me"):
+        for phone in (
+            "1111111",
+            "+7 999 999-99-99",
+            "12345",
+            "+7 912 345-67-89",
+            "8 (343) 123-45-67",
+            "+7 123 456 78 90",
+            "call me",
+        ):
             self.assertTrue(phone_problem(phone, "RU"), phone)
         for phone in (REAL_PHONE, "8 912 604 18 37", "+7 (343) 379-52-16", "+7 495 739-22-22"):
             self.assertIsNone(phone_problem(phone, "RU"), phone)
-        for email in ("test@test.ru", "test@test", "ivan@example.com", "buyer@uralstroy.example", "qwerty@mail.ru",
-                      "noemail@yandex.ru", "not an email"):
+        for email in (
+            "test@test.ru",
+            "test@test",
+            "ivan@example.com",
+            "buyer@uralstroy.example",
+            "qwerty@mail.ru",
+            "noemail@yandex.ru",
+            "not an email",
+        ):
             self.assertTrue(email_problem(email), email)
         for email in ("ivan.petrov@uralstroy.ru", "sales@gazprom-neft.ru"):
             self.assertIsNone(email_problem(email), email)
@@ -106,9 +148,12 @@ class TestContactData(GuardCase):
     def test_leaving_new_needs_real_contact_data(self):
         lead = self.lead(name="Fake", phone="+7 999 999-99-99", email_from="test@test.ru")
         self.log_call(lead)
-        with self.assertRaisesRegex(ValidationError, r"Lead Fake cannot leave New without real contact data "
-                                    r"\(phone \+7 999 999-99-99: all digits are the same; "
-                                    r"email test@test.ru: an example or test domain\)"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            r"Lead Fake cannot leave New without real contact data "
+            r"\(phone \+7 999 999-99-99: all digits are the same; "
+            r"email test@test.ru: an example or test domain\)",
+        ):
             lead.write({"stage_id": self.stage_contact.id})
         self.env.cr.clear()
         lead.write({"email_from": "director@uralmash.ru", "stage_id": self.stage_contact.id})
@@ -116,15 +161,34 @@ class TestContactData(GuardCase):
 
     def test_connection_lead_needs_real_contact_data_on_create(self):
         with self.assertRaisesRegex(ValidationError, "Lead Ghost needs real contact data to be a connection lead"):
-            self.Lead.create([
-                {"name": "Real", "team_id": self.team_a.id, "deal_type": "connection", "product_id": self.product.id,
-                 "phone": REAL_PHONE},
-                {"name": "Ghost", "team_id": self.team_a.id, "deal_type": "connection",
-                 "product_id": self.product.id, "phone": "0000000"},
-            ])
+            self.Lead.create(
+                [
+                    {
+                        "name": "Real",
+                        "team_id": self.team_a.id,
+                        "deal_type": "connection",
+                        "product_id": self.product.id,
+                        "phone": REAL_PHONE,
+                    },
+                    {
+                        "name": "Ghost",
+                        "team_id": self.team_a.id,
+                        "deal_type": "connection",
+                        "product_id": self.product.id,
+                        "phone": "0000000",
+                    },
+                ]
+            )
         self.env.cr.clear()
-        lead = self.Lead.create({"name": "Real", "team_id": self.team_a.id, "deal_type": "connection",
-                                 "product_id": self.product.id, "phone": REAL_PHONE})
+        lead = self.Lead.create(
+            {
+                "name": "Real",
+                "team_id": self.team_a.id,
+                "deal_type": "connection",
+                "product_id": self.product.id,
+                "phone": REAL_PHONE,
+            }
+        )
         self.assertEqual(lead.deal_type, "connection")
 
     def test_junk_may_still_be_marked_lost(self):
@@ -143,14 +207,17 @@ class TestClosingGuards(GuardCase):
             lead.action_set_lost()
         with self.assertRaisesRegex(UserError, "Lead Refusing: write a comment on the refusal"):
             lead.action_set_lost(lost_reason_id=self.lost_reason.id)
-        wizard = self.env["crm.lead.lost"].create({"lead_ids": [(6, 0, lead.ids)],
-                                                   "lost_reason_id": self.lost_reason.id})
+        wizard = self.env["crm.lead.lost"].create(
+            {"lead_ids": [(6, 0, lead.ids)], "lost_reason_id": self.lost_reason.id}
+        )
         with self.assertRaisesRegex(UserError, "Write a comment on the refusal"):
             wizard.action_lost_reason_apply()
         wizard.lost_feedback = "<p>Bought from a competitor</p>"
         wizard.action_lost_reason_apply()
-        self.assertEqual((lead.work_status, lead.lost_reason_id, lead.closing_comment),
-                         ("lost", self.lost_reason, "Bought from a competitor"))
+        self.assertEqual(
+            (lead.work_status, lead.lost_reason_id, lead.closing_comment),
+            ("lost", self.lost_reason, "Bought from a competitor"),
+        )
 
     def test_lost_by_api_write_needs_reason(self):
         lead = self.lead(name="Api")
@@ -164,6 +231,7 @@ class TestClosingGuards(GuardCase):
         with self.assertRaisesRegex(ValidationError, "won only by a paid invoice"):
             lead.with_user(self.user_head).write({"stage_id": self.stage_won.id})
         self.env.cr.clear()
-        lead.with_user(self.user_head).write({"stage_id": self.stage_won.id,
-                                              "playbook_override_reason": "Paid in cash at the office"})
+        lead.with_user(self.user_head).write(
+            {"stage_id": self.stage_won.id, "playbook_override_reason": "Paid in cash at the office"}
+        )
         self.assertEqual(lead.work_status, "won")

@@ -12,7 +12,6 @@ from .common import MON_1100_MSK, PlaybookCase
 
 @tagged("post_install", "-at_install")
 class TestRussian(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -24,8 +23,11 @@ class TestRussian(PlaybookCase):
         self.assertEqual(self.source["demo_order"].with_env(ru).name, "Заказ демоверсии")
         self.assertEqual(self.source["demo_order"].name, "Demo order", "English stays the source text")
         self.assertEqual(self.env.ref("crm_sales_playbook.crm_stage_meeting").with_env(ru).name, "Встреча")
-        self.assertEqual(self.stage_contact.with_env(ru).name, "Первый контакт",
-                         "Odoo's stage renamed by the addon is translated too")
+        self.assertEqual(
+            self.stage_contact.with_env(ru).name,
+            "Первый контакт",
+            "Odoo's stage renamed by the addon is translated too",
+        )
         labels = dict(ru["crm.lead"]._fields["temperature"]._description_selection(ru))
         self.assertEqual(labels, {"hot": "Горячий", "warm": "Тёплый", "cold": "Холодный"})
 
@@ -46,12 +48,22 @@ class TestRussian(PlaybookCase):
     def test_claim_form_prints_in_the_clients_language(self):
         self.partner.lang = "ru_RU"
         self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
-        claim = self.env["crm.customer.claim"].create({
-            "partner_id": self.partner.id, "essence": "Треснула плитка.", "talk_result": "more_time"})
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_sales_playbook.report_customer_claim", claim.ids)[0].decode()
-        for text in ("Рекламация", "Суть рекламации", "Что предложил менеджер", "Требуется дополнительное время",
-                     "Дата и время заполнения", "Треснула плитка."):
+        claim = self.env["crm.customer.claim"].create(
+            {"partner_id": self.partner.id, "essence": "Треснула плитка.", "talk_result": "more_time"}
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_sales_playbook.report_customer_claim", claim.ids)[0]
+            .decode()
+        )
+        for text in (
+            "Рекламация",
+            "Суть рекламации",
+            "Что предложил менеджер",
+            "Требуется дополнительное время",
+            "Дата и время заполнения",
+            "Треснула плитка.",
+        ):
             self.assertIn(text, html)
         self.assertNotIn("Essence of the claim", html)
 
@@ -59,17 +71,27 @@ class TestRussian(PlaybookCase):
         claim = self.env["crm.customer.claim"].create({"partner_id": self.partner.id, "essence": "Брак"})
         self.env.flush_all()
         legal = self.env.ref("crm_sales_playbook.claim_stage_legal")
-        with self.assertRaisesRegex(ValidationError, "не может быть на шаге «Юридическая оценка» без: "
-                                                     "Клиенту сообщено: выясняется, Ответственный сотрудник"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "не может быть на шаге «Юридическая оценка» без: Клиенту сообщено: выясняется, Ответственный сотрудник",
+        ):
             claim.with_context(lang="ru_RU").write({"stage_id": legal.id})
 
     def test_reports_and_analysis_in_russian(self):
         self.user_head.lang = "ru_RU"
-        report = self.env["crm.playbook.daily.report"].with_user(self.user_head).with_context(lang="ru_RU").create(
-            {"kind": "head"})
+        report = (
+            self.env["crm.playbook.daily.report"]
+            .with_user(self.user_head)
+            .with_context(lang="ru_RU")
+            .create({"kind": "head"})
+        )
         html = report.body_html
-        for text in ("Ежедневный отчёт руководителя продаж", "По источнику обращения", "Выставлено счетов",
-                     "Оплаты, внесённые до 10:00 за предыдущий день"):
+        for text in (
+            "Ежедневный отчёт руководителя продаж",
+            "По источнику обращения",
+            "Выставлено счетов",
+            "Оплаты, внесённые до 10:00 за предыдущий день",
+        ):
             self.assertIn(text, html)
         ru = self.env(context=dict(self.env.context, lang="ru_RU"))
         Analysis = ru["crm.playbook.lead.analysis"]
@@ -82,8 +104,11 @@ class TestRussian(PlaybookCase):
     def test_every_term_of_the_addon_has_its_russian(self):
         """Every term Odoo would export for the addon (code, views, data, reports) is translated in ru.po."""
         reader = TranslationModuleReader(self.env.cr, modules=["crm_sales_playbook"])
-        terms = {source for module, _kind, _name, _res_id, source, _value, _comments in reader
-                 if module == "crm_sales_playbook" and source}
+        terms = {
+            source
+            for module, _kind, _name, _res_id, source, _value, _comments in reader
+            if module == "crm_sales_playbook" and source
+        }
         catalog = polib.pofile(file_path("crm_sales_playbook/i18n/ru.po"))
         translated = {entry.msgid for entry in catalog if entry.msgstr and not entry.obsolete}
 

@@ -15,8 +15,11 @@ class TestInboundDesk(GuardCase):
 
     def register(self, when=MON_1100_MSK, **values):
         with self.pinned_time(when):
-            form = Form(self.env["crm.inbound.register"].with_user(self.user_operator).with_context(
-                default_kind=values.pop("kind", "call")))
+            form = Form(
+                self.env["crm.inbound.register"]
+                .with_user(self.user_operator)
+                .with_context(default_kind=values.pop("kind", "call"))
+            )
             form.caller_name = values.pop("caller_name", "Ivan Petrov")
             form.company_name = "Uralmash JSC"
             form.phone = values.pop("phone", REAL_PHONE)
@@ -30,9 +33,14 @@ class TestInboundDesk(GuardCase):
         return wizard, self.Lead.browse(action["res_id"])
 
     def notices(self, lead, subject):
-        return self.env["mail.message"].search([
-            ("model", "=", "crm.lead"), ("res_id", "=", lead.id), ("message_type", "=", "user_notification"),
-            ("subject", "=like", subject + "%")])
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                ("message_type", "=", "user_notification"),
+                ("subject", "=like", subject + "%"),
+            ]
+        )
 
     def remind(self, when):
         with self.pinned_time(when):
@@ -40,18 +48,24 @@ class TestInboundDesk(GuardCase):
 
     def test_registration_to_the_five_minute_reminder(self):
         _wizard, lead = self.register()
-        self.assertEqual((lead.channel, lead.user_id, lead.team_id, lead.work_status),
-                         ("inbound_call", self.user_salesperson, self.team_a, "new"))
+        self.assertEqual(
+            (lead.channel, lead.user_id, lead.team_id, lead.work_status),
+            ("inbound_call", self.user_salesperson, self.team_a, "new"),
+        )
         self.assertEqual(lead.partner_id.commercial_partner_id.name, "Uralmash JSC")
-        registered = lead.message_ids.filtered(lambda m: m.mail_activity_type_id == self.env.ref(
-            "crm_sales_playbook.mail_activity_type_inbound_call"))
+        registered = lead.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.env.ref("crm_sales_playbook.mail_activity_type_inbound_call")
+        )
         self.assertEqual(len(registered), 1, "the call is a done activity on the lead")
         [followup] = lead.followup_ids
-        self.assertEqual((followup.kind, followup.user_id, followup.date_due, followup.state),
-                         ("first_contact", self.user_salesperson, MON_1100_MSK + timedelta(minutes=5), "pending"))
+        self.assertEqual(
+            (followup.kind, followup.user_id, followup.date_due, followup.state),
+            ("first_contact", self.user_salesperson, MON_1100_MSK + timedelta(minutes=5), "pending"),
+        )
         self.assertEqual(followup.activity_id.user_id, self.user_salesperson, "it is in the manager's activities")
-        trigger = self.env["ir.cron.trigger"].search([
-            ("cron_id", "=", self.env.ref("crm_sales_playbook.crm_lead_followup_cron_remind").id)])
+        trigger = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.env.ref("crm_sales_playbook.crm_lead_followup_cron_remind").id)]
+        )
         self.assertIn(followup.date_due, trigger.mapped("call_at"), "the cron wakes exactly at the due minute")
         self.assertEqual(self.remind(MON_1100_MSK + timedelta(minutes=4, seconds=59)), 0, "not yet")
         self.assertFalse(self.notices(lead, "Due now"))
@@ -60,8 +74,11 @@ class TestInboundDesk(GuardCase):
         self.assertEqual(notice.partner_ids, self.user_salesperson.partner_id)
         self.assertEqual(followup.reminded_at, MON_1100_MSK + timedelta(minutes=5))
         self.assertEqual(self.user_salesperson.notification_type, "email")
-        self.assertEqual(notice.notification_ids.mapped("notification_type"), ["email"],
-                         "an email too, as the manager reads notifications by email")
+        self.assertEqual(
+            notice.notification_ids.mapped("notification_type"),
+            ["email"],
+            "an email too, as the manager reads notifications by email",
+        )
         self.assertEqual(self.remind(MON_1100_MSK + timedelta(minutes=30)), 0, "reminded once")
         self.assertEqual(len(self.notices(lead, "Due now")), 1)
 
@@ -94,24 +111,30 @@ class TestInboundDesk(GuardCase):
 
     def test_known_client_lands_on_its_open_lead(self):
         _wizard, first = self.register()
-        wizard, second = self.register(when=MON_1100_MSK + timedelta(hours=1), phone="8 912 604 18 37",
-                                       question="Calling again about the price")
+        wizard, second = self.register(
+            when=MON_1100_MSK + timedelta(hours=1), phone="8 912 604 18 37", question="Calling again about the price"
+        )
         self.assertEqual(second, first, "the same number finds the open lead")
         self.assertEqual(wizard.partner_id, first.partner_id.commercial_partner_id)
         self.assertEqual(len(first.followup_ids), 2)
         self.assertEqual(self.Lead.search_count([("phone", "=", REAL_PHONE)]), 1)
         log = self.env["crm.inbound.contact"].search([("lead_id", "=", first.id)], order="id")
-        self.assertEqual([(c.kind, c.channel, c.new_client, c.lead_created, c.forwarded_to_id, c.operator_id)
-                          for c in log],
-                         [("call", "inbound_call", True, True, self.user_salesperson, self.user_operator),
-                          ("call", "inbound_call", False, False, self.user_salesperson, self.user_operator)],
-                         "every registration is logged for the call center's report")
+        self.assertEqual(
+            [(c.kind, c.channel, c.new_client, c.lead_created, c.forwarded_to_id, c.operator_id) for c in log],
+            [
+                ("call", "inbound_call", True, True, self.user_salesperson, self.user_operator),
+                ("call", "inbound_call", False, False, self.user_salesperson, self.user_operator),
+            ],
+            "every registration is logged for the call center's report",
+        )
 
     def test_manager_busy_promises_a_callback_and_escalates(self):
         _wizard, lead = self.register(manager_busy=True)
         [followup] = lead.followup_ids
-        self.assertEqual((followup.kind, followup.priority, followup.date_due),
-                         ("busy_callback", "1", MON_1100_MSK + timedelta(minutes=10)))
+        self.assertEqual(
+            (followup.kind, followup.priority, followup.date_due),
+            ("busy_callback", "1", MON_1100_MSK + timedelta(minutes=10)),
+        )
         [urgent] = self.notices(lead, "Urgent")
         self.assertEqual(urgent.partner_ids, self.user_salesperson.partner_id, "sent to the manager at once")
         self.assertEqual(self.remind(MON_1100_MSK + timedelta(minutes=10)), 1)
@@ -142,24 +165,28 @@ class TestRequestFollowups(GuardCase):
         with self.pinned_time(MON_1100_MSK):
             lead = self.create_lead(name="Web request", channel="web_form", phone=REAL_PHONE, user_id=False)
         [followup] = lead.followup_ids
-        self.assertEqual((followup.kind, followup.user_id, followup.date_due),
-                         ("confirm_call", self.user_operator, MON_1100_MSK + timedelta(minutes=10)))
+        self.assertEqual(
+            (followup.kind, followup.user_id, followup.date_due),
+            ("confirm_call", self.user_operator, MON_1100_MSK + timedelta(minutes=10)),
+        )
 
     def test_request_given_to_a_manager_is_called_back_within_an_hour(self):
         with self.pinned_time(SAT_1000_MSK):
-            lead = self.create_lead(name="Letter", channel="email", email_from="director@uralmash.ru",
-                                    user_id=False)
+            lead = self.create_lead(name="Letter", channel="email", email_from="director@uralmash.ru", user_id=False)
             self.assertFalse(lead.followup_ids)
             lead.user_id = self.user_salesperson
         [followup] = lead.followup_ids
-        self.assertEqual((followup.kind, followup.user_id, followup.date_due),
-                         ("answer_call", self.user_salesperson, MON_0905_YEKT + timedelta(minutes=55)),
-                         "one working hour from Monday 9:00")
+        self.assertEqual(
+            (followup.kind, followup.user_id, followup.date_due),
+            ("answer_call", self.user_salesperson, MON_0905_YEKT + timedelta(minutes=55)),
+            "one working hour from Monday 9:00",
+        )
 
     def test_prospects_get_no_call_back_follow_up(self):
         with self.pinned_time(MON_1100_MSK):
-            lead = self.create_lead(name="Prospect", channel="outbound_call", temperature="cold",
-                                    user_id=self.user_salesperson.id)
+            lead = self.create_lead(
+                name="Prospect", channel="outbound_call", temperature="cold", user_id=self.user_salesperson.id
+            )
         self.assertFalse(lead.followup_ids)
 
 
@@ -169,28 +196,41 @@ class TestLoggedCalls(GuardCase):
 
     def agent_notices(self, lead):
         """The call's notices to the sales agent (Odoo's "you have been assigned" left out)."""
-        return self.env["mail.message"].search([
-            ("model", "=", "crm.lead"), ("res_id", "=", lead.id), ("message_type", "=", "user_notification"),
-            ("partner_ids", "in", self.user_regular.partner_id.ids), ("subject", "=like", "Outbound call%")])
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.user_regular.partner_id.ids),
+                ("subject", "=like", "Outbound call%"),
+            ]
+        )
 
     def call(self, lead, result, user=None, **values):
         with self.pinned_time(MON_1100_MSK):
-            return self.env["crm.lead.call"].with_user(user or self.user_salesperson).create(
-                dict({"lead_id": lead.id, "result": result, "duration": 4.5}, **values))
+            return (
+                self.env["crm.lead.call"]
+                .with_user(user or self.user_salesperson)
+                .create(dict({"lead_id": lead.id, "result": result, "duration": 4.5}, **values))
+            )
 
     def test_callback_plans_a_follow_up_at_the_agreed_time(self):
         lead = self.lead()
         call = self.call(lead, "callback", callback_at=datetime(2026, 11, 24, 6, 30), notes="After the meeting")
-        self.assertEqual((call.followup_id.kind, call.followup_id.date_due, call.followup_id.user_id),
-                         ("callback", datetime(2026, 11, 24, 6, 30), self.user_salesperson))
+        self.assertEqual(
+            (call.followup_id.kind, call.followup_id.date_due, call.followup_id.user_id),
+            ("callback", datetime(2026, 11, 24, 6, 30), self.user_salesperson),
+        )
         self.assertTrue(call.is_contact)
 
     def test_meeting_set_books_the_sales_agent(self):
         lead = self.lead(user_id=self.user_regular.id)
         call = self.call(lead, "meeting_set", user=self.user_operator, meeting_start=datetime(2026, 11, 25, 7, 0))
         meeting = call.meeting_id
-        self.assertEqual((meeting.start, meeting.stop, meeting.opportunity_id),
-                         (datetime(2026, 11, 25, 7, 0), datetime(2026, 11, 25, 8, 0), lead))
+        self.assertEqual(
+            (meeting.start, meeting.stop, meeting.opportunity_id),
+            (datetime(2026, 11, 25, 7, 0), datetime(2026, 11, 25, 8, 0), lead),
+        )
         self.assertIn(self.user_regular.partner_id, meeting.partner_ids)
         [notice] = self.agent_notices(lead)
         self.assertIn("A meeting with the client is set for you", notice.body)
@@ -204,8 +244,10 @@ class TestLoggedCalls(GuardCase):
     def test_refused_closes_the_lead_lost(self):
         lead = self.lead()
         self.call(lead, "refused", lost_reason_id=self.lost_reason.id, notes="Has a contract with a competitor")
-        self.assertEqual((lead.work_status, lead.lost_reason_id, lead.closing_comment),
-                         ("lost", self.lost_reason, "Has a contract with a competitor"))
+        self.assertEqual(
+            (lead.work_status, lead.lost_reason_id, lead.closing_comment),
+            ("lost", self.lost_reason, "Has a contract with a competitor"),
+        )
 
     def test_results_need_their_details_and_stay_history(self):
         lead = self.lead()

@@ -25,25 +25,46 @@ class TestTeamNotifications(PlaybookCase):
 
     def in_app(self, record):
         """The playbook's in-app notices on a record (Odoo's "you have been assigned" ones left out)."""
-        return self.env["mail.message"].search([
-            ("model", "=", record._name), ("res_id", "=", record.id), ("message_type", "=", "user_notification"),
-            "|", ("subject", "=like", "Hot lead:%"), ("subject", "=like", "New leads for%")])
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("message_type", "=", "user_notification"),
+                "|",
+                ("subject", "=like", "Hot lead:%"),
+                ("subject", "=like", "New leads for%"),
+            ]
+        )
 
     def lead(self, temperature, team=None, **values):
-        return self.create_lead(name=f"{temperature} request", temperature=temperature,
-                                team_id=(team or self.team_b).id, user_id=False, **values)
+        return self.create_lead(
+            name=f"{temperature} request",
+            temperature=temperature,
+            team_id=(team or self.team_b).id,
+            user_id=False,
+            **values,
+        )
 
     def test_members_follow_the_team_and_its_leads(self):
         self.assertIn(self.user_salesperson_b.partner_id, self.team_b.message_partner_ids)
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead("warm")
-        self.assertIn(self.user_salesperson_b.partner_id, lead.message_partner_ids,
-                      "following the team makes the member follow its new leads")
-        self.assertNotIn(self.user_salesperson.partner_id, self.team_a.message_partner_ids,
-                         "teams that do not ask for it keep Odoo's followers")
+        self.assertIn(
+            self.user_salesperson_b.partner_id,
+            lead.message_partner_ids,
+            "following the team makes the member follow its new leads",
+        )
+        self.assertNotIn(
+            self.user_salesperson.partner_id,
+            self.team_a.message_partner_ids,
+            "teams that do not ask for it keep Odoo's followers",
+        )
         self.env["crm.team.member"].create({"crm_team_id": self.team_b.id, "user_id": self.user_legal.id})
-        self.assertIn(self.user_legal.partner_id, self.team_b.message_partner_ids,
-                      "a member added from the Members menu follows too")
+        self.assertIn(
+            self.user_legal.partner_id,
+            self.team_b.message_partner_ids,
+            "a member added from the Members menu follows too",
+        )
 
     def test_hot_lead_is_announced_at_once_and_once(self):
         with self.pinned_time(MON_1100_MSK):
@@ -97,9 +118,9 @@ class TestTeamNotifications(PlaybookCase):
         [mail] = self.mails_to("moscow-sales@example.com")
         self.assertEqual(mail.subject, "New leads for Team Moscow: 2")
         for lead in warm | cold:
-            self.assertIn(f"res_id={lead.id}\"", mail.body_html)
+            self.assertIn(f'res_id={lead.id}"', mail.body_html)
         for lead in hot | other_team | lost | announced_yesterday:
-            self.assertNotIn(f"res_id={lead.id}\"", mail.body_html)
+            self.assertNotIn(f'res_id={lead.id}"', mail.body_html)
         self.assertIn("Warm", mail.body_html)
         self.assertIn("Cold", mail.body_html)
         self.assertEqual(len(self.in_app(self.team_b)), 2, "one in-app digest a day: yesterday's and today's")
@@ -114,4 +135,4 @@ class TestTeamNotifications(PlaybookCase):
         mails = self.mails_to("moscow-sales@example.com")
         self.assertEqual(len(mails), 2)
         self.assertEqual(mails[1].subject, "New leads for Team Moscow: 1")
-        self.assertIn(f"res_id={tuesday.id}\"", mails[1].body_html)
+        self.assertIn(f'res_id={tuesday.id}"', mails[1].body_html)

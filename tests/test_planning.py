@@ -20,14 +20,18 @@ class TestDistributionOverPeriod(PlaybookCase):
         created = self.Lead.browse()
         for index in range(count):
             with self.pinned_time(datetime(2026, 11, 20, 6, 0, index)):
-                created |= self.create_lead(name=f"{temperature} {index}", temperature=temperature,
-                                            team_id=self.team_b.id, **values)
+                created |= self.create_lead(
+                    name=f"{temperature} {index}", temperature=temperature, team_id=self.team_b.id, **values
+                )
         return created
 
     def distribute(self, leads, date_from, date_to, users, **context):
         with self.pinned_time(MON_1100_MSK):
-            wizard = Form(self.env["crm.lead.distribute"].with_user(self.user_support).with_context(
-                active_model="crm.lead", active_ids=leads.ids, **context))
+            wizard = Form(
+                self.env["crm.lead.distribute"]
+                .with_user(self.user_support)
+                .with_context(active_model="crm.lead", active_ids=leads.ids, **context)
+            )
             wizard.date_from = date_from
             wizard.date_to = date_to
             for user in users:
@@ -44,8 +48,11 @@ class TestDistributionOverPeriod(PlaybookCase):
         days = sorted(set((warm | cold).mapped("date_planned_contact")))
         self.assertEqual(len(days), 10)
         self.assertFalse([day for day in days if day.weekday() >= 5], "nothing on the weekend")
-        self.assertLess(max(warm.mapped("date_planned_contact")), min(cold.mapped("date_planned_contact")),
-                        "every warm lead comes before every cold lead")
+        self.assertLess(
+            max(warm.mapped("date_planned_contact")),
+            min(cold.mapped("date_planned_contact")),
+            "every warm lead comes before every cold lead",
+        )
         self.assertEqual(max(warm.mapped("date_planned_contact")), date(2026, 11, 27))
         self.assertEqual(min(cold.mapped("date_planned_contact")), date(2026, 11, 30))
         loads = Counter((lead.date_planned_contact, lead.user_id) for lead in warm | cold)
@@ -58,9 +65,14 @@ class TestDistributionOverPeriod(PlaybookCase):
         activities = (warm | cold).activity_ids
         self.assertEqual(len(activities), 60)
         self.assertEqual(set(activities.activity_type_id), {self.env.ref("mail.mail_activity_data_call")})
-        self.assertFalse(activities.filtered(
-            lambda act: (act.date_deadline, act.user_id) != (self.Lead.browse(act.res_id).date_planned_contact,
-                                                            self.Lead.browse(act.res_id).user_id)))
+        self.assertFalse(
+            activities.filtered(
+                lambda act: (
+                    (act.date_deadline, act.user_id)
+                    != (self.Lead.browse(act.res_id).date_planned_contact, self.Lead.browse(act.res_id).user_id)
+                )
+            )
+        )
         # The summary: a line per day and person.
         self.assertEqual(len(wizard.line_ids), 20)
         self.assertEqual(set(wizard.line_ids.mapped("lead_count")), {3})
@@ -71,25 +83,35 @@ class TestDistributionOverPeriod(PlaybookCase):
 
     def test_uneven_counts_and_holidays(self):
         # A public holiday on Wednesday 25 November leaves 9 working days to 4 December.
-        self.env["resource.calendar.leaves"].create({
-            "name": "Holiday", "calendar_id": self.team_b.resource_calendar_id.id,
-            "date_from": datetime(2026, 11, 24, 21, 0), "date_to": datetime(2026, 11, 25, 21, 0)})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "calendar_id": self.team_b.resource_calendar_id.id,
+                "date_from": datetime(2026, 11, 24, 21, 0),
+                "date_to": datetime(2026, 11, 25, 21, 0),
+            }
+        )
         warm, cold = self.leads(7, "warm"), self.leads(4, "cold")
         self.distribute(warm | cold, date(2026, 11, 23), date(2026, 12, 4), self.user_salesperson_b)
         self.assertEqual(
             [str(day) for day in warm.mapped("date_planned_contact")],
             ["2026-11-23", "2026-11-23", "2026-11-24", "2026-11-24", "2026-11-26", "2026-11-27", "2026-11-30"],
-            "11 leads on 9 days: the two extra leads go to the nearest days")
-        self.assertEqual([str(day) for day in cold.mapped("date_planned_contact")],
-                         ["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"])
+            "11 leads on 9 days: the two extra leads go to the nearest days",
+        )
+        self.assertEqual(
+            [str(day) for day in cold.mapped("date_planned_contact")],
+            ["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"],
+        )
         loads = Counter((warm | cold).mapped("date_planned_contact"))
         self.assertLessEqual(max(loads.values()) - min(loads.values()), 1)
 
     def test_few_leads_leave_the_middle_free(self):
         warm, cold = self.leads(2, "warm"), self.leads(2, "cold")
         self.distribute(warm | cold, date(2026, 11, 23), date(2026, 12, 4), self.user_salesperson_b)
-        self.assertEqual([str(day) for day in (warm | cold).mapped("date_planned_contact")],
-                         ["2026-11-23", "2026-11-24", "2026-12-03", "2026-12-04"])
+        self.assertEqual(
+            [str(day) for day in (warm | cold).mapped("date_planned_contact")],
+            ["2026-11-23", "2026-11-24", "2026-12-03", "2026-12-04"],
+        )
 
     def test_a_hot_lead_refuses_the_whole_action(self):
         warm, hot = self.leads(3, "warm"), self.leads(1, "hot")
@@ -120,7 +142,10 @@ class TestDistributionOverPeriod(PlaybookCase):
 
     def test_team_of_the_selection_gives_the_calendar(self):
         leads = self.leads(2, "cold")
-        wizard = Form(self.env["crm.lead.distribute"].with_user(self.user_support).with_context(
-            active_model="crm.lead", active_ids=leads.ids))
+        wizard = Form(
+            self.env["crm.lead.distribute"]
+            .with_user(self.user_support)
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+        )
         self.assertEqual(wizard.team_id, self.team_b)
         self.assertEqual(wizard.eligible_count, 2)

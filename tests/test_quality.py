@@ -8,22 +8,30 @@ from .common import PlaybookCase
 
 @tagged("post_install", "-at_install")
 class QualityCase(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.Call = cls.env["crm.quality.call"]
         cls.Complaint = cls.env["crm.quality.complaint"]
-        cls.company.write({"playbook_qc_call_days": 7, "playbook_deputy_director_id": cls.user_head.id,
-                           "playbook_qc_operator_id": False})
-        cls.tiles = cls.env["product.product"].create({
-            "name": "Ceramic Tile 30x30", "type": "consu", "list_price": 12.0, "invoice_policy": "order"})
+        cls.company.write(
+            {
+                "playbook_qc_call_days": 7,
+                "playbook_deputy_director_id": cls.user_head.id,
+                "playbook_qc_operator_id": False,
+            }
+        )
+        cls.tiles = cls.env["product.product"].create(
+            {"name": "Ceramic Tile 30x30", "type": "consu", "list_price": 12.0, "invoice_policy": "order"}
+        )
         cls.category = cls.env.ref("crm_sales_playbook.complaint_category_delivery_damage")
 
     def order(self, product=None, team=None, **values):
-        vals = {"partner_id": self.partner.id, "team_id": (team or self.team_b).id,
-                "user_id": self.user_salesperson_b.id,
-                "order_line": [(0, 0, {"product_id": (product or self.tiles).id, "product_uom_qty": 40})]}
+        vals = {
+            "partner_id": self.partner.id,
+            "team_id": (team or self.team_b).id,
+            "user_id": self.user_salesperson_b.id,
+            "order_line": [(0, 0, {"product_id": (product or self.tiles).id, "product_uom_qty": 40})],
+        }
         vals.update(values)
         order = self.env["sale.order"].create(vals)
         order.action_confirm()
@@ -35,7 +43,6 @@ class QualityCase(PlaybookCase):
 
 
 class TestQualityCallPlanning(QualityCase):
-
     def test_call_planned_on_the_day_and_only_once(self):
         order = self.order(playbook_delivered_on=date(2026, 11, 2))
         self.assertFalse(self.plan(date(2026, 11, 8)), "not before the seventh day")
@@ -49,8 +56,7 @@ class TestQualityCallPlanning(QualityCase):
         self.assertEqual(order.playbook_qc_call_id, call)
         [activity] = call.activity_ids
         self.assertEqual((activity.user_id, activity.date_deadline), (self.user_operator, date(2026, 11, 9)))
-        self.assertEqual(activity.activity_type_id,
-                         self.env.ref("crm_sales_playbook.mail_activity_type_quality_call"))
+        self.assertEqual(activity.activity_type_id, self.env.ref("crm_sales_playbook.mail_activity_type_quality_call"))
         self.assertFalse(self.plan(date(2026, 11, 10)), "never twice")
         self.assertEqual(self.Call.search_count([("order_id", "=", order.id)]), 1)
 
@@ -72,16 +78,23 @@ class TestQualityCallPlanning(QualityCase):
             invoice = order._create_invoices()
             invoice.invoice_date = date(2026, 11, 2)
             invoice.action_post()
-        self.assertEqual(self.plan(date(2026, 11, 9)).order_id, service,
-                         "goods not delivered yet: no call however long ago they were invoiced")
+        self.assertEqual(
+            self.plan(date(2026, 11, 9)).order_id,
+            service,
+            "goods not delivered yet: no call however long ago they were invoiced",
+        )
         goods.playbook_delivered_on = date(2026, 11, 5)
         self.assertFalse(self.plan(date(2026, 11, 11)))
         self.assertEqual(self.plan(date(2026, 11, 12)).order_id, goods)
 
     def test_the_operator_with_fewer_calls_gets_the_next(self):
-        second = self.env["res.users"].create({
-            "name": "Second Operator", "login": "pb_operator_2",
-            "groups_id": [(6, 0, self.env.ref("crm_sales_playbook.group_crm_sales_playbook_operator").ids)]})
+        second = self.env["res.users"].create(
+            {
+                "name": "Second Operator",
+                "login": "pb_operator_2",
+                "groups_id": [(6, 0, self.env.ref("crm_sales_playbook.group_crm_sales_playbook_operator").ids)],
+            }
+        )
         first = self.order(playbook_delivered_on=date(2026, 11, 2))
         first_call = self.plan(date(2026, 11, 9))
         self.order(playbook_delivered_on=date(2026, 11, 2))
@@ -105,7 +118,6 @@ class TestQualityCallPlanning(QualityCase):
 
 
 class TestQualityOutcome(QualityCase):
-
     def planned_call(self):
         self.order(playbook_delivered_on=date(2026, 11, 2))
         return self.plan(date(2026, 11, 9))
@@ -116,8 +128,7 @@ class TestQualityOutcome(QualityCase):
         self.assertEqual(call.state, "positive")
         self.assertFalse(call.activity_ids, "the call activity is done")
         self.assertFalse(call.complaint_id)
-        self.assertIn("the client is satisfied and was thanked",
-                      call.order_id.message_ids[0].body)
+        self.assertIn("the client is satisfied and was thanked", call.order_id.message_ids[0].body)
         with self.assertRaisesRegex(UserError, "already positive"):
             call.action_negative()
 
@@ -125,16 +136,24 @@ class TestQualityOutcome(QualityCase):
         call = self.planned_call().with_user(self.user_operator)
         with self.assertRaisesRegex(UserError, "Write the essence of the complaint"):
             call.action_negative()
-        call.write({"complaint_essence": "Twelve tiles cracked in transport.",
-                    "complaint_category_id": self.category.id})
+        call.write(
+            {"complaint_essence": "Twelve tiles cracked in transport.", "complaint_category_id": self.category.id}
+        )
         call.action_negative()
         complaint = call.complaint_id
         self.assertEqual(call.state, "negative")
         self.assertRegex(complaint.name, r"^CMP/\d{4}/\d{4}$")
-        self.assertEqual((complaint.partner_id, complaint.order_id, complaint.product_id, complaint.user_id,
-                          complaint.category_id, complaint.recorded_by_id),
-                         (self.partner, call.order_id, self.tiles, self.user_salesperson_b, self.category,
-                          self.user_operator))
+        self.assertEqual(
+            (
+                complaint.partner_id,
+                complaint.order_id,
+                complaint.product_id,
+                complaint.user_id,
+                complaint.category_id,
+                complaint.recorded_by_id,
+            ),
+            (self.partner, call.order_id, self.tiles, self.user_salesperson_b, self.category, self.user_operator),
+        )
         self.assertEqual(complaint.essence, "Twelve tiles cracked in transport.")
         [activity] = complaint.sudo().activity_ids
         self.assertEqual(activity.user_id, self.user_head, "management (the deputy director) is told")
@@ -148,28 +167,53 @@ class TestQualityOutcome(QualityCase):
         complaint = call.complaint_id
         action = complaint.with_user(self.user_head).action_make_claim()
         claim = self.env["crm.customer.claim"].browse(action["res_id"])
-        self.assertEqual((claim.partner_id, claim.order_id, claim.invoice_id, claim.essence, claim.complaint_id,
-                          claim.team_id, claim.user_id),
-                         (self.partner, call.order_id, invoice, "Wrong colour delivered.", complaint, self.team_b,
-                          self.user_head))
+        self.assertEqual(
+            (
+                claim.partner_id,
+                claim.order_id,
+                claim.invoice_id,
+                claim.essence,
+                claim.complaint_id,
+                claim.team_id,
+                claim.user_id,
+            ),
+            (self.partner, call.order_id, invoice, "Wrong colour delivered.", complaint, self.team_b, self.user_head),
+        )
         self.assertEqual(complaint.state, "claim")
         with self.assertRaisesRegex(UserError, "already claim"):
             complaint.action_make_claim()
 
     def test_complaints_report_by_period_product_salesperson_category(self):
         other = self.env.ref("crm_sales_playbook.complaint_category_product")
-        for category, when in ((self.category, datetime(2026, 10, 5)), (self.category, datetime(2026, 11, 5)),
-                               (other, datetime(2026, 11, 6))):
-            self.Complaint.create({"partner_id": self.partner.id, "essence": "x", "category_id": category.id,
-                                   "product_id": self.tiles.id, "user_id": self.user_salesperson_b.id,
-                                   "date": when})
+        for category, when in (
+            (self.category, datetime(2026, 10, 5)),
+            (self.category, datetime(2026, 11, 5)),
+            (other, datetime(2026, 11, 6)),
+        ):
+            self.Complaint.create(
+                {
+                    "partner_id": self.partner.id,
+                    "essence": "x",
+                    "category_id": category.id,
+                    "product_id": self.tiles.id,
+                    "user_id": self.user_salesperson_b.id,
+                    "date": when,
+                }
+            )
         groups = self.Complaint._read_group(
-            [("product_id", "=", self.tiles.id)], ["date:month", "category_id", "user_id"], ["__count"])
-        counts = {(month.strftime("%Y-%m"), category.name, user.login): count
-                  for month, category, user, count in groups}
-        self.assertEqual(counts, {("2026-10", self.category.name, "pb_salesperson_b"): 1,
-                                  ("2026-11", self.category.name, "pb_salesperson_b"): 1,
-                                  ("2026-11", other.name, "pb_salesperson_b"): 1})
+            [("product_id", "=", self.tiles.id)], ["date:month", "category_id", "user_id"], ["__count"]
+        )
+        counts = {
+            (month.strftime("%Y-%m"), category.name, user.login): count for month, category, user, count in groups
+        }
+        self.assertEqual(
+            counts,
+            {
+                ("2026-10", self.category.name, "pb_salesperson_b"): 1,
+                ("2026-11", self.category.name, "pb_salesperson_b"): 1,
+                ("2026-11", other.name, "pb_salesperson_b"): 1,
+            },
+        )
         action = self.env.ref("crm_sales_playbook.crm_quality_complaint_action_report")
         self.assertEqual(action.view_mode.split(",")[:2], ["pivot", "graph"])
 
@@ -183,21 +227,20 @@ class TestQualityOutcome(QualityCase):
 
 
 class TestQualityAccess(QualityCase):
-
     def test_who_sees_complaints_and_calls(self):
-        order = self.order(playbook_delivered_on=date(2026, 11, 2), team=self.team_a,
-                           user_id=self.user_salesperson.id)
+        order = self.order(playbook_delivered_on=date(2026, 11, 2), team=self.team_a, user_id=self.user_salesperson.id)
         call = self.plan(date(2026, 11, 9))
         call.complaint_essence = "Damaged boxes."
         call.action_negative()
         complaint = call.complaint_id
-        other_company = self.Complaint.create({"partner_id": self.partner.id, "essence": "Elsewhere",
-                                               "company_id": self.company_2.id})
+        other_company = self.Complaint.create(
+            {"partner_id": self.partner.id, "essence": "Elsewhere", "company_id": self.company_2.id}
+        )
         expected = {
-            self.user_salesperson: (True, True),     # its order's salesperson
+            self.user_salesperson: (True, True),  # its order's salesperson
             self.user_salesperson_b: (False, False),
-            self.user_operator: (False, True),       # makes the quality calls, did not record this complaint
-            self.user_head: (True, True),            # team A
+            self.user_operator: (False, True),  # makes the quality calls, did not record this complaint
+            self.user_head: (True, True),  # team A
             self.user_legal: (True, False),
             self.user_support: (True, True),
             self.user_admin: (True, True),
@@ -210,5 +253,6 @@ class TestQualityAccess(QualityCase):
         with self.assertRaises(AccessError):
             complaint.with_user(self.user_legal).write({"resolution": "Not for legal to close."})
         with self.assertRaises(AccessError):
-            self.Call.with_user(self.user_operator).create({"order_id": order.id, "partner_id": self.partner.id,
-                                                            "date_planned": date(2026, 11, 9)})
+            self.Call.with_user(self.user_operator).create(
+                {"order_id": order.id, "partner_id": self.partner.id, "date_planned": date(2026, 11, 9)}
+            )

@@ -7,10 +7,8 @@ from ..hooks import link_invoices_to_leads
 from .common import FRI_1000_MSK, MON_0930_MSK, MON_1500_MSK, SAT_0100_MSK, SUN_1200_MSK, THU_1700_MSK, ReportCase
 
 
-
 @tagged("post_install", "-at_install")
 class TestOperatorReport(ReportCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,25 +17,37 @@ class TestOperatorReport(ReportCase):
 
         def lead(when, channel, **values):
             with cls.pinned_time(cls, when):
-                return cls.Lead.create(dict({"name": "Request", "type": "opportunity", "channel": channel,
-                                             "team_id": cls.team_b.id}, **values))
+                return cls.Lead.create(
+                    dict(
+                        {"name": "Request", "type": "opportunity", "channel": channel, "team_id": cls.team_b.id},
+                        **values,
+                    )
+                )
 
         cls.lead_a = lead(FRI_1000_MSK, "inbound_call", partner_id=new_a.id, user_id=cls.user_salesperson_b.id)
         lead(FRI_1000_MSK, "web_form")
         lead(FRI_1000_MSK, "web_form")
         lead(FRI_1000_MSK, "email")
-        lead(THU_1700_MSK, "email")   # the day before
-        lead(SAT_0100_MSK, "email")   # Saturday in Moscow
+        lead(THU_1700_MSK, "email")  # the day before
+        lead(SAT_0100_MSK, "email")  # Saturday in Moscow
         lost = lead(FRI_1000_MSK, "email")
-        lost.action_archive()          # a lost request was received all the same
+        lost.action_archive()  # a lost request was received all the same
 
         def contact(when, channel, new, forwarded, lead_record=None):
             with cls.pinned_time(cls, when):
-                return Contact.create({"kind": "letter" if channel == "email" else "call", "channel": channel,
-                                       "new_client": new, "lead_created": new, "lead_id": lead_record.id
-                                       if lead_record else False, "forwarded_to_id": forwarded.id,
-                                       "operator_id": cls.user_operator.id, "team_id": cls.team_b.id,
-                                       "date": when})
+                return Contact.create(
+                    {
+                        "kind": "letter" if channel == "email" else "call",
+                        "channel": channel,
+                        "new_client": new,
+                        "lead_created": new,
+                        "lead_id": lead_record.id if lead_record else False,
+                        "forwarded_to_id": forwarded.id,
+                        "operator_id": cls.user_operator.id,
+                        "team_id": cls.team_b.id,
+                        "date": when,
+                    }
+                )
 
         contact(FRI_1000_MSK, "inbound_call", True, cls.user_salesperson_b, cls.lead_a)
         contact(FRI_1000_MSK, "inbound_call", True, cls.user_salesperson_b)
@@ -48,8 +58,10 @@ class TestOperatorReport(ReportCase):
     def test_figures_of_the_day(self):
         self.lead_a.stage_id = self.stage_contact  # taken into work: the new client's call became a request
         figures = self.report("operator", date(2026, 11, 20))._operator_figures()
-        rows = {row["channel"]: (row["requests"], row["contacts"], row["new_clients"], row["new_requests"])
-                for row in figures["rows"]}
+        rows = {
+            row["channel"]: (row["requests"], row["contacts"], row["new_clients"], row["new_requests"])
+            for row in figures["rows"]
+        }
         self.assertEqual(rows, {"inbound_call": (1, 3, 2, 1), "email": (2, 1, 0, 0), "web_form": (2, 0, 0, 0)})
         self.assertEqual(figures["total"], {"requests": 5, "contacts": 4, "new_clients": 2, "new_requests": 1})
         self.assertEqual(figures["forwarded"], [["Pb Regular", 2], ["Pb Salesperson B", 2]])
@@ -66,8 +78,9 @@ class TestOperatorReport(ReportCase):
         self.assertEqual(figures["total"]["contacts"], 5)
 
     def test_team_filter(self):
-        self.assertFalse(self.report("operator", date(2026, 11, 20), team_ids=[(6, 0, self.team_a.ids)])
-                         ._operator_figures()["rows"])
+        self.assertFalse(
+            self.report("operator", date(2026, 11, 20), team_ids=[(6, 0, self.team_a.ids)])._operator_figures()["rows"]
+        )
 
     def test_on_screen_body(self):
         html = self.report("operator", date(2026, 11, 20)).body_html
@@ -78,45 +91,61 @@ class TestOperatorReport(ReportCase):
 
 @tagged("post_install", "-at_install")
 class TestHeadReport(ReportCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.web_lead = cls.create_lead(cls, channel="web_form", partner_id=cls.partner.id, team_id=cls.team_b.id,
-                                       user_id=cls.user_salesperson_b.id)
-        cls.call_lead = cls.create_lead(cls, channel="inbound_call", partner_id=cls.partner.id,
-                                        team_id=cls.team_b.id, user_id=cls.user_salesperson.id)
+        cls.web_lead = cls.create_lead(
+            cls, channel="web_form", partner_id=cls.partner.id, team_id=cls.team_b.id, user_id=cls.user_salesperson_b.id
+        )
+        cls.call_lead = cls.create_lead(
+            cls,
+            channel="inbound_call",
+            partner_id=cls.partner.id,
+            team_id=cls.team_b.id,
+            user_id=cls.user_salesperson.id,
+        )
 
     def test_figures_of_the_day_with_late_entries_apart(self):
         self.proposal(self.web_lead, self.user_salesperson_b, MON_1500_MSK)
         self.proposal(self.call_lead, self.user_salesperson, MON_1500_MSK)
-        self.proposal(self.call_lead, self.user_salesperson, SUN_1200_MSK)   # not Monday
+        self.proposal(self.call_lead, self.user_salesperson, SUN_1200_MSK)  # not Monday
         friday = self.invoice(self.web_lead, FRI_1000_MSK, 500.0)
         monday = self.invoice(self.web_lead, MON_0930_MSK, 1000.0)
-        self.invoice(False, MON_0930_MSK, 300.0)                              # no lead: "Other"
-        self.pay(friday, MON_0930_MSK)     # recorded by 10:00: the late entry for Friday
+        self.invoice(False, MON_0930_MSK, 300.0)  # no lead: "Other"
+        self.pay(friday, MON_0930_MSK)  # recorded by 10:00: the late entry for Friday
         self.pay(monday, MON_1500_MSK)
         self.assertEqual((friday.playbook_paid_at, friday.playbook_paid_late_entry), (MON_0930_MSK, True))
         self.assertEqual((monday.playbook_paid_at, monday.playbook_paid_late_entry), (MON_1500_MSK, False))
         self.assertEqual(monday.playbook_channel, "web_form")
 
         figures = self.report("head", date(2026, 11, 23))._head_figures()
-        by_origin = {row["label"]: (row["proposals"], row["issued"], row["issued_amount"], row["paid"],
-                                    row["paid_amount"]) for row in figures["by_origin"]}
-        self.assertEqual(by_origin, {"Inbound Call": (1, 0, 0.0, 0, 0.0), "Web Form": (1, 1, 1000.0, 1, 1000.0),
-                                     "Other": (0, 1, 300.0, 0, 0.0)})
+        by_origin = {
+            row["label"]: (row["proposals"], row["issued"], row["issued_amount"], row["paid"], row["paid_amount"])
+            for row in figures["by_origin"]
+        }
+        self.assertEqual(
+            by_origin,
+            {
+                "Inbound Call": (1, 0, 0.0, 0, 0.0),
+                "Web Form": (1, 1, 1000.0, 1, 1000.0),
+                "Other": (0, 1, 300.0, 0, 0.0),
+            },
+        )
         by_person = {row["label"]: (row["proposals"], row["issued"], row["paid"]) for row in figures["by_person"]}
-        self.assertEqual(by_person, {"Pb Salesperson": (1, 0, 0), "Pb Salesperson B": (1, 1, 1),
-                                     "Pb Regular": (0, 1, 0)})
-        self.assertEqual(figures["total"], {"proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1,
-                                            "paid_amount": 1000.0})
+        self.assertEqual(
+            by_person, {"Pb Salesperson": (1, 0, 0), "Pb Salesperson B": (1, 1, 1), "Pb Regular": (0, 1, 0)}
+        )
+        self.assertEqual(
+            figures["total"], {"proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1, "paid_amount": 1000.0}
+        )
         self.assertEqual([(row["name"], row["amount"]) for row in figures["late"]], [(friday.name, 500.0)])
 
     def test_invoices_posted_before_the_install_get_their_lead(self):
         invoice = self.invoice(self.web_lead, MON_0930_MSK)
         self.env.flush_all()
-        self.env.cr.execute("UPDATE account_move SET playbook_lead_id = NULL, playbook_channel = NULL "
-                            "WHERE id = %s", [invoice.id])
+        self.env.cr.execute(
+            "UPDATE account_move SET playbook_lead_id = NULL, playbook_channel = NULL WHERE id = %s", [invoice.id]
+        )
         link_invoices_to_leads(self.env.cr)
         invoice.invalidate_recordset()
         self.assertEqual((invoice.playbook_lead_id, invoice.playbook_channel), (self.web_lead, "web_form"))
@@ -139,7 +168,6 @@ class TestHeadReport(ReportCase):
 
 @tagged("post_install", "-at_install")
 class TestReportSending(ReportCase):
-
     def sent(self):
         return self.env["crm.playbook.report.log"].search([("company_id", "=", self.company.id)])
 
@@ -151,11 +179,13 @@ class TestReportSending(ReportCase):
         self.assertFalse(self.run_cron(datetime(2026, 11, 23, 7, 59)), "10:59 in Moscow")
         [operator] = self.run_cron(datetime(2026, 11, 23, 8, 0))
         self.assertEqual((operator.kind, operator.day), ("operator", date(2026, 11, 23)))
-        self.assertEqual(operator.mail_id.subject, "Call Center Daily Report: 2026-11-20",
-                         "Monday's report is of Friday, the previous working day")
+        self.assertEqual(
+            operator.mail_id.subject,
+            "Call Center Daily Report: 2026-11-20",
+            "Monday's report is of Friday, the previous working day",
+        )
         self.assertEqual(operator.mail_id.recipient_ids, self.user_head.partner_id)
-        self.assertEqual(operator.mail_id.attachment_ids.mapped("name"),
-                         ["Call Center Daily Report 2026-11-20.pdf"])
+        self.assertEqual(operator.mail_id.attachment_ids.mapped("name"), ["Call Center Daily Report 2026-11-20.pdf"])
         self.assertFalse(self.run_cron(datetime(2026, 11, 23, 8, 30)), "once a day")
         self.assertFalse(self.run_cron(datetime(2026, 11, 23, 16, 29)), "19:29")
         [head] = self.run_cron(datetime(2026, 11, 23, 16, 30))
@@ -171,15 +201,15 @@ class TestReportSending(ReportCase):
         self.assertFalse(Log._claim(self.company, "head", date(2026, 11, 23)))
 
     def test_without_recipients_the_deputy_director_receives(self):
-        self.company.write({"playbook_report_recipient_ids": [(5, 0, 0)],
-                            "playbook_deputy_director_id": self.user_support.id})
+        self.company.write(
+            {"playbook_report_recipient_ids": [(5, 0, 0)], "playbook_deputy_director_id": self.user_support.id}
+        )
         [log] = self.run_cron(datetime(2026, 11, 23, 8, 0))
         self.assertEqual(log.recipient_ids, self.user_support)
 
 
 @tagged("post_install", "-at_install")
 class TestReportAccess(ReportCase):
-
     def test_only_managers_read_the_reports(self):
         for user in (self.user_salesperson, self.user_operator, self.user_regular, self.user_legal):
             with self.subTest(user=user.login), self.assertRaises(AccessError):

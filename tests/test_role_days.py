@@ -5,6 +5,7 @@ from New to Won, the legal department evaluates and decides a claim, sales suppo
 administrator finds and runs every playbook action. Only fixtures and the accountant's bookings are made as the
 superuser: every step of a role goes through its form, wizard or button as that role's user.
 """
+
 import base64
 from datetime import date, timedelta
 
@@ -33,8 +34,9 @@ class RoleDayCase(DealCase):
     def team_leads(self, prefix, count, temperature="warm", **values):
         """New leads of team A without a salesperson, oldest first."""
         values.setdefault("user_id", False)
-        return self.Lead.union(*[self.lead(name=f"{prefix} {index}", temperature=temperature, **values)
-                                 for index in range(count)])
+        return self.Lead.union(
+            *[self.lead(name=f"{prefix} {index}", temperature=temperature, **values) for index in range(count)]
+        )
 
     def messages(self, record, text):
         return record.message_ids.filtered(lambda message: text in (message.body or ""))
@@ -52,8 +54,7 @@ class TestRoleDaysOperator(RoleDayCase):
     def register(self, kind="call", **values):
         """Fill the desk's form as the operator, field by field in the given order, and register."""
         with self.pinned_time(MON_1100_MSK):
-            form = Form(self.env["crm.inbound.register"].with_user(self.user_operator).with_context(
-                default_kind=kind))
+            form = Form(self.env["crm.inbound.register"].with_user(self.user_operator).with_context(default_kind=kind))
             form.caller_name = values.pop("caller_name", "Ivan Petrov")
             form.team_id = self.team_a
             for name, value in values.items():
@@ -63,8 +64,10 @@ class TestRoleDaysOperator(RoleDayCase):
         return wizard, lead
 
     def desk_log(self, lead):
-        return [(row.kind, row.channel, row.new_client, row.lead_created, row.operator_id, row.forwarded_to_id)
-                for row in self.env["crm.inbound.contact"].search([("lead_id", "=", lead.id)])]
+        return [
+            (row.kind, row.channel, row.new_client, row.lead_created, row.operator_id, row.forwarded_to_id)
+            for row in self.env["crm.inbound.contact"].search([("lead_id", "=", lead.id)])
+        ]
 
     def registered(self, lead, kind="call"):
         """The done activities of the desk on the lead, as chatter messages."""
@@ -74,32 +77,50 @@ class TestRoleDaysOperator(RoleDayCase):
     def test_call_from_a_new_client(self):
         """EV-1, EV-2, ST-1: a new client and its lead are created, the call is logged and the salesperson it went
         to gets the first-contact follow-up five minutes later."""
-        wizard, lead = self.register(company_name="Sverdlovsk Steel LLC", phone="+7 912 604-18-43",
-                                     question="Do you deliver reporting for 20 users?",
-                                     transferred_to_id=self.user_salesperson)
+        wizard, lead = self.register(
+            company_name="Sverdlovsk Steel LLC",
+            phone="+7 912 604-18-43",
+            question="Do you deliver reporting for 20 users?",
+            transferred_to_id=self.user_salesperson,
+        )
         self.assertFalse(wizard.partner_id, "nobody was found: a new client")
-        self.assertEqual((lead.partner_id.commercial_partner_id.name, lead.partner_id.name, lead.user_id,
-                          lead.team_id, lead.channel, lead.work_status),
-                         ("Sverdlovsk Steel LLC", "Ivan Petrov", self.user_salesperson, self.team_a, "inbound_call",
-                          "new"))
+        self.assertEqual(
+            (
+                lead.partner_id.commercial_partner_id.name,
+                lead.partner_id.name,
+                lead.user_id,
+                lead.team_id,
+                lead.channel,
+                lead.work_status,
+            ),
+            ("Sverdlovsk Steel LLC", "Ivan Petrov", self.user_salesperson, self.team_a, "inbound_call", "new"),
+        )
         [done] = self.registered(lead)
         self.assertEqual(done.author_id, self.user_operator.partner_id)
         self.assertFalse(self.messages(lead, "Registered at the inbound desk"), "its own lead: no elevation to note")
         [followup] = lead.followup_ids
-        self.assertEqual((followup.kind, followup.user_id, followup.date_due, followup.state),
-                         ("first_contact", self.user_salesperson, MON_1100_MSK + timedelta(minutes=5), "pending"))
-        self.assertEqual(self.desk_log(lead),
-                         [("call", "inbound_call", True, True, self.user_operator, self.user_salesperson)])
+        self.assertEqual(
+            (followup.kind, followup.user_id, followup.date_due, followup.state),
+            ("first_contact", self.user_salesperson, MON_1100_MSK + timedelta(minutes=5), "pending"),
+        )
+        self.assertEqual(
+            self.desk_log(lead), [("call", "inbound_call", True, True, self.user_operator, self.user_salesperson)]
+        )
 
     def test_known_client_lands_on_the_salespersons_open_lead(self):
         """EV-1, EV-2, ST-13: a known client's company has an open lead of a salesperson the operator may not
         edit; the call lands on it, in the operator's name, and nothing is duplicated."""
-        self.env["res.partner"].create({"name": "Oleg Kuznetsov", "parent_id": self.client.id,
-                                        "phone": "+7 912 604-18-40"})
+        self.env["res.partner"].create(
+            {"name": "Oleg Kuznetsov", "parent_id": self.client.id, "phone": "+7 912 604-18-40"}
+        )
         open_lead = self.lead(name="Uralmash reporting", partner_id=self.client.id)
         self.assertFalse(open_lead.with_user(self.user_operator).has_access("write"), "the operator only reads it")
-        wizard, lead = self.register(caller_name="Oleg Kuznetsov", phone="8 912 604 18 40",
-                                     question="When will the offer come?", transferred_to_id=self.user_salesperson)
+        wizard, lead = self.register(
+            caller_name="Oleg Kuznetsov",
+            phone="8 912 604 18 40",
+            question="When will the offer come?",
+            transferred_to_id=self.user_salesperson,
+        )
         self.assertEqual((wizard.partner_id, wizard.lead_id), (self.client, open_lead), "found by the contact's phone")
         self.assertEqual(lead, open_lead, "the call lands on the open lead")
         self.assertEqual(self.Lead.search_count([("commercial_partner_id", "=", self.client.id)]), 1)
@@ -107,57 +128,85 @@ class TestRoleDaysOperator(RoleDayCase):
         [done] = self.registered(lead)
         self.assertEqual(done.author_id, self.user_operator.partner_id, "the done activity is the operator's")
         [followup] = lead.followup_ids
-        self.assertEqual((followup.kind, followup.user_id, followup.date_due),
-                         ("first_contact", self.user_salesperson, MON_1100_MSK + timedelta(minutes=5)))
+        self.assertEqual(
+            (followup.kind, followup.user_id, followup.date_due),
+            ("first_contact", self.user_salesperson, MON_1100_MSK + timedelta(minutes=5)),
+        )
         [note] = self.messages(lead, "Registered at the inbound desk by Pb Operator, who may not edit this lead")
         self.assertEqual(note.author_id, self.user_operator.partner_id)
-        self.assertEqual(self.desk_log(lead),
-                         [("call", "inbound_call", False, False, self.user_operator, self.user_salesperson)])
+        self.assertEqual(
+            self.desk_log(lead), [("call", "inbound_call", False, False, self.user_operator, self.user_salesperson)]
+        )
 
     def test_letter_from_a_known_client(self):
         """EV-1, LG-2: a letter is found by its email and becomes an email lead of the known client."""
-        client = self.env["res.partner"].create({"name": "Tagil Pipe LLC", "is_company": True,
-                                                 "email": "supply@tagilpipe.ru"})
-        wizard, lead = self.register(kind="letter", caller_name="Supply department", email="supply@tagilpipe.ru",
-                                     question="Please send the price list", transferred_to_id=self.user_salesperson)
+        client = self.env["res.partner"].create(
+            {"name": "Tagil Pipe LLC", "is_company": True, "email": "supply@tagilpipe.ru"}
+        )
+        wizard, lead = self.register(
+            kind="letter",
+            caller_name="Supply department",
+            email="supply@tagilpipe.ru",
+            question="Please send the price list",
+            transferred_to_id=self.user_salesperson,
+        )
         self.assertEqual(wizard.partner_id, client)
         self.assertEqual((lead.partner_id, lead.channel, lead.user_id), (client, "email", self.user_salesperson))
         self.assertEqual(len(self.registered(lead, "letter")), 1)
         self.assertEqual(lead.followup_ids.mapped("user_id"), self.user_salesperson)
-        self.assertEqual(self.desk_log(lead),
-                         [("letter", "email", False, True, self.user_operator, self.user_salesperson)])
+        self.assertEqual(
+            self.desk_log(lead), [("letter", "email", False, True, self.user_operator, self.user_salesperson)]
+        )
 
     def test_call_from_a_regular_customer(self):
         """RC-1: the regular customer goes to its own manager, the reason is recorded, the next contact planned.
 
         Seed 001, 3.1.2 "Определить причину обращения", 3.1.9 "Запланировать следующий контакт".
         """
-        regular = self.env["res.partner"].create({
-            "name": "Gazprom Ural", "is_company": True, "phone": "+7 912 604-18-41",
-            "playbook_regular_mode": "yes", "playbook_regular_manager_id": self.user_regular.id})
-        wizard, lead = self.register(phone="+7 912 604-18-41", question="Ten more licences",
-                                     request_reason="More licences")
-        self.assertEqual((wizard.is_regular, wizard.transferred_to_id), (True, self.user_regular),
-                         "the desk puts the call through to the customer's own manager")
-        self.assertEqual((lead.partner_id, lead.user_id, lead.playbook_request_reason),
-                         (regular, self.user_regular, "More licences"))
+        regular = self.env["res.partner"].create(
+            {
+                "name": "Gazprom Ural",
+                "is_company": True,
+                "phone": "+7 912 604-18-41",
+                "playbook_regular_mode": "yes",
+                "playbook_regular_manager_id": self.user_regular.id,
+            }
+        )
+        wizard, lead = self.register(
+            phone="+7 912 604-18-41", question="Ten more licences", request_reason="More licences"
+        )
+        self.assertEqual(
+            (wizard.is_regular, wizard.transferred_to_id),
+            (True, self.user_regular),
+            "the desk puts the call through to the customer's own manager",
+        )
+        self.assertEqual(
+            (lead.partner_id, lead.user_id, lead.playbook_request_reason), (regular, self.user_regular, "More licences")
+        )
         self.assertEqual(regular.playbook_next_contact, date(2026, 12, 23), "the next contact: 30 days on")
         self.assertEqual(lead.followup_ids.user_id, self.user_regular)
-        self.assertEqual(self.desk_log(lead),
-                         [("call", "inbound_call", False, True, self.user_operator, self.user_regular)])
+        self.assertEqual(
+            self.desk_log(lead), [("call", "inbound_call", False, True, self.user_operator, self.user_regular)]
+        )
 
     def test_call_from_a_known_client_who_is_not_regular(self):
         """EV-1, RC-1: a known client who never bought is not asked for a reason and gets no planned contact."""
-        known = self.env["res.partner"].create({"name": "Tagil Metals", "is_company": True,
-                                                "phone": "+7 912 604-18-42"})
-        wizard, lead = self.register(phone="+7 912 604-18-42", question="Do you sell to sole proprietors?",
-                                     transferred_to_id=self.user_salesperson)
+        known = self.env["res.partner"].create(
+            {"name": "Tagil Metals", "is_company": True, "phone": "+7 912 604-18-42"}
+        )
+        wizard, lead = self.register(
+            phone="+7 912 604-18-42",
+            question="Do you sell to sole proprietors?",
+            transferred_to_id=self.user_salesperson,
+        )
         self.assertEqual((wizard.partner_id, wizard.is_regular), (known, False))
-        self.assertEqual((lead.partner_id, lead.user_id, lead.playbook_request_reason),
-                         (known, self.user_salesperson, False))
+        self.assertEqual(
+            (lead.partner_id, lead.user_id, lead.playbook_request_reason), (known, self.user_salesperson, False)
+        )
         self.assertFalse(known.playbook_next_contact)
-        self.assertEqual(self.desk_log(lead),
-                         [("call", "inbound_call", False, True, self.user_operator, self.user_salesperson)])
+        self.assertEqual(
+            self.desk_log(lead), [("call", "inbound_call", False, True, self.user_operator, self.user_salesperson)]
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -181,12 +230,19 @@ class TestRoleDaysHead(RoleDayCase):
                 line.user_id = user
                 line.count = count
         wizard = form.save()
-        self.assertEqual(wizard.allowed_user_ids,
-                         head | self.user_salesperson | self.user_regular | self.user_operator,
-                         "the leader and members of team A only")
+        self.assertEqual(
+            wizard.allowed_user_ids,
+            head | self.user_salesperson | self.user_regular | self.user_operator,
+            "the leader and members of team A only",
+        )
         wizard.action_assign()
-        self.assertEqual([len(dealt.filtered(lambda lead, u=user: lead.user_id == u))
-                          for user in (self.user_salesperson, self.user_regular)], [3, 2])
+        self.assertEqual(
+            [
+                len(dealt.filtered(lambda lead, u=user: lead.user_id == u))
+                for user in (self.user_salesperson, self.user_regular)
+            ],
+            [3, 2],
+        )
         self.assertIn("5 leads assigned", wizard.result)
         self.assertEqual(len(self.messages(dealt[0], "Pb Head assigned the lead to")), 1)
 
@@ -210,9 +266,16 @@ class TestRoleDaysHead(RoleDayCase):
             wizard = form.save()
             wizard.action_distribute()
         plan = [(lead.date_planned_contact, lead.user_id) for lead in warm | cold]
-        self.assertEqual(plan, [(MON, self.user_regular), (MON, self.user_salesperson),
-                                (TUE, self.user_regular), (TUE, self.user_salesperson)],
-                         "warm leads on the first day, cold ones on the last, one a day for each")
+        self.assertEqual(
+            plan,
+            [
+                (MON, self.user_regular),
+                (MON, self.user_salesperson),
+                (TUE, self.user_regular),
+                (TUE, self.user_salesperson),
+            ],
+            "warm leads on the first day, cold ones on the last, one a day for each",
+        )
         self.assertEqual(len((warm | cold).activity_ids), 4, "a planned call each")
         self.assertEqual(wizard.line_ids.mapped("lead_count"), [1, 1, 1, 1])
 
@@ -230,12 +293,14 @@ class TestRoleDaysSalesperson(RoleDayCase):
         """PP-14, EV-5, EV-6, EV-7, EV-10, ST-6, ST-7, PP-5, PP-4: a reached call, the contact stage, a proposal
         with the file the salesperson uploaded, a held meeting, an order with its contract, a paid invoice: won."""
         seller = self.user_salesperson
-        lead = self.lead(name="Uralmash reporting", partner_id=self.client.id, deal_type="connection",
-                         product_id=self.product.id)
+        lead = self.lead(
+            name="Uralmash reporting", partner_id=self.client.id, deal_type="connection", product_id=self.product.id
+        )
         mine = lead.with_user(seller)
         with self.pinned_time(MON_1100_MSK):
-            form = Form(self.env["crm.lead.call"].with_user(seller).with_context(
-                **mine.action_open_log_call()["context"]))
+            form = Form(
+                self.env["crm.lead.call"].with_user(seller).with_context(**mine.action_open_log_call()["context"])
+            )
             form.result = "reached"
             form.notes = "The director wants an offer for 20 users"
             call = form.save()
@@ -244,10 +309,20 @@ class TestRoleDaysSalesperson(RoleDayCase):
                 form.stage_id = self.stage_contact
             self.assertEqual(lead.work_status, "in_work")
 
-            attachment = self.env["ir.attachment"].with_user(seller).create({
-                "name": "offer.pdf", "datas": base64.b64encode(b"%PDF-1.4 offer"), "res_model": "crm.lead.proposal"})
-            form = Form(self.env["crm.lead.proposal"].with_user(seller).with_context(
-                **mine.action_open_proposal()["context"]))
+            attachment = (
+                self.env["ir.attachment"]
+                .with_user(seller)
+                .create(
+                    {
+                        "name": "offer.pdf",
+                        "datas": base64.b64encode(b"%PDF-1.4 offer"),
+                        "res_model": "crm.lead.proposal",
+                    }
+                )
+            )
+            form = Form(
+                self.env["crm.lead.proposal"].with_user(seller).with_context(**mine.action_open_proposal()["context"])
+            )
             form.body = "<p>Our offer is attached.</p>"
             form.attachment_ids.add(attachment)
             proposal = form.save()
@@ -256,8 +331,9 @@ class TestRoleDaysSalesperson(RoleDayCase):
             [sent] = lead.message_ids.filtered(lambda message: message.subject == proposal.name)
             self.assertEqual((sent.partner_ids, sent.attachment_ids.mapped("name")), (self.client, ["offer.pdf"]))
 
-            form = Form(self.env["calendar.event"].with_user(seller).with_context(
-                **mine.action_schedule_meeting()["context"]))
+            form = Form(
+                self.env["calendar.event"].with_user(seller).with_context(**mine.action_schedule_meeting()["context"])
+            )
             form.start = MON_1100_MSK + timedelta(hours=3)
             form.stop = MON_1100_MSK + timedelta(hours=4)
             form.playbook_direction = "outgoing"
@@ -267,8 +343,9 @@ class TestRoleDaysSalesperson(RoleDayCase):
             with Form(mine) as form:
                 form.stage_id = self.stage_meeting
 
-            form = Form(self.env["sale.order"].with_user(seller).with_context(
-                **mine.action_sale_quotations_new()["context"]))
+            form = Form(
+                self.env["sale.order"].with_user(seller).with_context(**mine.action_sale_quotations_new()["context"])
+            )
             with form.order_line.new() as line:
                 line.product_id = self.product
             order = form.save()
@@ -288,7 +365,8 @@ class TestRoleDaysSalesperson(RoleDayCase):
             invoice = self.env["sale.order"].browse(order.id)._create_invoices()
             invoice.action_post()
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create({})._create_payments()
+                active_model="account.move", active_ids=invoice.ids
+            ).create({})._create_payments()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual((mine.work_status, mine.stage_id), ("won", self.stage_won), "the paid invoice wins it")
         self.assertEqual(len(self.messages(lead, f"Invoice {invoice.name} is paid")), 1)
@@ -316,8 +394,10 @@ class TestRoleDaysLegal(RoleDayCase):
             claim = form.save()
             claim.action_client_notified()
         system = claim.sudo()
-        self.assertEqual((system.step, system.user_id, system.team_id, system.client_notified_at),
-                         ("notified", seller, self.team_a, MON_1100_MSK))
+        self.assertEqual(
+            (system.step, system.user_id, system.team_id, system.client_notified_at),
+            ("notified", seller, self.team_a, MON_1100_MSK),
+        )
         [ask] = system.activity_ids.filtered(lambda activity: activity.user_id == head)
         self.assertEqual(ask.summary, f"Name the responsible employee of claim {claim.name}")
 
@@ -338,8 +418,10 @@ class TestRoleDaysLegal(RoleDayCase):
                 form.decision = "Replace the twelve tiles at our cost."
                 form.decision_by = "legal"
                 form.measures = "Ship twelve tiles on Tuesday; claim the damage from the carrier."
-        self.assertEqual((system.step, system.decision_by, system.decision_user_id, system.decision_date),
-                         ("decision", "legal", legal, MON_1100_MSK + timedelta(hours=2)))
+        self.assertEqual(
+            (system.step, system.decision_by, system.decision_user_id, system.decision_date),
+            ("decision", "legal", legal, MON_1100_MSK + timedelta(hours=2)),
+        )
 
         claim.action_start_execution()
         self.assertEqual(system.step, "execution")
@@ -348,8 +430,9 @@ class TestRoleDaysLegal(RoleDayCase):
         with self.pinned_time(MON_1100_MSK + timedelta(days=1)):
             claim.action_client_told_decision()
             claim.action_resolve()
-        self.assertEqual((system.step, system.is_closed, system.date_closed),
-                         ("resolved", True, MON_1100_MSK + timedelta(days=1)))
+        self.assertEqual(
+            (system.step, system.is_closed, system.date_closed), ("resolved", True, MON_1100_MSK + timedelta(days=1))
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -364,17 +447,33 @@ class TestRoleDaysSupport(RoleDayCase):
         client = self.env["res.partner"].create({"name": "Kamensk Foods", "is_company": True})
         other = self.env["product.product"].create({"name": "Payroll", "type": "service"})
         with self.pinned_time(MON_1100_MSK):
-            warm = self.lead(name="Reporting", partner_id=client.id, product_id=self.product.id,
-                             deal_type="renewal", temperature="warm")
-            cold = self.lead(name="Payroll", partner_id=client.id, product_id=other.id, deal_type="renewal",
-                             temperature="cold")
+            warm = self.lead(
+                name="Reporting",
+                partner_id=client.id,
+                product_id=self.product.id,
+                deal_type="renewal",
+                temperature="warm",
+            )
+            cold = self.lead(
+                name="Payroll", partner_id=client.id, product_id=other.id, deal_type="renewal", temperature="cold"
+            )
             lost = self.lead(name="Old request", partner_id=client.id, closing_comment="Bought elsewhere")
             lost.action_set_lost(lost_reason_id=self.lost_reason.id)
-            reservation = self.env["crm.client.reservation"].create({
-                "partner_id": client.id, "product_id": self.product.id, "team_id": self.team_a.id,
-                "user_id": self.user_salesperson.id, "date_end": date(2027, 6, 30), "origin": "manual"})
-            form = Form(self.env["crm.client.transfer"].with_user(self.user_support).with_context(
-                active_model="res.partner", active_id=client.id))
+            reservation = self.env["crm.client.reservation"].create(
+                {
+                    "partner_id": client.id,
+                    "product_id": self.product.id,
+                    "team_id": self.team_a.id,
+                    "user_id": self.user_salesperson.id,
+                    "date_end": date(2027, 6, 30),
+                    "origin": "manual",
+                }
+            )
+            form = Form(
+                self.env["crm.client.transfer"]
+                .with_user(self.user_support)
+                .with_context(active_model="res.partner", active_id=client.id)
+            )
             self.assertEqual(form.partner_id, client)
             form.team_id = self.team_b
             form.reason = "Sanction 9.1.4: the deadlines were missed twice"
@@ -423,8 +522,9 @@ class TestRoleDaysCrmAdmin(RoleDayCase):
                 line.user_id = user
                 line.count = count
         form.save().action_assign()
-        self.assertEqual(sorted(lead.user_id.login for lead in dealt),
-                         ["pb_regular", "pb_salesperson", "pb_salesperson"])
+        self.assertEqual(
+            sorted(lead.user_id.login for lead in dealt), ["pb_regular", "pb_salesperson", "pb_salesperson"]
+        )
 
         moving = self.lead(name="Moving", temperature="warm")
         action = moving.with_user(admin).action_open_transfer()
@@ -440,13 +540,18 @@ class TestRoleDaysCrmAdmin(RoleDayCase):
             form.date_from, form.date_to = MON, TUE
             form.user_ids.add(self.user_salesperson)
             form.save().action_distribute()
-        self.assertEqual([(lead.date_planned_contact, lead.user_id) for lead in planned],
-                         [(MON, self.user_salesperson), (TUE, self.user_salesperson)])
+        self.assertEqual(
+            [(lead.date_planned_contact, lead.user_id) for lead in planned],
+            [(MON, self.user_salesperson), (TUE, self.user_salesperson)],
+        )
 
         client = self.env["res.partner"].create({"name": "Asbest Mining", "is_company": True})
         open_lead = self.lead(name="Asbest reporting", partner_id=client.id, temperature="warm")
-        form = Form(self.env["crm.client.transfer"].with_user(admin).with_context(
-            active_model="res.partner", active_id=client.id))
+        form = Form(
+            self.env["crm.client.transfer"]
+            .with_user(admin)
+            .with_context(active_model="res.partner", active_id=client.id)
+        )
         form.team_id = self.team_b
         form.reason = "Moved by the CRM administrator"
         form.save().action_transfer()

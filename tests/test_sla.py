@@ -7,15 +7,18 @@ from .common import FRI_1700_MSK, MON_1100_MSK, MON_1200_MSK, SAT_1000_MSK, Play
 
 @tagged("post_install", "-at_install")
 class TestSlaDeadlines(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.calendar = cls.env.ref("crm_sales_playbook.resource_calendar_sales")
-        cls.env["resource.calendar.leaves"].create({
-            "name": "National Unity Day", "calendar_id": cls.calendar.id,
-            "date_from": datetime(2026, 11, 3, 21, 0), "date_to": datetime(2026, 11, 4, 20, 59, 59),
-        })
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "National Unity Day",
+                "calendar_id": cls.calendar.id,
+                "date_from": datetime(2026, 11, 3, 21, 0),
+                "date_to": datetime(2026, 11, 4, 20, 59, 59),
+            }
+        )
 
     def received(self, when, team=None, **values):
         with self.pinned_time(when):
@@ -58,9 +61,16 @@ class TestSlaDeadlines(PlaybookCase):
         self.assertEqual(late.sla_deadline, datetime(2026, 11, 23, 6, 10), "Friday 18:05: Monday 9:10 Moscow")
 
     def test_most_specific_policy_wins(self):
-        team_policy = self.env["crm.sla.policy"].create({
-            "name": "Moscow hot", "temperature": "hot", "team_id": self.team_b.id,
-            "duration": 1, "unit": "working_hours", "sequence": 99})
+        team_policy = self.env["crm.sla.policy"].create(
+            {
+                "name": "Moscow hot",
+                "temperature": "hot",
+                "team_id": self.team_b.id,
+                "duration": 1,
+                "unit": "working_hours",
+                "sequence": 99,
+            }
+        )
         lead = self.received(FRI_1700_MSK, temperature="hot")
         self.assertEqual((lead.sla_policy_id, lead.sla_deadline), (team_policy, datetime(2026, 11, 20, 15, 0)))
         other = self.received(FRI_1700_MSK, team=self.team_a, temperature="hot")
@@ -130,14 +140,14 @@ class TestSlaDeadlines(PlaybookCase):
         lead = self.received(FRI_1700_MSK, temperature="hot")
         self.env.ref("crm_sales_playbook.crm_sla_policy_hot").active = False
         self.assertEqual((lead.sla_policy_id, lead.sla_deadline), (self.env["crm.sla.policy"], False))
-        policy = self.env["crm.sla.policy"].create({"name": "Moscow", "team_id": self.team_b.id,
-                                                   "duration": 1, "unit": "working_hours"})
+        policy = self.env["crm.sla.policy"].create(
+            {"name": "Moscow", "team_id": self.team_b.id, "duration": 1, "unit": "working_hours"}
+        )
         self.env.flush_all()
         self.env.cr.execute("SELECT sla_policy_id, sla_deadline, sla_status FROM crm_lead WHERE id = %s", [lead.id])
         self.assertEqual(self.env.cr.fetchone(), (policy.id, datetime(2026, 11, 20, 15, 0), "running"))
 
     def test_lead_without_team_has_no_deadline(self):
-        lead = self.received(FRI_1700_MSK, team=self.env["crm.team"], temperature="hot", type="lead",
-                             user_id=False)
+        lead = self.received(FRI_1700_MSK, team=self.env["crm.team"], temperature="hot", type="lead", user_id=False)
         self.assertFalse(lead.team_id)
         self.assertEqual((lead.sla_deadline, lead.sla_status), (False, False))

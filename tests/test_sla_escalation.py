@@ -9,19 +9,24 @@ from .common import FRI_1700_MSK, MON_1200_MSK, PlaybookCase, RaceCase
 
 @tagged("post_install", "-at_install")
 class TestSlaEscalation(PlaybookCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.hot_policy = cls.env.ref("crm_sales_playbook.crm_sla_policy_hot")
         cls.cold_policy = cls.env.ref("crm_sales_playbook.crm_sla_policy_cold")
         # Only the fixtures' teams take part in reassignment.
-        cls.env["crm.team"].search([("id", "not in", (cls.team_a | cls.team_b | cls.team_company_2).ids)]).active = False
+        cls.env["crm.team"].search(
+            [("id", "not in", (cls.team_a | cls.team_b | cls.team_company_2).ids)]
+        ).active = False
 
     def hot_lead(self, team=None, **values):
         with self.pinned_time(FRI_1700_MSK):
-            return self.create_lead(team_id=(team or self.team_a).id, temperature="hot",
-                                    user_id=self.user_salesperson.id if not team else False, **values)
+            return self.create_lead(
+                team_id=(team or self.team_a).id,
+                temperature="hot",
+                user_id=self.user_salesperson.id if not team else False,
+                **values,
+            )
 
     def escalate(self, when=MON_1200_MSK, units=("working_minutes", "working_hours")):
         with self.pinned_time(when):
@@ -36,12 +41,15 @@ class TestSlaEscalation(PlaybookCase):
         self.assertEqual(self.escalate(datetime(2026, 11, 23, 7, 0)), self.Lead, "a second run escalates nothing")
         self.assertEqual(lead.sla_status, "breached")
         [breach] = lead.sla_breach_ids
-        self.assertEqual((breach.team_id, breach.user_id, breach.deadline, breach.sanction),
-                         (self.team_a, self.user_salesperson, datetime(2026, 11, 23, 6, 0), "notify"))
+        self.assertEqual(
+            (breach.team_id, breach.user_id, breach.deadline, breach.sanction),
+            (self.team_a, self.user_salesperson, datetime(2026, 11, 23, 6, 0), "notify"),
+        )
         activity_users = lead.activity_ids.user_id
         support = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_support").users
-        self.assertLessEqual(self.user_head | self.user_support, activity_users,
-                             "the team leader and sales support get an activity")
+        self.assertLessEqual(
+            self.user_head | self.user_support, activity_users, "the team leader and sales support get an activity"
+        )
         self.assertLessEqual(activity_users, self.user_head | support, "and nobody else")
         self.assertIn(f'href="/odoo/crm/{lead.id}"', str(lead.message_ids[0].body))
         self.assertIn(self.user_support.partner_id, lead.message_ids[0].partner_ids)
@@ -62,11 +70,15 @@ class TestSlaEscalation(PlaybookCase):
         self.escalate(datetime(2026, 11, 23, 7, 30))
         self.assertEqual(lead.team_id, self.team_b, "moved to the only other team with members")
         [transfer] = lead.transfer_ids
-        self.assertEqual((transfer.kind, transfer.team_from_id, transfer.date),
-                         ("sla", self.team_a, datetime(2026, 11, 23, 7, 30)))
+        self.assertEqual(
+            (transfer.kind, transfer.team_from_id, transfer.date), ("sla", self.team_a, datetime(2026, 11, 23, 7, 30))
+        )
         self.assertEqual(lead.sla_breach_ids.sanction, "moved")
-        self.assertEqual((lead.sla_status, lead.sla_deadline), ("running", datetime(2026, 11, 23, 10, 30)),
-                         "the new team's clock starts at the move: 10:30 Moscow + 3 h = 13:30 Moscow")
+        self.assertEqual(
+            (lead.sla_status, lead.sla_deadline),
+            ("running", datetime(2026, 11, 23, 10, 30)),
+            "the new team's clock starts at the move: 10:30 Moscow + 3 h = 13:30 Moscow",
+        )
 
     def test_cold_never_moves(self):
         self.cold_policy.sanction = "move"
@@ -74,15 +86,24 @@ class TestSlaEscalation(PlaybookCase):
             lead = self.create_lead(team_id=self.team_a.id, temperature="cold")
         self.escalate(units=("calendar_days",))
         self.assertEqual(lead.team_id, self.team_a)
-        self.assertEqual((lead.sla_breach_ids.sanction, lead.sla_breach_ids.sanction_note),
-                         ("kept", "cold leads are never transferred"))
+        self.assertEqual(
+            (lead.sla_breach_ids.sanction, lead.sla_breach_ids.sanction_note),
+            ("kept", "cold leads are never transferred"),
+        )
 
     def test_reserved_hot_lead_does_not_move(self):
         self.hot_policy.sanction = "move"
         lead = self.hot_lead(partner_id=self.partner.id, product_id=self.product.id, deal_type="renewal")
-        self.env["crm.client.reservation"].create({
-            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_a.id,
-            "origin": "invoice", "date_start": "2026-01-01", "date_end": "2027-01-01"})
+        self.env["crm.client.reservation"].create(
+            {
+                "partner_id": self.partner.id,
+                "product_id": self.product.id,
+                "team_id": self.team_a.id,
+                "origin": "invoice",
+                "date_start": "2026-01-01",
+                "date_end": "2027-01-01",
+            }
+        )
         self.escalate()
         self.assertEqual(lead.team_id, self.team_a)
         self.assertIn("by an invoice or paid period", lead.sla_breach_ids.sanction_note)
@@ -130,11 +151,15 @@ class TestSlaEscalation(PlaybookCase):
                 raise ValueError("mail server down")
             return original(lead, team, deadline)
 
-        with patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify), \
-                self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"):
+        with (
+            patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify),
+            self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"),
+        ):
             escalated = self.escalate()
         self.assertEqual(escalated, good)
-        self.assertEqual((good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run")
+        self.assertEqual(
+            (good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run"
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -144,8 +169,15 @@ class TestSlaEscalationRace(RaceCase):
     @staticmethod
     def build(env):
         team = env["crm.team"].create({"name": "Race team", "tz": "Europe/Moscow"})
-        lead = env["crm.lead"].create({"name": "Race lead", "type": "opportunity", "team_id": team.id,
-                                       "temperature": "hot", "phone": "+7 912 604-18-37"})
+        lead = env["crm.lead"].create(
+            {
+                "name": "Race lead",
+                "type": "opportunity",
+                "team_id": team.id,
+                "temperature": "hot",
+                "phone": "+7 912 604-18-37",
+            }
+        )
         lead.sudo().date_received = datetime(2026, 1, 5, 6, 0)
         return {"team": team, "lead": lead}
 
@@ -160,8 +192,11 @@ class TestSlaEscalationRace(RaceCase):
     def test_two_workers_escalate_a_lead_once(self):
         """PP-15: a missed deadline is escalated once, whatever the number of cron workers."""
         with self.committed(self.build, self.cleanup) as ids, self.workers() as (env1, env2):
-            self.assertEqual(env1["crm.lead"]._cron_escalate_sla().ids, [ids["lead"]],
-                             "the first worker escalates the lead and holds it")
+            self.assertEqual(
+                env1["crm.lead"]._cron_escalate_sla().ids,
+                [ids["lead"]],
+                "the first worker escalates the lead and holds it",
+            )
             self.assertFalse(env2["crm.lead"]._cron_escalate_sla(), "the second skips it instead of waiting")
             env1.cr.commit()
             env2.cr.rollback()  # the second worker's next run is a new transaction

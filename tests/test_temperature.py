@@ -21,7 +21,6 @@ ANNEX_1 = {
 
 @tagged("post_install", "-at_install")
 class TestTemperature(PlaybookCase):
-
     def test_each_annex_source_sets_the_temperature(self):
         for key, (temperature, initiator) in ANNEX_1.items():
             with self.subTest(source=key):
@@ -44,8 +43,9 @@ class TestTemperature(PlaybookCase):
         self.assertTrue(lead.temperature_manual, "a temperature other than the source's is manual")
         lead.source_id = self.source["demo_order"]
         self.assertEqual(lead.temperature, "hot", "the manual choice survives a later source change")
-        self.assertIn(("Cold", "Hot"), self.tracked_values(lead, "temperature"),
-                      "the manual change is in the lead's history")
+        self.assertIn(
+            ("Cold", "Hot"), self.tracked_values(lead, "temperature"), "the manual change is in the lead's history"
+        )
 
         lead.action_reset_temperature()
         self.assertFalse(lead.temperature_manual, "reset lets the temperature follow the source again")
@@ -98,6 +98,7 @@ class TestTemperature(PlaybookCase):
         self.assertEqual(dict(groups), {"hot": 1, "cold": 1})
 
     def test_email_gateway_sets_the_channel(self):
-        lead = self.Lead.message_new({"subject": "Please call me", "from": "client@example.com"},
-                                     {"type": "opportunity"})
+        lead = self.Lead.message_new(
+            {"subject": "Please call me", "from": "client@example.com"}, {"type": "opportunity"}
+        )
         self.assertEqual(lead.channel, "email", "a lead from the mail gateway arrived by email")

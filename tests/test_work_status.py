@@ -6,7 +6,6 @@ from .common import PlaybookCase
 
 @tagged("post_install", "-at_install")
 class TestWorkStatus(PlaybookCase):
-
     def test_status_follows_the_stage_flags(self):
         lead = self.create_lead(stage_id=self.stage_new.id)
         self.assertEqual(lead.work_status, "new", "a stage flagged New keeps the lead new")
@@ -24,8 +23,9 @@ class TestWorkStatus(PlaybookCase):
         screening.is_new_stage = False
         self.assertEqual(lead.work_status, "in_work", "unflagging a stage moves its leads into work")
         self.stage_new.name = "Incoming"
-        self.assertEqual(self.create_lead(stage_id=self.stage_new.id).work_status, "new",
-                         "renaming the stage changes nothing")
+        self.assertEqual(
+            self.create_lead(stage_id=self.stage_new.id).work_status, "new", "renaming the stage changes nothing"
+        )
 
     def test_won_lost_and_restored(self):
         lead = self.create_lead(stage_id=self.stage_contact.id)
@@ -48,12 +48,15 @@ class TestWorkStatus(PlaybookCase):
         self.assertEqual(lead.work_status, "in_work", "archiving without losing is not a refusal")
 
     def test_blocked(self):
-        lead = self.create_lead(stage_id=self.stage_contact.id, partner_id=self.partner.id,
-                                product_id=self.product.id)
-        reservation = self.env["crm.client.reservation"].create({
-            "partner_id": self.partner.id, "product_id": self.product.id, "team_id": self.team_b.id,
-            "date_end": "2099-01-31",
-        })
+        lead = self.create_lead(stage_id=self.stage_contact.id, partner_id=self.partner.id, product_id=self.product.id)
+        reservation = self.env["crm.client.reservation"].create(
+            {
+                "partner_id": self.partner.id,
+                "product_id": self.product.id,
+                "team_id": self.team_b.id,
+                "date_end": "2099-01-31",
+            }
+        )
         self.assertEqual(lead.work_status, "blocked", "another team's reservation blocks the lead")
         reservation.action_release()
         self.assertEqual(lead.work_status, "in_work", "the lead is back in work when the hold ends")

@@ -24,6 +24,7 @@ and what makes the document unreadable by this check: an entry without a valid S
 Only the standard library: ``python3 tools/requirements_index.py [ADDON_DIR] [--summary]`` prints the problems
 and exits 1 when there are any, else prints nothing (or, with ``--summary``, the entries by status) and exits 0.
 """
+
 import ast
 import re
 import sys
@@ -60,7 +61,7 @@ def code_of(prefix, suffix, x_codes):
 
 
 def status_kind(status):
-    """"met", "partly met" or "not built yet" for a valid status line's value."""
+    """ "met", "partly met" or "not built yet" for a valid status line's value."""
     return status.split(":", 1)[0].strip()
 
 
@@ -94,15 +95,18 @@ def parse_document(text):
     seen = {}
     for entry in entries:
         if entry["code"] in seen:
-            unreadable.append(f"{DOC}:{entry['line']}: {entry['code']} is defined twice (first at line "
-                            f"{seen[entry['code']]})")
+            unreadable.append(
+                f"{DOC}:{entry['line']}: {entry['code']} is defined twice (first at line {seen[entry['code']]})"
+            )
         seen.setdefault(entry["code"], entry["line"])
         if "Status" not in entry["fields"]:
             unreadable.append(f"{DOC}:{entry['line']}: {entry['code']} has no Status line")
         elif not STATUS.match(entry["fields"]["Status"][1]):
             line, value = entry["fields"]["Status"]
-            unreadable.append(f"{DOC}:{line}: {entry['code']} status {value!r} is not 'met', "
-                            "'partly met: <what is missing>' or 'not built yet: <why>'")
+            unreadable.append(
+                f"{DOC}:{line}: {entry['code']} status {value!r} is not 'met', "
+                "'partly met: <what is missing>' or 'not built yet: <why>'"
+            )
     return entries, unreadable
 
 
@@ -152,11 +156,14 @@ class SourceIndex:
             return False
         seen.add((module_path, class_name))
         for node in nodes:
-            if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method
-                   for item in node.body):
+            if any(
+                isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method for item in node.body
+            ):
                 return True
-            if any(isinstance(base, ast.Name) and self.has_method(module_path, base.id, method, extra_modules, seen)
-                   for base in node.bases):
+            if any(
+                isinstance(base, ast.Name) and self.has_method(module_path, base.id, method, extra_modules, seen)
+                for base in node.bases
+            ):
                 return True
         return False
 
@@ -186,8 +193,11 @@ class SourceIndex:
                 return None
             return f"names {name}, which is no function or class of {relative}"
         class_name, method = name.split(".")
-        extra = (TESTS_COMMON,) if is_test_file and relative != TESTS_COMMON and \
-            (self.addon / TESTS_COMMON).is_file() else ()
+        extra = (
+            (TESTS_COMMON,)
+            if is_test_file and relative != TESTS_COMMON and (self.addon / TESTS_COMMON).is_file()
+            else ()
+        )
         if class_name not in module["classes"]:
             return f"names class {class_name}, which {relative} does not define"
         if not self.has_method(relative, class_name, method, extra):
@@ -203,14 +213,16 @@ def check_references(entries, index):
         for kind in ("Methods", "Tests"):
             if kind not in entry["fields"]:
                 if needs_evidence:
-                    found.append(f"{DOC}:{entry['line']}: {entry['code']} is {status_kind(status)} but has no "
-                                    f"{kind} line")
+                    found.append(
+                        f"{DOC}:{entry['line']}: {entry['code']} is {status_kind(status)} but has no {kind} line"
+                    )
                 continue
             line, value = entry["fields"][kind]
             references = [reference.strip() for reference in REFERENCE.findall(value)]
             if needs_evidence and not references:
-                found.append(f"{DOC}:{line}: {entry['code']} is {status_kind(status)} but its {kind} line "
-                                "names nothing")
+                found.append(
+                    f"{DOC}:{line}: {entry['code']} is {status_kind(status)} but its {kind} line names nothing"
+                )
             for reference in references:
                 why = index.missing(reference, kind)
                 if why:
@@ -225,8 +237,9 @@ def scanned_files(addon):
     files = [addon / name for name in SCANNED_FILES if (addon / name).is_file()]
     for folder in SCANNED_DIRS:
         if (addon / folder).is_dir():
-            files += sorted(path for path in (addon / folder).rglob("*")
-                            if path.is_file() and path.suffix in SCANNED_SUFFIXES)
+            files += sorted(
+                path for path in (addon / folder).rglob("*") if path.is_file() and path.suffix in SCANNED_SUFFIXES
+            )
     return files
 
 

@@ -380,6 +380,15 @@ def check_sudo_reasons():
     ]
 
 
+def check_requirements_index():
+    """docs/requirements.md defines every requirement code the code cites and names methods and tests that
+    exist (tools/requirements_index.py)."""
+    spec = importlib.util.spec_from_file_location("requirements_index", ADDON / "tools" / "requirements_index.py")
+    requirements_index = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(requirements_index)
+    return requirements_index.problems(ADDON)
+
+
 CHECKS = [
     ("python compiles", check_python_compiles),
     ("XML well-formed", check_xml_well_formed),
@@ -389,6 +398,7 @@ CHECKS = [
     (None, lint_checks),  # one line per hook of .pre-commit-config.yaml: ruff, pylint-odoo, OCA checks
     ("pre-commit hooks use the versions of requirements-dev.txt", check_hook_versions),
     ("every sudo() says why", check_sudo_reasons),
+    ("docs/requirements.md defines every cited code, its methods and tests exist", check_requirements_index),
     ("wheel builds and holds the manifest, data and translations", check_wheel),
 ]
 

@@ -7,6 +7,7 @@ ru.po are kept; new strings arrive untranslated (the static checks then fail unt
 someone translates them). Terms of records of other modules that this addon renames
 (Odoo's CRM stages) are exported under those modules, so they are added here.
 """
+
 import subprocess
 import sys
 import tempfile
@@ -33,11 +34,22 @@ def save_pretty(catalog, path):
 def main(database, *odoo_args):
     with tempfile.TemporaryDirectory() as tmp:
         pot_file = Path(tmp) / "crm_sales_playbook.pot"
-        subprocess.run([
-            sys.executable, "-c", "import sys, odoo.cli; sys.argv[0] = 'odoo'; odoo.cli.main()",
-            "-d", database, *odoo_args, "--i18n-export", str(pot_file),
-            "--modules=crm_sales_playbook", "--stop-after-init", "--log-level=warn",
-        ], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, odoo.cli; sys.argv[0] = 'odoo'; odoo.cli.main()",
+                "-d",
+                database,
+                *odoo_args,
+                "--i18n-export",
+                str(pot_file),
+                "--modules=crm_sales_playbook",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
         pot = polib.pofile(str(pot_file))
     for kind, field, xmlid, text in EXTRA_TERMS:
         occurrence = (f"{kind}:{field}:{xmlid}", "")
@@ -51,15 +63,17 @@ def main(database, *odoo_args):
     po_path = ADDON / "i18n" / "ru.po"
     po = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
     po.merge(pot)
-    po.metadata.update({
-        "Project-Id-Version": "Odoo Server 18.0",
-        "Language": "ru",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "",
-        "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-                        "(n%100<10 || n%100>=20) ? 1 : 2);",
-    })
+    po.metadata.update(
+        {
+            "Project-Id-Version": "Odoo Server 18.0",
+            "Language": "ru",
+            "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "",
+            "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+            "(n%100<10 || n%100>=20) ? 1 : 2);",
+        }
+    )
     for entry in po:
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"] if entry.msgstr else entry.flags
     po[:] = [entry for entry in po if not entry.obsolete]

@@ -9,6 +9,10 @@ def selected_leads(model):
 def reopen(wizard, title):
     """Show the wizard again, with its result, in the same dialog."""
     return {
-        "type": "ir.actions.act_window", "res_model": wizard._name, "res_id": wizard.id,
-        "view_mode": "form", "target": "new", "name": title,
+        "type": "ir.actions.act_window",
+        "res_model": wizard._name,
+        "res_id": wizard.id,
+        "view_mode": "form",
+        "target": "new",
+        "name": title,
     }

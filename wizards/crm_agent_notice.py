@@ -17,11 +17,16 @@ class CrmAgentNotice(models.TransientModel):
     phone = fields.Char()
     email = fields.Char()
     product_id = fields.Many2one("product.product")
-    team_id = fields.Many2one("crm.team", required=True, default=lambda self: self.env.user.sale_team_id,
-                              domain=lambda self: [("company_id", "in", self.env.companies.ids + [False])])
+    team_id = fields.Many2one(
+        "crm.team",
+        required=True,
+        default=lambda self: self.env.user.sale_team_id,
+        domain=lambda self: [("company_id", "in", self.env.companies.ids + [False])],
+    )
     note = fields.Text(string="Request", required=True)
-    partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_partner", store=True,
-                                 readonly=False)
+    partner_id = fields.Many2one(
+        "res.partner", string="Known Client", compute="_compute_partner", store=True, readonly=False
+    )
     known_message = fields.Char(compute="_compute_known_message")
 
     @api.depends("vat", "phone", "email", "client_name", "team_id")
@@ -32,13 +37,16 @@ class CrmAgentNotice(models.TransientModel):
             partner = Partner.browse()
             company = notice.team_id.company_id or self.env.company
             phone = notice.phone and self.env["crm.lead"]._phone_format(
-                number=notice.phone, country=company.country_id, force_format="E164")
+                number=notice.phone, country=company.country_id, force_format="E164"
+            )
             email = email_normalize(notice.email or "")
             in_company = [("company_id", "in", (company.id, False))]
-            for domain in ([("vat", "=", notice.vat)] if notice.vat else None,
-                           [("phone_sanitized", "=", phone)] if phone else None,
-                           [("email_normalized", "=", email)] if email else None,
-                           [("name", "=ilike", notice.client_name)] if notice.client_name else None):
+            for domain in (
+                [("vat", "=", notice.vat)] if notice.vat else None,
+                [("phone_sanitized", "=", phone)] if phone else None,
+                [("email_normalized", "=", email)] if email else None,
+                [("name", "=ilike", notice.client_name)] if notice.client_name else None,
+            ):
                 if domain and not partner:
                     partner = Partner.search(in_company + domain, limit=1).commercial_partner_id
             notice.partner_id = partner
@@ -49,8 +57,10 @@ class CrmAgentNotice(models.TransientModel):
             partner = notice.partner_id
             if partner.playbook_is_regular:
                 notice.known_message = self.env._(
-                    "%(client)s is already a regular customer of %(manager)s.", client=partner.name,
-                    manager=partner.playbook_regular_manager_id.name or self.env._("the sales center"))
+                    "%(client)s is already a regular customer of %(manager)s.",
+                    client=partner.name,
+                    manager=partner.playbook_regular_manager_id.name or self.env._("the sales center"),
+                )
             elif partner:
                 notice.known_message = self.env._("%(client)s is already in the database.", client=partner.name)
             else:
@@ -68,25 +78,44 @@ class CrmAgentNotice(models.TransientModel):
         self.env["crm.lead"].browse().check_access("create")
         if self.agent_id != self.env.user and not self.env.user._playbook_is_head():
             raise UserError(self.env._("A notice is confirmed in the name of the agent who gives it."))
-        partner = self.partner_id or self.env["res.partner"].create({
-            "name": self.client_name, "is_company": True, "vat": self.vat, "phone": self.phone,
-            "email": self.email})
+        partner = self.partner_id or self.env["res.partner"].create(
+            {"name": self.client_name, "is_company": True, "vat": self.vat, "phone": self.phone, "email": self.email}
+        )
         manager = partner.playbook_regular_manager_id
         # The lead is the sales center's, for the regular-customers manager, which the agent may not do itself;
         # the agent's right to create leads in the team's company was checked above.
         # sudo: the agent hands the request to the sales center
-        lead = self.env["crm.lead"].sudo().with_company(company).create({
-            "name": self.env._("Agent notice: %(client)s", client=partner.name),
-            "partner_id": partner.id, "team_id": self.team_id.id, "user_id": manager.id or False,
-            "channel": "agent_notice", "product_id": self.product_id.id, "description": self.note,
-            "phone": self.phone or partner.phone, "email_from": self.email or partner.email,
-            "company_id": company.id,
-        })
+        lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "name": self.env._("Agent notice: %(client)s", client=partner.name),
+                    "partner_id": partner.id,
+                    "team_id": self.team_id.id,
+                    "user_id": manager.id or False,
+                    "channel": "agent_notice",
+                    "product_id": self.product_id.id,
+                    "description": self.note,
+                    "phone": self.phone or partner.phone,
+                    "email_from": self.email or partner.email,
+                    "company_id": company.id,
+                }
+            )
+        )
         if self.known_message:
-            lead.message_notify(partner_ids=self.agent_id.partner_id.ids, subject=self.known_message,
-                                body=self.known_message)
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "success", "title": self.env._("Request confirmed"),
-            "message": self.known_message or self.env._("%(client)s was added; the sales center has the request.",
-                                                        client=partner.name),
-            "next": {"type": "ir.actions.act_window_close"}}}
+            lead.message_notify(
+                partner_ids=self.agent_id.partner_id.ids, subject=self.known_message, body=self.known_message
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Request confirmed"),
+                "message": self.known_message
+                or self.env._("%(client)s was added; the sales center has the request.", client=partner.name),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

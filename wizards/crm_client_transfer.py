@@ -8,8 +8,9 @@ class CrmClientTransfer(models.TransientModel):
     _description = "Move a Client to Another Team"
 
     partner_id = fields.Many2one("res.partner", string="Client", required=True)
-    team_id = fields.Many2one("crm.team", string="To Team", required=True,
-                              domain=lambda self: [("company_id", "in", self.env.companies.ids)])
+    team_id = fields.Many2one(
+        "crm.team", string="To Team", required=True, domain=lambda self: [("company_id", "in", self.env.companies.ids)]
+    )
     reason = fields.Text(required=True)
 
     @api.model

@@ -19,30 +19,45 @@ class CrmInboundRegister(models.TransientModel):
     kind = fields.Selection([("call", "Call"), ("letter", "Letter")], required=True, default="call")
     caller_name = fields.Char(string="Caller", required=True)
     company_name = fields.Char(string="Company")
-    customer_type = fields.Selection([("person", "Individual"), ("company", "Legal Entity")],
-                                     string="Client Type", required=True, default="company")
+    customer_type = fields.Selection(
+        [("person", "Individual"), ("company", "Legal Entity")], string="Client Type", required=True, default="company"
+    )
     phone = fields.Char()
     email = fields.Char()
     city = fields.Char()
     question = fields.Text(required=True)
     channel = fields.Selection(CHANNELS, compute="_compute_channel", store=True, readonly=False, required=True)
     source_id = fields.Many2one("utm.source")
-    team_id = fields.Many2one("crm.team", required=True,
-                              default=lambda self: self.env.user.sale_team_id,
-                              domain=lambda self: [("company_id", "in", self.env.companies.ids + [False])])
+    team_id = fields.Many2one(
+        "crm.team",
+        required=True,
+        default=lambda self: self.env.user.sale_team_id,
+        domain=lambda self: [("company_id", "in", self.env.companies.ids + [False])],
+    )
     transferred_to_id = fields.Many2one(
-        "res.users", required=True, domain="[('share', '=', False)]",
-        help="The employee the call was put through to, or who must answer the letter.")
+        "res.users",
+        required=True,
+        domain="[('share', '=', False)]",
+        help="The employee the call was put through to, or who must answer the letter.",
+    )
     manager_busy = fields.Boolean(
-        help="The manager could not take the call: the operator took the contacts and promised a callback.")
-    partner_id = fields.Many2one("res.partner", string="Known Client", compute="_compute_matches", store=True,
-                                 readonly=False)
+        help="The manager could not take the call: the operator took the contacts and promised a callback."
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Known Client", compute="_compute_matches", store=True, readonly=False
+    )
     is_regular = fields.Boolean(related="partner_id.playbook_is_regular", string="Regular Customer")
     is_vip = fields.Boolean(related="partner_id.playbook_vip", string="VIP Client")
     regular_manager_id = fields.Many2one(related="partner_id.playbook_regular_manager_id")
     request_reason = fields.Char(help="Why the regular customer calls: a new purchase, a renewal, a question...")
-    lead_id = fields.Many2one("crm.lead", string="Open Lead", compute="_compute_matches", store=True,
-                              readonly=False, domain="[('work_status', 'in', ('new', 'in_work'))]")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Open Lead",
+        compute="_compute_matches",
+        store=True,
+        readonly=False,
+        domain="[('work_status', 'in', ('new', 'in_work'))]",
+    )
 
     @api.depends("kind")
     def _compute_channel(self):
@@ -77,42 +92,80 @@ class CrmInboundRegister(models.TransientModel):
     def action_register(self):
         self.ensure_one()
         if not (self.phone or self.email):
-            raise UserError(self.env._("Take the caller's phone or email: every client goes into the CRM with a "
-                                       "way to reach them."))
+            raise UserError(
+                self.env._("Take the caller's phone or email: every client goes into the CRM with a way to reach them.")
+            )
         if self.is_regular and not (self.request_reason or "").strip():
-            raise UserError(self.env._("%(client)s is a regular customer: record why they call.",
-                                       client=self.partner_id.name))
+            raise UserError(
+                self.env._("%(client)s is a regular customer: record why they call.", client=self.partner_id.name)
+            )
         new_client = not self.partner_id
         lead_created = not self.lead_id
         lead = self.lead_id or self._create_lead()
         lead._playbook_log_inbound(
-            kind=self.kind, channel=self.channel, caller_name=self.caller_name, question=self.question,
-            forwarded_to=self.transferred_to_id, manager_busy=self.manager_busy,
+            kind=self.kind,
+            channel=self.channel,
+            caller_name=self.caller_name,
+            question=self.question,
+            forwarded_to=self.transferred_to_id,
+            manager_busy=self.manager_busy,
             request_reason=self.request_reason if self.is_regular else False,
-            new_client=new_client, lead_created=lead_created)
-        return {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": lead.id,
-                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+            new_client=new_client,
+            lead_created=lead_created,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": lead.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     def _create_lead(self):
         partner = self.partner_id
         if not partner:
-            partner = self.env["res.partner"].create({
-                "name": self.company_name if self.customer_type == "company" and self.company_name
-                else self.caller_name,
-                "is_company": self.customer_type == "company",
-                "phone": self.phone, "email": self.email, "city": self.city,
-            })
+            partner = self.env["res.partner"].create(
+                {
+                    "name": self.company_name
+                    if self.customer_type == "company" and self.company_name
+                    else self.caller_name,
+                    "is_company": self.customer_type == "company",
+                    "phone": self.phone,
+                    "email": self.email,
+                    "city": self.city,
+                }
+            )
             if partner.is_company and self.caller_name != partner.name:
-                partner = self.env["res.partner"].create({
-                    "name": self.caller_name, "parent_id": partner.id, "type": "contact",
-                    "phone": self.phone, "email": self.email})
+                partner = self.env["res.partner"].create(
+                    {
+                        "name": self.caller_name,
+                        "parent_id": partner.id,
+                        "type": "contact",
+                        "phone": self.phone,
+                        "email": self.email,
+                    }
+                )
         first_line = (self.question or "").strip().splitlines()[0][:80]
         # The registration plans its own first-contact follow-up: no second "call back" one.
-        return self.env["crm.lead"].with_context(playbook_no_request_followups=True).create({
-            "name": first_line or self.caller_name,
-            "type": "opportunity" if not self.team_id.use_leads else "lead",
-            "partner_id": partner.id, "contact_name": self.caller_name, "partner_name": self.company_name,
-            "phone": self.phone, "email_from": self.email, "city": self.city,
-            "channel": self.channel, "source_id": self.source_id.id, "team_id": self.team_id.id,
-            "user_id": self.transferred_to_id.id, "description": self.question,
-        })
+        return (
+            self.env["crm.lead"]
+            .with_context(playbook_no_request_followups=True)
+            .create(
+                {
+                    "name": first_line or self.caller_name,
+                    "type": "opportunity" if not self.team_id.use_leads else "lead",
+                    "partner_id": partner.id,
+                    "contact_name": self.caller_name,
+                    "partner_name": self.company_name,
+                    "phone": self.phone,
+                    "email_from": self.email,
+                    "city": self.city,
+                    "channel": self.channel,
+                    "source_id": self.source_id.id,
+                    "team_id": self.team_id.id,
+                    "user_id": self.transferred_to_id.id,
+                    "description": self.question,
+                }
+            )
+        )

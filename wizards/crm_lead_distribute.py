@@ -9,18 +9,24 @@ class CrmLeadDistribute(models.TransientModel):
     _name = "crm.lead.distribute"
     _description = "Plan Leads over a Period"
 
-    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads,
-                                context={"active_test": False})
+    lead_ids = fields.Many2many(
+        "crm.lead", string="Leads", required=True, default=selected_leads, context={"active_test": False}
+    )
     team_id = fields.Many2one(
-        "crm.team", string="Calendar of Team", required=True, default=lambda self: self._default_team(),
+        "crm.team",
+        string="Calendar of Team",
+        required=True,
+        default=lambda self: self._default_team(),
         domain="[('id', 'in', allowed_team_ids)]",
-        help="Working days and holidays are read from this team's calendar.")
+        help="Working days and holidays are read from this team's calendar.",
+    )
     allowed_team_ids = fields.Many2many("crm.team", string="Allowed Teams", compute="_compute_allowed")
     allowed_user_ids = fields.Many2many("res.users", string="Allowed Salespeople", compute="_compute_allowed")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="To", required=True)
-    user_ids = fields.Many2many("res.users", string="Salespeople", required=True,
-                                domain="[('id', 'in', allowed_user_ids)]")
+    user_ids = fields.Many2many(
+        "res.users", string="Salespeople", required=True, domain="[('id', 'in', allowed_user_ids)]"
+    )
     hot_count = fields.Integer(compute="_compute_selection", string="Hot Leads")
     eligible_count = fields.Integer(compute="_compute_selection", string="Leads to Plan")
     skipped_text = fields.Text(compute="_compute_selection", string="Not Taken")
@@ -30,7 +36,8 @@ class CrmLeadDistribute(models.TransientModel):
     def _default_team(self):
         context = self.env.context
         leads = self.env["crm.lead"].browse(
-            context.get("active_ids", []) if context.get("active_model") == "crm.lead" else [])
+            context.get("active_ids", []) if context.get("active_model") == "crm.lead" else []
+        )
         return leads.team_id[:1] if len(leads.team_id) == 1 else self.env.user.sale_team_id
 
     def _compute_allowed(self):
@@ -45,21 +52,39 @@ class CrmLeadDistribute(models.TransientModel):
             eligible, skipped = wizard.lead_ids._playbook_split_distributable()
             wizard.hot_count = len(wizard.lead_ids.filtered(lambda lead: lead.temperature == "hot"))
             wizard.eligible_count = len(eligible)
-            wizard.skipped_text = "\n".join(f"- {lead.display_name}: {reason}" for lead, reason in skipped.items()
-                                            if lead.temperature != "hot")
+            wizard.skipped_text = "\n".join(
+                f"- {lead.display_name}: {reason}" for lead, reason in skipped.items() if lead.temperature != "hot"
+            )
 
     def action_distribute(self):
         self.ensure_one()
-        plan, _skipped = self.lead_ids._playbook_distribute_over_period(self.date_from, self.date_to, self.user_ids,
-                                                                self.team_id)
+        plan, _skipped = self.lead_ids._playbook_distribute_over_period(
+            self.date_from, self.date_to, self.user_ids, self.team_id
+        )
         summary = {}
         for lead, key in plan.items():
             summary.setdefault(key, []).append(lead.temperature)
-        self.write({"done": True, "line_ids": [(5, 0, 0)] + [
-            (0, 0, {"date": day, "user_id": user.id, "warm_count": temperatures.count("warm"),
-                    "cold_count": temperatures.count("cold")})
-            for (day, user), temperatures in sorted(summary.items(), key=lambda item: (item[0][0], item[0][1].name))
-        ]})
+        self.write(
+            {
+                "done": True,
+                "line_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "date": day,
+                            "user_id": user.id,
+                            "warm_count": temperatures.count("warm"),
+                            "cold_count": temperatures.count("cold"),
+                        },
+                    )
+                    for (day, user), temperatures in sorted(
+                        summary.items(), key=lambda item: (item[0][0], item[0][1].name)
+                    )
+                ],
+            }
+        )
         return reopen(self, self.env._("Planned Contacts"))
 
 

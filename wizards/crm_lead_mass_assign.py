@@ -10,15 +10,19 @@ class CrmLeadMassAssign(models.TransientModel):
     _name = "crm.lead.mass.assign"
     _description = "Assign Leads to Salespeople"
 
-    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads,
-                                context={"active_test": False})
+    lead_ids = fields.Many2many(
+        "crm.lead", string="Leads", required=True, default=selected_leads, context={"active_test": False}
+    )
     line_ids = fields.One2many("crm.lead.mass.assign.line", "wizard_id", string="Salespeople")
     eligible_count = fields.Integer(compute="_compute_eligible", string="Leads to Deal")
     skipped_text = fields.Text(compute="_compute_eligible", string="Not Taken")
     result = fields.Text(readonly=True)
-    allowed_user_ids = fields.Many2many("res.users", string="Allowed Salespeople",
-                                        compute="_compute_allowed_user_ids",
-                                        help="The salespeople of the teams the user directs.")
+    allowed_user_ids = fields.Many2many(
+        "res.users",
+        string="Allowed Salespeople",
+        compute="_compute_allowed_user_ids",
+        help="The salespeople of the teams the user directs.",
+    )
 
     def _compute_allowed_user_ids(self):
         for wizard in self:
@@ -36,8 +40,10 @@ class CrmLeadMassAssign(models.TransientModel):
         counts = [(line.user_id, line.count) for line in self.line_ids]
         assigned, skipped = self.lead_ids._playbook_assign_to(counts)
         self.result = self.env._(
-            "%(count)s leads assigned: %(detail)s.", count=len(assigned),
-            detail=", ".join(f"{user.name} {len(leads)}" for user, leads in assigned.grouped("user_id").items()))
+            "%(count)s leads assigned: %(detail)s.",
+            count=len(assigned),
+            detail=", ".join(f"{user.name} {len(leads)}" for user, leads in assigned.grouped("user_id").items()),
+        )
         if skipped:
             self.result += "\n" + self.env._("Not taken:") + "\n" + self.skipped_text
         return reopen(self, self.env._("Assignment Result"))
@@ -48,8 +54,9 @@ class CrmLeadMassAssignLine(models.TransientModel):
     _description = "Salesperson and Number of Leads"
 
     wizard_id = fields.Many2one("crm.lead.mass.assign", required=True, ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True,
-                              domain="[('id', 'in', parent.allowed_user_ids)]")
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, domain="[('id', 'in', parent.allowed_user_ids)]"
+    )
     count = fields.Integer(string="Leads", required=True, default=1)
 
     @api.constrains("count")

@@ -11,10 +11,12 @@ class CrmLeadTransfer(models.TransientModel):
     _description = "Transfer Leads to Another Team"
 
     lead_ids = fields.Many2many("crm.lead", string="Leads", required=True, default=selected_leads)
-    team_id = fields.Many2one("crm.team", string="To Team", required=True,
-                              domain="[('company_id', 'in', allowed_company_ids)]")
-    allowed_company_ids = fields.Many2many("res.company", string="Allowed Companies",
-                                           compute="_compute_allowed_company_ids")
+    team_id = fields.Many2one(
+        "crm.team", string="To Team", required=True, domain="[('company_id', 'in', allowed_company_ids)]"
+    )
+    allowed_company_ids = fields.Many2many(
+        "res.company", string="Allowed Companies", compute="_compute_allowed_company_ids"
+    )
 
     @api.depends("lead_ids")
     def _compute_allowed_company_ids(self):
@@ -22,6 +24,7 @@ class CrmLeadTransfer(models.TransientModel):
         for wizard in self:
             companies = wizard.lead_ids.company_id & self.env.companies
             wizard.allowed_company_ids = companies if len(companies) == 1 else self.env.companies
+
     reason = fields.Text(required=True)
     result = fields.Text(readonly=True)
 
@@ -29,16 +32,22 @@ class CrmLeadTransfer(models.TransientModel):
         self.ensure_one()
         moved, refused = self.lead_ids._playbook_transfer_to_team(self.team_id, self.reason)
         if not moved:
-            raise UserError(self.env._("No lead was transferred:\n%(reasons)s",
-                                       reasons=self._refusal_text(refused)))
+            raise UserError(self.env._("No lead was transferred:\n%(reasons)s", reasons=self._refusal_text(refused)))
         if not refused:
             return {"type": "ir.actions.act_window_close"}
         self.result = self.env._(
             "%(count)s leads transferred to %(team)s. Not transferred:\n%(reasons)s",
-            count=len(moved), team=self.team_id.display_name, reasons=self._refusal_text(refused))
+            count=len(moved),
+            team=self.team_id.display_name,
+            reasons=self._refusal_text(refused),
+        )
         return {
-            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-            "view_mode": "form", "target": "new", "name": self.env._("Transfer Result"),
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Transfer Result"),
         }
 
     def _refusal_text(self, refused):

@@ -1,5 +1,6 @@
 """The daily management reports on screen, printed or emailed: the call center's (ST-11) and the sales head's
 (ST-12)."""
+
 import base64
 import logging
 from datetime import timedelta
@@ -26,8 +27,12 @@ class CrmPlaybookDailyReport(models.TransientModel):
     kind = fields.Selection(REPORT_KINDS, string="Report Kind", required=True, default="operator")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
-                                 domain=lambda self: [("id", "in", self.env.companies.ids)])
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
     team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Leave empty for every team.")
     body_html = fields.Html(string="Report", compute="_compute_body_html", sanitize=False)
 
@@ -47,8 +52,9 @@ class CrmPlaybookDailyReport(models.TransientModel):
     def _utc_range(self):
         """The period as naive UTC datetimes [start, stop) in the company's time zone."""
         zone = self.company_id._playbook_tz()
-        return working_time.day_start_utc(zone, self.date_from), \
-            working_time.day_start_utc(zone, self.date_to + timedelta(days=1))
+        return working_time.day_start_utc(zone, self.date_from), working_time.day_start_utc(
+            zone, self.date_to + timedelta(days=1)
+        )
 
     @api.model
     def _previous_working_day(self, company, day):
@@ -62,29 +68,47 @@ class CrmPlaybookDailyReport(models.TransientModel):
 
     def _requests_domain(self):
         start, stop = self._utc_range()
-        return [("create_date", ">=", start), ("create_date", "<", stop),
-                ("company_id", "in", (self.company_id.id, False))] + self._team_domain()
+        return [
+            ("create_date", ">=", start),
+            ("create_date", "<", stop),
+            ("company_id", "in", (self.company_id.id, False)),
+        ] + self._team_domain()
 
     def _contacts_domain(self):
         start, stop = self._utc_range()
-        return [("date", ">=", start), ("date", "<", stop),
-                ("company_id", "=", self.company_id.id)] + self._team_domain()
+        return [
+            ("date", ">=", start),
+            ("date", "<", stop),
+            ("company_id", "=", self.company_id.id),
+        ] + self._team_domain()
 
     def _proposals_domain(self):
         start, stop = self._utc_range()
-        return [("state", "=", "sent"), ("date_sent", ">=", start), ("date_sent", "<", stop),
-                ("company_id", "in", (self.company_id.id, False))] + self._team_domain()
+        return [
+            ("state", "=", "sent"),
+            ("date_sent", ">=", start),
+            ("date_sent", "<", stop),
+            ("company_id", "in", (self.company_id.id, False)),
+        ] + self._team_domain()
 
     def _issued_domain(self):
-        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-                ("invoice_date", ">=", self.date_from), ("invoice_date", "<=", self.date_to),
-                ("company_id", "=", self.company_id.id)] + self._team_domain()
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("invoice_date", ">=", self.date_from),
+            ("invoice_date", "<=", self.date_to),
+            ("company_id", "=", self.company_id.id),
+        ] + self._team_domain()
 
     def _paid_domain(self, late_entry=False):
         start, stop = self._utc_range()
-        return [("move_type", "=", "out_invoice"), ("playbook_paid_at", ">=", start),
-                ("playbook_paid_at", "<", stop), ("playbook_paid_late_entry", "=", late_entry),
-                ("company_id", "=", self.company_id.id)] + self._team_domain()
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("playbook_paid_at", ">=", start),
+            ("playbook_paid_at", "<", stop),
+            ("playbook_paid_late_entry", "=", late_entry),
+            ("company_id", "=", self.company_id.id),
+        ] + self._team_domain()
 
     # Figures ---------------------------------------------------------------------------------
 
@@ -98,24 +122,37 @@ class CrmPlaybookDailyReport(models.TransientModel):
         Contact = self.env["crm.inbound.contact"]
         received = dict(Lead._read_group(self._requests_domain(), ["channel"], ["__count"]))
         contacts, new_clients = {}, {}
-        for channel, new, count in Contact._read_group(self._contacts_domain(), ["channel", "new_client"],
-                                                        ["__count"]):
+        for channel, new, count in Contact._read_group(self._contacts_domain(), ["channel", "new_client"], ["__count"]):
             contacts[channel] = contacts.get(channel, 0) + count
             if new:
                 new_clients[channel] = new_clients.get(channel, 0) + count
-        new_requests = dict(Contact._read_group(
-            self._contacts_domain() + [("new_client", "=", True), ("became_request", "=", True)],
-            ["channel"], ["__count"]))
-        rows = [{"channel": key, "label": label, "requests": received.get(key, 0),
-                 "contacts": contacts.get(key, 0), "new_clients": new_clients.get(key, 0),
-                 "new_requests": new_requests.get(key, 0)} for key, label in self._channel_labels()]
+        new_requests = dict(
+            Contact._read_group(
+                self._contacts_domain() + [("new_client", "=", True), ("became_request", "=", True)],
+                ["channel"],
+                ["__count"],
+            )
+        )
+        rows = [
+            {
+                "channel": key,
+                "label": label,
+                "requests": received.get(key, 0),
+                "contacts": contacts.get(key, 0),
+                "new_clients": new_clients.get(key, 0),
+                "new_requests": new_requests.get(key, 0),
+            }
+            for key, label in self._channel_labels()
+        ]
         rows = [row for row in rows if any(row[name] for name in ("requests", "contacts"))]
-        forwarded = Contact._read_group(self._contacts_domain() + [("forwarded_to_id", "!=", False)],
-                                        ["forwarded_to_id"], ["__count"])
+        forwarded = Contact._read_group(
+            self._contacts_domain() + [("forwarded_to_id", "!=", False)], ["forwarded_to_id"], ["__count"]
+        )
         return {
             "rows": rows,
-            "total": {name: sum(row[name] for row in rows)
-                      for name in ("requests", "contacts", "new_clients", "new_requests")},
+            "total": {
+                name: sum(row[name] for row in rows) for name in ("requests", "contacts", "new_clients", "new_requests")
+            },
             "forwarded": sorted(([user.name, count] for user, count in forwarded), key=lambda row: (-row[1], row[0])),
         }
 
@@ -126,21 +163,22 @@ class CrmPlaybookDailyReport(models.TransientModel):
         by_origin, by_person = {}, {}
 
         def add(table, key, label, column, count, amount=0.0):
-            row = table.setdefault(key, {"label": label, "proposals": 0, "issued": 0, "issued_amount": 0.0,
-                                         "paid": 0, "paid_amount": 0.0})
+            row = table.setdefault(
+                key, {"label": label, "proposals": 0, "issued": 0, "issued_amount": 0.0, "paid": 0, "paid_amount": 0.0}
+            )
             row[column] += count
             if amount:
                 row[column + "_amount"] += amount
 
         labels = dict(self._channel_labels())
         nobody = self.env._("No Salesperson")
-        for channel, user, count in Proposal._read_group(self._proposals_domain(), ["channel", "user_id"],
-                                                         ["__count"]):
+        for channel, user, count in Proposal._read_group(self._proposals_domain(), ["channel", "user_id"], ["__count"]):
             add(by_origin, channel, labels.get(channel), "proposals", count)
             add(by_person, user.id, user.name or nobody, "proposals", count)
         for column, domain in (("issued", self._issued_domain()), ("paid", self._paid_domain())):
             for channel, user, count, amount in Move._read_group(
-                    domain, ["playbook_channel", "invoice_user_id"], ["__count", "amount_total_signed:sum"]):
+                domain, ["playbook_channel", "invoice_user_id"], ["__count", "amount_total_signed:sum"]
+            ):
                 add(by_origin, channel, labels.get(channel), column, count, amount)
                 add(by_person, user.id, user.name or nobody, column, count, amount)
         late = Move.search(self._paid_domain(late_entry=True), order="playbook_paid_at, id")
@@ -151,9 +189,17 @@ class CrmPlaybookDailyReport(models.TransientModel):
             "by_origin": origin_rows,
             "by_person": sorted(by_person.values(), key=lambda row: row["label"]),
             "total": {name: sum(row[name] for row in origin_rows) for name in columns},
-            "late": [{"name": move.name, "client": move.partner_id.name, "amount": move.amount_total_signed,
-                      "salesperson": move.invoice_user_id.name or "", "origin": labels.get(move.playbook_channel),
-                      "recorded": move.playbook_paid_at} for move in late],
+            "late": [
+                {
+                    "name": move.name,
+                    "client": move.partner_id.name,
+                    "amount": move.amount_total_signed,
+                    "salesperson": move.invoice_user_id.name or "",
+                    "origin": labels.get(move.playbook_channel),
+                    "recorded": move.playbook_paid_at,
+                }
+                for move in late
+            ],
             "late_amount": sum(late.mapped("amount_total_signed")),
             "currency": self.company_id.currency_id,
         }
@@ -171,40 +217,75 @@ class CrmPlaybookDailyReport(models.TransientModel):
 
     def _render_body(self):
         self.ensure_one()
-        return self.env["ir.qweb"]._render("crm_sales_playbook.playbook_daily_report_body", {
-            "report": self, "figures": self._figures(), "title": self._title(),
-            "format_datetime": lambda value: fields.Datetime.context_timestamp(
-                self.with_context(tz=self.company_id._playbook_tz().zone), value).strftime("%Y-%m-%d %H:%M"),
-        })
+        return self.env["ir.qweb"]._render(
+            "crm_sales_playbook.playbook_daily_report_body",
+            {
+                "report": self,
+                "figures": self._figures(),
+                "title": self._title(),
+                "format_datetime": lambda value: fields.Datetime.context_timestamp(
+                    self.with_context(tz=self.company_id._playbook_tz().zone), value
+                ).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
 
     # Drill-down ----------------------------------------------------------------------------------
 
     def _open(self, model, name, domain, views="pivot,list,graph", context=None):
-        return {"type": "ir.actions.act_window", "name": name, "res_model": model, "domain": domain,
-                "view_mode": views, "views": [(False, view) for view in views.split(",")],
-                "context": dict(context or {}, active_test=False)}
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "domain": domain,
+            "view_mode": views,
+            "views": [(False, view) for view in views.split(",")],
+            "context": dict(context or {}, active_test=False),
+        }
 
     def action_view_requests(self):
-        return self._open("crm.lead", self.env._("Requests Received"), self._requests_domain(),
-                          context={"pivot_row_groupby": ["channel"]})
+        return self._open(
+            "crm.lead",
+            self.env._("Requests Received"),
+            self._requests_domain(),
+            context={"pivot_row_groupby": ["channel"]},
+        )
 
     def action_view_contacts(self):
-        return self._open("crm.inbound.contact", self.env._("Registered Calls and Letters"),
-                          self._contacts_domain(), context={"pivot_row_groupby": ["channel"]})
+        return self._open(
+            "crm.inbound.contact",
+            self.env._("Registered Calls and Letters"),
+            self._contacts_domain(),
+            context={"pivot_row_groupby": ["channel"]},
+        )
 
     def action_view_proposals(self):
-        return self._open("crm.lead.proposal", self.env._("Proposals Sent"), self._proposals_domain(),
-                          views="list,form", context={"group_by": ["channel"]})
+        return self._open(
+            "crm.lead.proposal",
+            self.env._("Proposals Sent"),
+            self._proposals_domain(),
+            views="list,form",
+            context={"group_by": ["channel"]},
+        )
 
     def action_view_issued(self):
-        return self._open("account.move", self.env._("Invoices Issued"), self._issued_domain(),
-                          views="list,form", context={"group_by": ["playbook_channel"]})
+        return self._open(
+            "account.move",
+            self.env._("Invoices Issued"),
+            self._issued_domain(),
+            views="list,form",
+            context={"group_by": ["playbook_channel"]},
+        )
 
     def action_view_paid(self):
         # Both the day's payments and the morning's late entries, told apart by the grouping.
         domain = [term for term in self._paid_domain() if term[0] != "playbook_paid_late_entry"]
-        return self._open("account.move", self.env._("Invoices Paid"), domain, views="list,form",
-                          context={"group_by": ["playbook_paid_late_entry", "playbook_channel"]})
+        return self._open(
+            "account.move",
+            self.env._("Invoices Paid"),
+            domain,
+            views="list,form",
+            context={"group_by": ["playbook_paid_late_entry", "playbook_channel"]},
+        )
 
     def action_print(self):
         return self.env.ref("crm_sales_playbook.action_report_playbook_daily").report_action(self)
@@ -218,21 +299,32 @@ class CrmPlaybookDailyReport(models.TransientModel):
         attachments = []
         try:
             pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf(
-                "crm_sales_playbook.action_report_playbook_daily", self.ids)
-            attachments.append((0, 0, {"name": "%s.pdf" % self._title().replace(":", ""),
-                                       "datas": base64.b64encode(pdf), "mimetype": "application/pdf"}))
+                "crm_sales_playbook.action_report_playbook_daily", self.ids
+            )
+            attachments.append(
+                (
+                    0,
+                    0,
+                    {
+                        "name": "%s.pdf" % self._title().replace(":", ""),
+                        "datas": base64.b64encode(pdf),
+                        "mimetype": "application/pdf",
+                    },
+                )
+            )
         except Exception:  # pylint: disable=broad-except
             # No wkhtmltopdf on the server: the report still goes out in the body of the email.
-            _logger.warning("The %s could not be printed to PDF; sent without attachment", self.kind,
-                            exc_info=True)
-        return self.env["mail.mail"].create({
-            "subject": self._title(),
-            "body_html": Markup(body) if not isinstance(body, Markup) else body,
-            "email_from": (self.company_id.email_formatted or self.env.user.email_formatted),
-            "recipient_ids": [(6, 0, recipients.partner_id.ids)],
-            "attachment_ids": attachments,
-            "auto_delete": False,
-        })
+            _logger.warning("The %s could not be printed to PDF; sent without attachment", self.kind, exc_info=True)
+        return self.env["mail.mail"].create(
+            {
+                "subject": self._title(),
+                "body_html": Markup(body) if not isinstance(body, Markup) else body,
+                "email_from": (self.company_id.email_formatted or self.env.user.email_formatted),
+                "recipient_ids": [(6, 0, recipients.partner_id.ids)],
+                "attachment_ids": attachments,
+                "auto_delete": False,
+            }
+        )
 
     @api.model
     def _cron_send(self):
@@ -240,8 +332,14 @@ class CrmPlaybookDailyReport(models.TransientModel):
         sent = []
         companies = self.env["res.company"]
         for kind in ("operator", "head"):
-            run_batch(companies, [("id", "!=", 0)], lambda company, kind=kind: sent.append(self._send_if_due(
-                company, kind)), job=f"daily {kind} report", lock=False, notify=False)
+            run_batch(
+                companies,
+                [("id", "!=", 0)],
+                lambda company, kind=kind: sent.append(self._send_if_due(company, kind)),
+                job=f"daily {kind} report",
+                lock=False,
+                notify=False,
+            )
         return self.env["crm.playbook.report.log"].union(*[log for log in sent if log])
 
     @api.model
@@ -258,8 +356,9 @@ class CrmPlaybookDailyReport(models.TransientModel):
         if not log:
             return Log
         day = self._previous_working_day(company, today) if kind == "operator" else today
-        report = self.with_company(company).create({
-            "kind": kind, "date_from": day, "date_to": day, "company_id": company.id})
+        report = self.with_company(company).create(
+            {"kind": kind, "date_from": day, "date_to": day, "company_id": company.id}
+        )
         mail = report.with_context(lang=recipients[0].lang or self.env.lang)._send(recipients)
         log.write({"mail_id": mail.id, "recipient_ids": [(6, 0, recipients.ids)]})
         return log

@@ -4,6 +4,7 @@ it, and executors and approvers only read their orders, the approvers' rule on t
 The rules are ``noupdate`` data, which an update never rewrites: they are removed here, and the update creates
 them again from the security file.
 """
+
 RULES = (
     "crm_lead_call_rule_own",
     "crm_lead_followup_rule_own",
