@@ -16,6 +16,9 @@ from .roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
 
+# The per-team switches that the company setting "Apply the Playbook to Every Team" turns on.
+PLAYBOOK_SWITCHES = ("playbook_assignment", "playbook_guards", "playbook_members_follow")
+
 
 class CrmTeam(models.Model):
     _inherit = "crm.team"
@@ -58,6 +61,8 @@ class CrmTeam(models.Model):
 
     playbook_assignment = fields.Boolean(
         string="Assign by Working Time",
+        compute="_compute_playbook_switches",
+        store=True,
         tracking=True,
         help="Leads without a salesperson go to the member who is at work now (team calendar and time off), "
         "not opted out, with the lowest load for the capacity: hot leads as they arrive, the others when "
@@ -67,6 +72,8 @@ class CrmTeam(models.Model):
     # Rules
     playbook_guards = fields.Boolean(
         string="Enforce Contact Rules",
+        compute="_compute_playbook_switches",
+        store=True,
         tracking=True,
         help="A lead goes in work only after a logged contact with the client and leaves New only with a real "
         "phone or email; a refusal needs its reason and a comment; web requests and requests given to a "
@@ -81,9 +88,30 @@ class CrmTeam(models.Model):
     )
     playbook_members_follow = fields.Boolean(
         string="Members Follow Team Leads",
+        compute="_compute_playbook_switches",
+        store=True,
         tracking=True,
         help="Members follow the team, so they follow its new leads and get its hot-lead alerts and daily "
         "digest in Odoo.",
+    )
+    # The team's own choice of each switch, kept while the company applies the playbook to every team.
+    playbook_assignment_own = fields.Boolean(
+        string="Assign by Working Time (Team's Choice)",
+        help="Leads without a salesperson go to the member at work now with the lowest load for the capacity.",
+    )
+    playbook_guards_own = fields.Boolean(
+        string="Enforce Contact Rules (Team's Choice)",
+        help="A lead goes in work only after a logged contact with the client and leaves New only with a real "
+        "phone or email.",
+    )
+    playbook_members_follow_own = fields.Boolean(
+        string="Members Follow Team Leads (Team's Choice)",
+        help="Members follow the team, so they follow its new leads and get its alerts and digest.",
+    )
+    playbook_company_governs = fields.Boolean(
+        string="Playbook Applied by the Company",
+        compute="_compute_playbook_company_governs",
+        help="The company applies the playbook to every team: the switches are on whatever the team chose.",
     )
     playbook_plan_built_for = fields.Date(
         string="Week Planned",
@@ -110,6 +138,44 @@ class CrmTeam(models.Model):
             else self.env.company.resource_calendar_id
         )
 
+    @api.depends(
+        "company_id.playbook_all_teams",
+        "playbook_assignment_own",
+        "playbook_guards_own",
+        "playbook_members_follow_own",
+    )
+    def _compute_playbook_switches(self):
+        """Each switch is the team's own choice, or on when its company applies the playbook to every team."""
+        governed = self._playbook_governed()
+        for team in self:
+            for switch in PLAYBOOK_SWITCHES:
+                team[switch] = team in governed or team[f"{switch}_own"]
+
+    @api.depends("company_id.playbook_all_teams")
+    def _compute_playbook_company_governs(self):
+        governed = self._playbook_governed()
+        for team in self:
+            team.playbook_company_governs = team in governed
+
+    def _playbook_governed(self):
+        """The teams whose company applies the playbook to every team. A team shared by all companies (no
+        company set) is governed as soon as one company applies the playbook to every team."""
+        shared = self.filtered(lambda team: not team.company_id)
+        # sudo: whether a company applies the playbook is a setting every team reads, whatever the user
+        if shared and not self.env["res.company"].sudo().search_count([("playbook_all_teams", "=", True)], limit=1):
+            shared = self.browse()
+        return shared | self.filtered(lambda team: team.company_id.playbook_all_teams)
+
+    @api.model
+    def _playbook_own_switches(self, vals):
+        """A switch written on the team is the team's own choice: the company setting may still force it on."""
+        vals = dict(vals)
+        for switch in PLAYBOOK_SWITCHES:
+            if switch in vals:
+                value = vals.pop(switch)
+                vals.setdefault(f"{switch}_own", value)
+        return vals
+
     @api.depends("company_id")
     def _compute_tz(self):
         for team in self:
@@ -134,13 +200,14 @@ class CrmTeam(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        teams = super().create(vals_list)
+        teams = super().create([self._playbook_own_switches(vals) for vals in vals_list])
         teams._playbook_subscribe_members()
         return teams
 
     def write(self, vals):
+        vals = self._playbook_own_switches(vals)
         result = super().write(vals)
-        if vals.get("playbook_members_follow") or "member_ids" in vals:
+        if vals.get("playbook_members_follow_own") or "member_ids" in vals or "company_id" in vals:
             self._playbook_subscribe_members()
         return result
 

@@ -2,11 +2,19 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from . import roles, working_time
+from .crm_team import PLAYBOOK_SWITCHES
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Where the playbook applies
+    playbook_all_teams = fields.Boolean(
+        string="Apply the Playbook to Every Team",
+        help="Every sales team of the company, existing or new, assigns by working time, enforces the contact "
+        "rules and has its members follow its leads, whatever each team chose in its own Playbook tab. "
+        "Off: each team follows its own switches.",
+    )
     # Reservations
     playbook_reservation_days = fields.Integer(
         string="Reservation Days",
@@ -228,6 +236,21 @@ class ResCompany(models.Model):
             )
             if any(hour and not 0 <= hour < 24 for hour in hours):
                 raise ValidationError(self.env._("Report hours are between 0:00 and 23:59."))
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"playbook_operator_report_hour", "playbook_head_report_hour", "resource_calendar_id"} & set(vals):
+            self.env["crm.playbook.daily.report"]._playbook_schedule(self)
+        if "playbook_all_teams" in vals:
+            Team = self.env["crm.team"].with_context(active_test=False)
+            # The teams shared by all companies follow whether any company applies the playbook to every team.
+            shared = Team.search([("company_id", "=", False)])
+            for switch in PLAYBOOK_SWITCHES:
+                self.env.add_to_compute(Team._fields[switch], shared)
+            if vals["playbook_all_teams"]:
+                # Members of every team now follow it, as in a team that switched the option on itself.
+                (shared | Team.search([("company_id", "in", self.ids)]))._playbook_subscribe_members()
+        return result
 
     def _playbook_deputy_directors(self):
         """Who stands for the deputy director of the company: the one set, else its sales heads."""

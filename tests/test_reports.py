@@ -195,6 +195,37 @@ class TestReportSending(ReportCase):
         self.assertEqual(tuesday.mail_id.subject, "Call Center Daily Report: 2026-11-23")
         self.assertEqual(len(self.sent()), 3)
 
+    def test_reports_leave_at_their_minute_whatever_the_install_time(self):
+        """Seed 003: «Ежедневно до 11 утра секретарь отправляет данный отчет Руководству» and «Отчет заполняется
+        ежедневно до 19.30 РОПом отдела продаж»: the cron is woken at 11:00 and 19:30 Moscow time to the
+        minute, not on a phase set by the install."""
+        Trigger = self.env["ir.cron.trigger"]
+        cron = self.env.ref("crm_sales_playbook.crm_playbook_daily_report_cron_send")
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        with self.pinned_time(datetime(2026, 11, 23, 7, 7, 33)):  # Monday 10:07:33 in Moscow
+            asked = self.Report._playbook_schedule(self.company)
+            self.assertEqual(asked, [datetime(2026, 11, 23, 8, 0), datetime(2026, 11, 23, 16, 30)])
+            self.assertEqual(self.Report._playbook_schedule(self.company), [], "asked once")
+        calls = Trigger.search([("cron_id", "=", cron.id)]).mapped("call_at")
+        self.assertEqual(sorted(calls), [datetime(2026, 11, 23, 8, 0), datetime(2026, 11, 23, 16, 30)])
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"), "hourly only as a safety net")
+
+        [operator] = self.run_cron(datetime(2026, 11, 23, 8, 0))  # woken at 11:00:00
+        self.assertEqual(operator.kind, "operator")
+        calls = Trigger.search([("cron_id", "=", cron.id), ("call_at", ">", datetime(2026, 11, 23, 8, 0))])
+        self.assertLessEqual(
+            {datetime(2026, 11, 23, 16, 30), datetime(2026, 11, 24, 8, 0)},
+            set(calls.mapped("call_at")),
+            "the run asks for the evening report and for tomorrow's 11:00 (and for the other companies' hours)",
+        )
+
+    def test_a_new_report_hour_is_scheduled_at_once(self):
+        cron = self.env.ref("crm_sales_playbook.crm_playbook_daily_report_cron_send")
+        with self.pinned_time(datetime(2026, 11, 23, 7, 7)):
+            self.company.playbook_head_report_hour = 18.75  # 18:45 Moscow
+        calls = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).mapped("call_at")
+        self.assertIn(datetime(2026, 11, 23, 15, 45), calls)
+
     def test_two_workers_cannot_both_send(self):
         Log = self.env["crm.playbook.report.log"]
         self.assertTrue(Log._claim(self.company, "head", date(2026, 11, 23)))

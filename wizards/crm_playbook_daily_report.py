@@ -340,7 +340,36 @@ class CrmPlaybookDailyReport(models.TransientModel):
                 lock=False,
                 notify=False,
             )
+        self._playbook_schedule()
         return self.env["crm.playbook.report.log"].union(*[log for log in sent if log])
+
+    @api.model
+    def _playbook_schedule(self, companies=None):
+        """Wake the sending cron at the next configured minute of each company's day (ST-11, ST-12).
+
+        The cron's own interval only catches a wake-up that was missed (a server down at 11:00): the reports
+        leave at their minute of the company's time zone, whenever the addon was installed. Returns the
+        moments (naive UTC) newly asked for.
+        """
+        cron = self.env.ref("crm_sales_playbook.crm_playbook_daily_report_cron_send", raise_if_not_found=False)
+        if not cron:
+            return []
+        now = fields.Datetime.now()
+        moments = set()
+        for company in companies or self.env["res.company"].search([]):
+            tz = company._playbook_tz()
+            today = working_time.local_day(now, tz)
+            for hour in (company.playbook_operator_report_hour, company.playbook_head_report_hour):
+                minutes = round((hour or 0.0) * 60)
+                days = (working_time.at_hour_utc(tz, today + timedelta(days=n), minutes / 60) for n in (0, 1, 2))
+                moments.add(next(at for at in days if at > now))
+        # sudo: the cron's wake-ups are technical records; whoever changes a report hour reschedules them
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        asked = set(Trigger.search([("cron_id", "=", cron.id), ("call_at", "in", list(moments))]).mapped("call_at"))
+        new = sorted(moments - asked)
+        for moment in new:
+            cron.sudo()._trigger(at=moment)  # sudo: as above, a wake-up of the system's cron
+        return new
 
     @api.model
     def _send_if_due(self, company, kind):
