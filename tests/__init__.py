@@ -29,6 +29,8 @@ from . import test_reports
 from . import test_db_review
 from . import test_goals
 from . import test_analysis
+from . import test_deadline_met
+from . import test_stage_history
 from . import test_holidays
 from . import test_access_matrix
 from . import test_security_attacks
