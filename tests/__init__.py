@@ -26,6 +26,7 @@ from . import test_claims
 from . import test_quality
 from . import test_forms
 from . import test_reports
+from . import test_regular_report
 from . import test_db_review
 from . import test_goals
 from . import test_analysis
