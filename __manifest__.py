@@ -44,6 +44,7 @@
         "views/crm_db_review_views.xml",
         "views/crm_playbook_goal_views.xml",
         "views/crm_playbook_analysis_views.xml",
+        "views/crm_lead_stage_history_views.xml",
         "views/sale_order_views.xml",
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",

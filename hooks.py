@@ -59,6 +59,8 @@ def post_init_hook(env):
     env["crm.lead"].invalidate_model(["date_received", "date_in_work", "playbook_announced"])
     link_invoices_to_leads(env.cr)
     env["account.move"].invalidate_model(["playbook_lead_id", "playbook_channel"])
+    # The funnel counts the stages each lead reached: the leads from before the install get theirs (PP-1).
+    env["crm.lead.stage.history"]._playbook_fill_from_leads()
 
 
 MODULE = "crm_sales_playbook"

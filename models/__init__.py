@@ -11,6 +11,8 @@ from . import crm_sla_breach
 from . import crm_client_reservation
 from . import crm_lead_team_transfer
 from . import crm_lead
+from . import crm_lead_stage_history
+from . import crm_lead_stage_log
 from . import crm_lead_intake
 from . import crm_lead_reservation
 from . import crm_lead_sla

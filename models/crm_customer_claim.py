@@ -142,6 +142,13 @@ class CrmCustomerClaim(models.Model):
     step = fields.Selection(related="stage_id.step", store=True, index=True)
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     director_notified_at = fields.Datetime(string="Deputy Director Notified", readonly=True, copy=False)
+    director_second_notified_at = fields.Datetime(
+        string="Deputy Director Notified Again",
+        readonly=True,
+        copy=False,
+        help="When the deputy director was told that the client heard the claim is being clarified and that the "
+        "claim goes to the legal department (001, 3.4.6).",
+    )
     responsible_id = fields.Many2one(
         "res.users",
         string="Responsible Employee",
@@ -371,6 +378,7 @@ class CrmCustomerClaim(models.Model):
     def _workflow_buttons(self):
         return {
             "director_notified_at": self.env._("registering the claim sets it"),
+            "director_second_notified_at": self.env._("Send to Legal sets it"),
             "notice_escalated_at": self.env._("the escalation of late notices sets it"),
             "decision_date": self.env._("writing the decision sets it"),
             "decision_user_id": self.env._("writing the decision sets it"),
@@ -426,6 +434,7 @@ class CrmCustomerClaim(models.Model):
         else:
             closing.filtered("date_closed").write({"date_closed": False})
         if step == "legal":
+            self._notify_deputy_director_again()
             self._send_to_legal()
         elif step == "execution":
             for claim in self:
@@ -468,6 +477,29 @@ class CrmCustomerClaim(models.Model):
                         summary=self.env._("Name the responsible employee of claim %(claim)s", claim=claim.name),
                     )
             claim.sudo().director_notified_at = fields.Datetime.now()  # sudo: the notice's own record
+
+    def _notify_deputy_director_again(self):
+        """The second notice of the claim procedure (RC-8; 001, 3.4.6): before the claim goes to the legal
+        department, the deputy director hears that the client was told and who is responsible. Once per claim."""
+        for claim in self.filtered(lambda claim: not claim.director_second_notified_at):
+            directors = claim._deputy_directors()
+            link = Markup('<a href="/odoo/crm.customer.claim/%s">%s</a>') % (claim.id, claim.name)
+            note = self.env._(
+                "The client %(client)s was told on %(told)s that the claim is being clarified; the claim goes to the "
+                "legal department for evaluation. Responsible employee: %(responsible)s.",
+                client=claim.partner_id.name,
+                told=working_time.format_local(
+                    claim.client_notified_at, claim.team_id._playbook_working_time(claim.company_id)[1]
+                ),
+                responsible=claim.responsible_id.name,
+            )
+            claim.message_post(
+                body=Markup("%s %s<br/>%s") % (self.env._("Claim to legal evaluation:"), link, note),
+                message_type="notification",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=directors.partner_id.ids,
+            )
+            claim.sudo().director_second_notified_at = fields.Datetime.now()  # sudo: the notice's own record
 
     def _send_to_legal(self):
         for claim in self:

@@ -223,6 +223,7 @@ class CrmLead(models.Model):
                 vals["temperature_manual"] = self._playbook_is_manual_temperature(vals["temperature"], source)
         matcher, new_vals = self._playbook_intake_match(vals_list)
         leads = super().create(new_vals)
+        leads._playbook_history_on_create()
         leads._playbook_sla_on_create()
         leads._playbook_reservation_on_create()
         leads._playbook_guards_on_create()
@@ -240,6 +241,7 @@ class CrmLead(models.Model):
         statuses = {lead.id: lead.work_status for lead in self} if STATUS_FIELDS & set(vals) else {}
         teams = self._playbook_sla_before_write(vals)
         result = super().write(vals)
+        self._playbook_history_after_write(vals)
         self._playbook_mark_manual_temperature(vals, manual)
         self._playbook_sla_after_write(teams)
         self._playbook_reservation_after_write(vals)

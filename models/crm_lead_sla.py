@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index, drop_index
 
-from . import roles, working_time
+from . import deadline_met, roles, working_time
 from .locking import run_batch
 
 
@@ -42,7 +42,7 @@ class CrmLead(models.Model):
         help="The missed deadline was escalated once; a new team starts a new clock.",
     )
     sla_status = fields.Selection(
-        [("running", "Running"), ("met", "Met"), ("met_late", "Met Late"), ("breached", "Breached")],
+        deadline_met.SLA_STATUSES,
         string="Response Status",
         compute="_compute_sla_status",
         store=True,
@@ -148,22 +148,40 @@ class CrmLead(models.Model):
             else:
                 lead.sla_stopped_at = lead.sla_stopped_at or now
 
-    @api.depends("sla_deadline", "sla_stopped_at", "sla_escalated")
+    @api.depends(
+        "sla_deadline",
+        "sla_stopped_at",
+        "sla_escalated",
+        "date_in_work",
+        "date_received",
+        "work_status",
+        "postponed_until",
+    )
     def _compute_sla_status(self):
+        """Met only when the client was reached by the deadline (PP-12): ``models/deadline_met.py``."""
         for lead in self:
-            if not lead.sla_deadline:
-                lead.sla_status = False
-            elif lead.sla_stopped_at:
-                lead.sla_status = "met" if lead.sla_stopped_at <= lead.sla_deadline else "met_late"
-            else:
-                lead.sla_status = "breached" if lead.sla_escalated else "running"
+            contacted = lead._playbook_sla_contacted_at()
+            closed = not contacted and lead.work_status in deadline_met.CLOSED_WORK_STATUSES and lead.sla_stopped_at
+            lead.sla_status = deadline_met.sla_status(
+                lead.sla_deadline, contacted or None, closed or None, lead.sla_escalated
+            )
 
-    @api.depends("sla_deadline", "sla_status")
+    def _playbook_sla_contacted_at(self):
+        """When the lead's current team reached the client: it took the lead into work, or postponed it."""
+        self.ensure_one()
+        if self.date_in_work and (not self.date_received or self.date_in_work >= self.date_received):
+            return self.date_in_work
+        if self.work_status in ("in_work", "won") or self.postponed_until:
+            # Taken into work by an earlier team, then again by this one: the clock stopped then.
+            return self.sla_stopped_at
+        return False
+
+    @api.depends("sla_deadline", "sla_status", "sla_stopped_at")
     @api.depends_context("uid")
     def _compute_sla_breached(self):
         now = fields.Datetime.now()
         for lead in self:
-            running = lead.sla_status in ("running", "breached")
+            running = lead.sla_status in ("running", "breached") and not lead.sla_stopped_at
             left = (lead.sla_deadline - now) if running and lead.sla_deadline else None
             lead.sla_breached = bool(left is not None and left.total_seconds() < 0)
             lead.sla_urgency = (
@@ -176,12 +194,18 @@ class CrmLead(models.Model):
     def _search_sla_breached(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Search on a passed deadline supports = and != True/False only."))
-        breached = [("sla_status", "in", ("running", "breached")), ("sla_deadline", "<", fields.Datetime.now())]
+        breached = [
+            ("sla_status", "in", ("running", "breached")),
+            ("sla_stopped_at", "=", False),
+            ("sla_deadline", "<", fields.Datetime.now()),
+        ]
         if (operator == "=") == value:
             return breached
         return [
             "|",
+            "|",
             ("sla_status", "not in", ("running", "breached")),
+            ("sla_stopped_at", "!=", False),
             "|",
             ("sla_deadline", "=", False),
             ("sla_deadline", ">=", fields.Datetime.now()),

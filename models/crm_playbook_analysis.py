@@ -3,6 +3,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from . import deadline_met
 from .playbook_rules import CHANNELS, DEAL_TYPES, TEMPERATURES, WORK_STATUSES
 
 
@@ -42,7 +43,7 @@ class CrmPlaybookLeadAnalysis(models.Model):
     stage_id = fields.Many2one("crm.stage", readonly=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     sla_status = fields.Selection(
-        [("running", "Running"), ("met", "Met"), ("met_late", "Met Late"), ("breached", "Breached")],
+        deadline_met.SLA_STATUSES,
         string="Response Status",
         readonly=True,
     )
@@ -51,7 +52,8 @@ class CrmPlaybookLeadAnalysis(models.Model):
         string="Deadlines Met (%)",
         aggregator="avg",
         readonly=True,
-        help="Share of the leads with a response deadline that met it in time.",
+        help="Share of the leads with a response deadline that were taken into work by it; a lead lost or "
+        "blocked before any contact did not meet it.",
     )
 
     def init(self):
@@ -62,19 +64,23 @@ class CrmPlaybookLeadAnalysis(models.Model):
             CREATE VIEW %s AS (
                 SELECT l.id AS id, %s, l.stage_id, l.date_closed, l.sla_status,
                        CASE WHEN l.work_status = 'won' THEN 100.0 ELSE 0.0 END AS won_rate,
-                       CASE WHEN l.sla_status = 'met' THEN 100.0
-                            WHEN l.sla_status IN ('met_late', 'running', 'breached') THEN 0.0 END AS sla_rate
+                       %s AS sla_rate
                   FROM crm_lead l
                  WHERE l.active OR l.work_status = 'lost'
             )""",
                 SQL.identifier(self._table),
                 self._dimensions(),
+                SQL(deadline_met.met_rate_sql("l.sla_status")),
             )
         )
 
 
 class CrmPlaybookFunnelAnalysis(models.Model):
-    """The funnel: one row per lead and per stage it reached (its stage or an earlier one)."""
+    """The funnel: one row per lead and per stage it really reached (PP-1), read from the stage history.
+
+    A lead won straight from New reached New and Won, not the stages between them: the funnel counts the
+    stages each lead entered (``crm.lead.stage.history``), whatever their sequence.
+    """
 
     _name = "crm.playbook.funnel.analysis"
     _inherit = ["crm.playbook.analysis.mixin"]
@@ -84,6 +90,7 @@ class CrmPlaybookFunnelAnalysis(models.Model):
 
     stage_id = fields.Many2one("crm.stage", string="Stage Reached", readonly=True)
     stage_sequence = fields.Integer(readonly=True)
+    date_reached = fields.Datetime(string="First Reached On", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -91,12 +98,13 @@ class CrmPlaybookFunnelAnalysis(models.Model):
             SQL(
                 """
             CREATE VIEW %s AS (
-                SELECT l.id::bigint * 100000 + s.id AS id, %s, s.id AS stage_id, s.sequence AS stage_sequence
-                  FROM crm_lead l
-                  JOIN crm_stage current ON current.id = l.stage_id
-                  JOIN crm_stage s ON (s.sequence < current.sequence
-                                       OR (s.sequence = current.sequence AND s.id <= current.id))
-                                  AND (s.team_id IS NULL OR s.team_id = l.team_id)
+                SELECT l.id::bigint * 100000 + s.id AS id, %s, s.id AS stage_id, s.sequence AS stage_sequence,
+                       reached.date_reached
+                  FROM (SELECT h.lead_id, h.stage_id, min(h.date) AS date_reached
+                          FROM crm_lead_stage_history h
+                         GROUP BY h.lead_id, h.stage_id) reached
+                  JOIN crm_lead l ON l.id = reached.lead_id
+                  JOIN crm_stage s ON s.id = reached.stage_id
                  WHERE l.type = 'opportunity' AND (l.active OR l.work_status = 'lost')
             )""",
                 SQL.identifier(self._table),

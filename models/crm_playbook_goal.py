@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from . import working_time
+from . import deadline_met, working_time
 from .locking import run_batch
 from .roles import refuse_workflow_writes
 
@@ -35,7 +35,7 @@ CALCULATIONS = {
         "crm.lead",
         "sla_deadline",
         "ratio",
-        [("sla_status", "=", "met")],
+        deadline_met.met_domain(),
         "%",
     ),
     "calls": ("Calls Made", "crm.lead.call", "date", "count", [], "calls"),
@@ -57,7 +57,7 @@ CALCULATIONS = {
 }
 # What every calculation counts, whatever the filter.
 BASE_DOMAINS = {
-    "sla_compliance": [("sla_status", "in", ("met", "met_late", "running", "breached"))],
+    "sla_compliance": deadline_met.measured_domain(),
     "meetings": [("opportunity_id", "!=", False)],
     "proposals": [("state", "=", "sent")],
     "invoices_issued": [("move_type", "=", "out_invoice"), ("state", "=", "posted")],

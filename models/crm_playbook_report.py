@@ -3,7 +3,11 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-REPORT_KINDS = [("operator", "Call Center Daily Report"), ("head", "Sales Head Daily Report")]
+REPORT_KINDS = [
+    ("operator", "Call Center Daily Report"),
+    ("head", "Sales Head Daily Report"),
+    ("regular", "Regular Customers Report"),
+]
 
 
 class CrmPlaybookReportLog(models.Model):

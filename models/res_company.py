@@ -191,6 +191,27 @@ class ResCompany(models.Model):
         default=3,
         help="The weekly review lists leads still in New after this many days.",
     )
+    playbook_regular_report_period = fields.Selection(
+        [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")],
+        string="Regular Customers Report",
+        default="weekly",
+        help="How often the regular-customers department's report is emailed (RC-7): daily, the day itself at the "
+        "hour; weekly, on Monday for the week before; monthly, on the 1st for the month before.",
+    )
+    playbook_regular_report_hour = fields.Float(
+        string="Regular Customers Report at",
+        default=18.0,
+        help="Hour of the day, in the company's time zone, when the regular-customers department's report is emailed.",
+    )
+    playbook_regular_report_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_playbook_regular_report_user_rel",
+        "company_id",
+        "user_id",
+        string="Regular Customers Report to",
+        domain="[('share', '=', False)]",
+        help="Who receives the regular-customers department's report. When empty, the report recipients above.",
+    )
     # Intake
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests",
@@ -239,7 +260,8 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"playbook_operator_report_hour", "playbook_head_report_hour", "resource_calendar_id"} & set(vals):
+        hours = {"playbook_operator_report_hour", "playbook_head_report_hour", "playbook_regular_report_hour"}
+        if (hours | {"resource_calendar_id"}) & set(vals):
             self.env["crm.playbook.daily.report"]._playbook_schedule(self)
         if "playbook_all_teams" in vals:
             Team = self.env["crm.team"].with_context(active_test=False)
@@ -268,3 +290,16 @@ class ResCompany(models.Model):
     def _playbook_report_recipients(self):
         self.ensure_one()
         return self.playbook_report_recipient_ids.filtered("active") or self._playbook_deputy_directors()
+
+    @api.constrains("playbook_regular_report_hour")
+    def _check_playbook_regular_report_hour(self):
+        if any(
+            company.playbook_regular_report_hour and not 0 <= company.playbook_regular_report_hour < 24
+            for company in self
+        ):
+            raise ValidationError(self.env._("Report hours are between 0:00 and 23:59."))
+
+    def _playbook_regular_report_recipients(self):
+        """Who receives the regular-customers department's report (RC-7): its own list, else management's."""
+        self.ensure_one()
+        return self.playbook_regular_report_user_ids.filtered("active") or self._playbook_report_recipients()

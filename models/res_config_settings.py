@@ -33,3 +33,10 @@ class ResConfigSettings(models.TransientModel):
     playbook_review_weekday = fields.Selection(related="company_id.playbook_review_weekday", readonly=False)
     playbook_review_hour = fields.Float(related="company_id.playbook_review_hour", readonly=False)
     playbook_stale_new_days = fields.Integer(related="company_id.playbook_stale_new_days", readonly=False)
+    playbook_regular_report_period = fields.Selection(
+        related="company_id.playbook_regular_report_period", readonly=False
+    )
+    playbook_regular_report_hour = fields.Float(related="company_id.playbook_regular_report_hour", readonly=False)
+    playbook_regular_report_user_ids = fields.Many2many(
+        related="company_id.playbook_regular_report_user_ids", readonly=False
+    )

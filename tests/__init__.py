@@ -26,9 +26,12 @@ from . import test_claims
 from . import test_quality
 from . import test_forms
 from . import test_reports
+from . import test_regular_report
 from . import test_db_review
 from . import test_goals
 from . import test_analysis
+from . import test_deadline_met
+from . import test_stage_history
 from . import test_holidays
 from . import test_access_matrix
 from . import test_security_attacks

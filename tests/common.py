@@ -197,6 +197,8 @@ class ReportCase(PlaybookCase):
                 "playbook_report_recipient_ids": [(6, 0, cls.user_head.ids)],
                 "playbook_operator_report_hour": 11.0,
                 "playbook_head_report_hour": 19.5,
+                # The regular-customers report goes on the 1st only: the daily reports' tests see theirs alone.
+                "playbook_regular_report_period": "monthly",
             }
         )
         cls.Report = cls.env["crm.playbook.daily.report"]

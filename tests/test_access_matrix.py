@@ -46,6 +46,7 @@ MATRIX = {
     "crm.lead.mass.assign.line": "- - - - rwcu - rwcu - - rwcu",
     "crm.lead.postpone": "- rwc rwc rwc rwc rwc rwc rwc rwc rwc",
     "crm.lead.proposal": "- rwc rwc rwc rwc rwc rwc rwc rwc rwcu",
+    "crm.lead.stage.history": "- r r r r r r r r r",
     "crm.lead.team.transfer": "- r r r r r r r r rwcu",
     "crm.lead.transfer": "- - - - rwc - rwc - - rwc",
     "crm.playbook.batch.failure": "- - - - - - - - - ru",
@@ -129,6 +130,9 @@ class TestAccessMatrix(PlaybookCase):
         review = self.env["crm.db.review"].create(
             {"name": "Review", "week_start": date(2026, 11, 16), "company_id": company.id}
         )
+        lead = self.env["crm.lead"].create(
+            {"name": "Second Company Lead", "company_id": company.id, "team_id": self.team_company_2.id}
+        )
         records = [
             self.env["crm.customer.claim"].create(
                 {"partner_id": partner.id, "essence": "x", "company_id": company.id, "team_id": self.team_company_2.id}
@@ -160,7 +164,9 @@ class TestAccessMatrix(PlaybookCase):
             self.env["crm.playbook.report.log"].create(
                 {"company_id": company.id, "kind": "head", "day": date(2026, 11, 23)}
             ),
+            self.env["crm.lead.stage.history"].search([("lead_id", "=", lead.id)]),
         ]
+        self.assertEqual(len(records[-1]), 1, "the lead of the second company entered its first stage")
         for record in records:
             for role, user in self.role_users.items():
                 if not self.env[record._name].with_user(user).has_access("read"):

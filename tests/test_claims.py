@@ -98,6 +98,49 @@ class TestClaimProcedure(ClaimCase):
         self.assertEqual(len(message), 1)
         self.assertIn("Twelve of forty tiles arrived cracked.", message.body)
 
+    def test_the_deputy_director_is_told_again_before_the_legal_evaluation(self):
+        """3.4.6	Уведомить зам.директора	Менеджер
+        3.4.7	Передать рекламацию в юридический отдел для оценки	Менеджер"""
+        with self.pinned_time(FRI_1800_MSK):
+            claim = self.claim()
+        with self.pinned_time(datetime(2026, 11, 21, 9, 0)):
+            claim.action_client_notified()
+        self.assertFalse(claim.director_second_notified_at, "not before the claim goes to legal")
+        claim.write({"responsible_id": self.user_salesperson_b.id, "legal_user_id": self.user_legal.id})
+        with self.pinned_time(datetime(2026, 11, 23, 7, 0)):
+            claim.action_send_to_legal()
+        self.assertEqual(claim.director_second_notified_at, datetime(2026, 11, 23, 7, 0))
+        notices = self.env["mail.message"].search(
+            [
+                ("model", "=", claim._name),
+                ("res_id", "=", claim.id),
+                ("partner_ids", "in", self.director.partner_id.ids),
+                ("message_type", "=", "notification"),
+            ],
+            order="id",
+        )
+        self.assertEqual(len(notices), 2, "the notice of the new claim (3.4.3) and the second one (3.4.6)")
+        self.assertIn("Claim to legal evaluation:", notices[1].body)
+        self.assertIn("was told on 2026-11-21 12:00 (Europe/Moscow)", notices[1].body, "in the team's time")
+        self.assertIn("Responsible employee: Pb Salesperson B", notices[1].body)
+        claim.write({"stage_id": self.stage["notified"].id})
+        claim.action_send_to_legal()
+        self.assertEqual(
+            claim.director_second_notified_at, datetime(2026, 11, 23, 7, 0), "told once, not on every return"
+        )
+        self.assertEqual(
+            self.env["mail.message"].search_count(
+                [
+                    ("model", "=", claim._name),
+                    ("res_id", "=", claim.id),
+                    ("partner_ids", "in", self.director.partner_id.ids),
+                    ("message_type", "=", "notification"),
+                ]
+            ),
+            2,
+            "no third notice",
+        )
+
     def test_without_a_set_director_the_sales_heads_are_told(self):
         self.company.playbook_deputy_director_id = False
         claim = self.claim()

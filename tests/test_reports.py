@@ -136,7 +136,8 @@ class TestHeadReport(ReportCase):
             by_person, {"Pb Salesperson": (1, 0, 0), "Pb Salesperson B": (1, 1, 1), "Pb Regular": (0, 1, 0)}
         )
         self.assertEqual(
-            figures["total"], {"proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1, "paid_amount": 1000.0}
+            figures["total"],
+            {"client_calls": 0, "proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1, "paid_amount": 1000.0},
         )
         self.assertEqual([(row["name"], row["amount"]) for row in figures["late"]], [(friday.name, 500.0)])
 

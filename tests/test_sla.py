@@ -126,7 +126,12 @@ class TestSlaDeadlines(PlaybookCase):
         with self.pinned_time(datetime(2026, 11, 20, 14, 30)):
             postponed.postponed_until = datetime(2026, 11, 25, 10, 0)
             lost.action_set_lost()
-        self.assertEqual((postponed.sla_status, lost.sla_status), ("met", "met"))
+        self.assertEqual(
+            (postponed.sla_status, lost.sla_status),
+            ("met", "no_contact"),
+            "postponing records a contact; a lead lost before any contact did not meet its deadline (PP-12)",
+        )
+        self.assertEqual(lost.sla_stopped_at, datetime(2026, 11, 20, 14, 30), "closing still stops the clock")
 
     def test_breached_search_and_countdown(self):
         lead = self.received(FRI_1700_MSK, temperature="hot")

@@ -1,16 +1,17 @@
-"""The daily management reports on screen, printed or emailed: the call center's (ST-11) and the sales head's
-(ST-12)."""
+"""The management reports on screen, printed or emailed: the call center's (ST-11), the sales head's (ST-12,
+ST-19) and the regular-customers department's (RC-7)."""
 
 import base64
 import logging
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models import working_time
+from ..models import roles, working_time
 from ..models.crm_playbook_report import REPORT_KINDS
 from ..models.locking import run_batch
 
@@ -110,6 +111,36 @@ class CrmPlaybookDailyReport(models.TransientModel):
             ("company_id", "=", self.company_id.id),
         ] + self._team_domain()
 
+    def _calls_domain(self):
+        start, stop = self._utc_range()
+        return [
+            ("date", ">=", start),
+            ("date", "<", stop),
+            ("company_id", "in", (self.company_id.id, False)),
+        ] + self._team_domain()
+
+    def _client_calls_domain(self):
+        """The calls made to existing clients (ST-19): outbound, to a client who bought before."""
+        return self._calls_domain() + [
+            ("direction", "=", "outbound"),
+            ("partner_id.commercial_partner_id.playbook_is_regular", "=", True),
+        ]
+
+    def _department(self):
+        """The regular-customers department: the company's regular-customers managers (RC-7)."""
+        return self.env["res.users"]._playbook_users_of(roles.REGULAR_MANAGER, self.company_id)
+
+    def _department_calls_domain(self):
+        return self._calls_domain() + [("user_id", "in", self._department().ids)]
+
+    def _regular_requests_domain(self):
+        """The requests of regular customers received in the period (001, 3.1)."""
+        return self._requests_domain() + [("partner_id.commercial_partner_id.playbook_is_regular", "=", True)]
+
+    def _agent_notices_domain(self):
+        """The sales agents' notices received in the period (001, 3.3)."""
+        return self._requests_domain() + [("channel", "=", "agent_notice")]
+
     # Figures ---------------------------------------------------------------------------------
 
     def _channel_labels(self):
@@ -164,7 +195,16 @@ class CrmPlaybookDailyReport(models.TransientModel):
 
         def add(table, key, label, column, count, amount=0.0):
             row = table.setdefault(
-                key, {"label": label, "proposals": 0, "issued": 0, "issued_amount": 0.0, "paid": 0, "paid_amount": 0.0}
+                key,
+                {
+                    "label": label,
+                    "client_calls": 0,
+                    "proposals": 0,
+                    "issued": 0,
+                    "issued_amount": 0.0,
+                    "paid": 0,
+                    "paid_amount": 0.0,
+                },
             )
             row[column] += count
             if amount:
@@ -175,6 +215,11 @@ class CrmPlaybookDailyReport(models.TransientModel):
         for channel, user, count in Proposal._read_group(self._proposals_domain(), ["channel", "user_id"], ["__count"]):
             add(by_origin, channel, labels.get(channel), "proposals", count)
             add(by_person, user.id, user.name or nobody, "proposals", count)
+        for lead, user, count in self.env["crm.lead.call"]._read_group(
+            self._client_calls_domain(), ["lead_id", "user_id"], ["__count"]
+        ):
+            add(by_origin, lead.channel, labels.get(lead.channel), "client_calls", count)
+            add(by_person, user.id, user.name or nobody, "client_calls", count)
         for column, domain in (("issued", self._issued_domain()), ("paid", self._paid_domain())):
             for channel, user, count, amount in Move._read_group(
                 domain, ["playbook_channel", "invoice_user_id"], ["__count", "amount_total_signed:sum"]
@@ -183,7 +228,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
                 add(by_person, user.id, user.name or nobody, column, count, amount)
         late = Move.search(self._paid_domain(late_entry=True), order="playbook_paid_at, id")
         order = [key for key, _label in self._channel_labels()]
-        columns = ("proposals", "issued", "issued_amount", "paid", "paid_amount")
+        columns = ("client_calls", "proposals", "issued", "issued_amount", "paid", "paid_amount")
         origin_rows = [by_origin[key] for key in order if key in by_origin]
         return {
             "by_origin": origin_rows,
@@ -204,8 +249,42 @@ class CrmPlaybookDailyReport(models.TransientModel):
             "currency": self.company_id.currency_id,
         }
 
+    def _regular_figures(self):
+        """The regular-customers department's calls, its clients' requests and VIP requests, and the sales
+        agents' notices, by manager (RC-7)."""
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        rows = {}
+        nobody = self.env._("No Manager")
+
+        def add(user, column, count):
+            row = rows.setdefault(
+                user.id,
+                {"label": user.name or nobody, "calls": 0, "reached": 0, "requests": 0, "vip": 0, "notices": 0},
+            )
+            row[column] += count
+
+        for user, reached, count in self.env["crm.lead.call"]._read_group(
+            self._department_calls_domain(), ["user_id", "is_contact"], ["__count"]
+        ):
+            add(user, "calls", count)
+            if reached:
+                add(user, "reached", count)
+        for user, vip, count in Lead._read_group(
+            self._regular_requests_domain(), ["user_id", "playbook_vip"], ["__count"]
+        ):
+            add(user, "requests", count)
+            if vip:
+                add(user, "vip", count)
+        for user, count in Lead._read_group(self._agent_notices_domain(), ["user_id"], ["__count"]):
+            add(user, "notices", count)
+        ordered = sorted(rows.values(), key=lambda row: (row["label"] == nobody, row["label"]))
+        columns = ("calls", "reached", "requests", "vip", "notices")
+        return {"rows": ordered, "total": {name: sum(row[name] for row in ordered) for name in columns}}
+
     def _figures(self):
         self.ensure_one()
+        if self.kind == "regular":
+            return self._regular_figures()
         return self._operator_figures() if self.kind == "operator" else self._head_figures()
 
     def _title(self):
@@ -287,6 +366,40 @@ class CrmPlaybookDailyReport(models.TransientModel):
             context={"group_by": ["playbook_paid_late_entry", "playbook_channel"]},
         )
 
+    def action_view_client_calls(self):
+        return self._open(
+            "crm.lead.call",
+            self.env._("Calls to Existing Clients"),
+            self._client_calls_domain(),
+            views="list,form",
+            context={"group_by": ["user_id"]},
+        )
+
+    def action_view_department_calls(self):
+        return self._open(
+            "crm.lead.call",
+            self.env._("Calls of the Regular-Customers Department"),
+            self._department_calls_domain(),
+            views="list,form",
+            context={"group_by": ["user_id"]},
+        )
+
+    def action_view_regular_requests(self):
+        return self._open(
+            "crm.lead",
+            self.env._("Requests of Regular Customers"),
+            self._regular_requests_domain(),
+            context={"pivot_row_groupby": ["user_id"], "pivot_column_groupby": ["playbook_vip"]},
+        )
+
+    def action_view_agent_notices(self):
+        return self._open(
+            "crm.lead",
+            self.env._("Sales Agent Notices"),
+            self._agent_notices_domain(),
+            context={"pivot_row_groupby": ["user_id"]},
+        )
+
     def action_print(self):
         return self.env.ref("crm_sales_playbook.action_report_playbook_daily").report_action(self)
 
@@ -331,7 +444,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
         """At the configured hours of each company's day, email each report once (ST-11, ST-12)."""
         sent = []
         companies = self.env["res.company"]
-        for kind in ("operator", "head"):
+        for kind in ("operator", "head", "regular"):
             run_batch(
                 companies,
                 [("id", "!=", 0)],
@@ -345,7 +458,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
 
     @api.model
     def _playbook_schedule(self, companies=None):
-        """Wake the sending cron at the next configured minute of each company's day (ST-11, ST-12).
+        """Wake the sending cron at the next configured minute of each company's day (ST-11, ST-12, RC-7).
 
         The cron's own interval only catches a wake-up that was missed (a server down at 11:00): the reports
         leave at their minute of the company's time zone, whenever the addon was installed. Returns the
@@ -359,7 +472,12 @@ class CrmPlaybookDailyReport(models.TransientModel):
         for company in companies or self.env["res.company"].search([]):
             tz = company._playbook_tz()
             today = working_time.local_day(now, tz)
-            for hour in (company.playbook_operator_report_hour, company.playbook_head_report_hour):
+            hours = (
+                company.playbook_operator_report_hour,
+                company.playbook_head_report_hour,
+                company.playbook_regular_report_hour,
+            )
+            for hour in hours:
                 minutes = round((hour or 0.0) * 60)
                 days = (working_time.at_hour_utc(tz, today + timedelta(days=n), minutes / 60) for n in (0, 1, 2))
                 moments.add(next(at for at in days if at > now))
@@ -376,18 +494,47 @@ class CrmPlaybookDailyReport(models.TransientModel):
         """Email ``company``'s report ``kind`` when its hour came and no worker sent it today; the log line."""
         Log = self.env["crm.playbook.report.log"]
         now, tz = fields.Datetime.now(), company._playbook_tz()
-        at = company.playbook_operator_report_hour if kind == "operator" else company.playbook_head_report_hour
-        recipients = company._playbook_report_recipients()
-        if working_time.local_hour(now, tz) < (at or 0.0) or not recipients:
-            return Log
+        at = {
+            "operator": company.playbook_operator_report_hour,
+            "head": company.playbook_head_report_hour,
+            "regular": company.playbook_regular_report_hour,
+        }[kind]
+        recipients = (
+            company._playbook_regular_report_recipients()
+            if kind == "regular"
+            else company._playbook_report_recipients()
+        )
         today = working_time.local_day(now, tz)
+        period = self._report_period(company, kind, today)
+        if working_time.local_hour(now, tz) < (at or 0.0) or not recipients or not period:
+            return Log
         log = Log._claim(company, kind, today)
         if not log:
             return Log
-        day = self._previous_working_day(company, today) if kind == "operator" else today
         report = self.with_company(company).create(
-            {"kind": kind, "date_from": day, "date_to": day, "company_id": company.id}
+            {"kind": kind, "date_from": period[0], "date_to": period[1], "company_id": company.id}
         )
         mail = report.with_context(lang=recipients[0].lang or self.env.lang)._send(recipients)
         log.write({"mail_id": mail.id, "recipient_ids": [(6, 0, recipients.ids)]})
         return log
+
+    @api.model
+    def _report_period(self, company, kind, today):
+        """The days the report ``kind`` sent on ``today`` covers, or None when it is not sent that day.
+
+        The call center's report covers the previous working day, the sales head's the day itself; the
+        regular-customers report (RC-7) the day itself when daily, on Monday the week before when weekly, on
+        the 1st the month before when monthly.
+        """
+        if kind == "operator":
+            day = self._previous_working_day(company, today)
+            return day, day
+        if kind == "head" or company.playbook_regular_report_period == "daily":
+            return today, today
+        if company.playbook_regular_report_period == "monthly":
+            if today.day != 1:
+                return None
+            return today - relativedelta(months=1), today - timedelta(days=1)
+        if today.weekday():
+            return None
+        return today - timedelta(days=7), today - timedelta(days=1)

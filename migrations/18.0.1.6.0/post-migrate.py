@@ -1,6 +1,6 @@
-"""18.0.1.6.0: response deadlines follow temperature for web requests; the daily reports leave at their minute.
+"""18.0.1.6.0: the regulations at their seams (issue 18). One small function per change.
 
-Both changes concern ``noupdate`` data that an update never rewrites, so they are made here.
+The changes concern ``noupdate`` data and stored values that an update never rewrites, so they are made here.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -30,7 +30,23 @@ def schedule_daily_reports(env):
     env["crm.playbook.daily.report"]._playbook_schedule()
 
 
+def fill_stage_history(env):
+    """The funnel counts the stages each lead reached (PP-1): the leads from before the upgrade get theirs."""
+    env["crm.lead.stage.history"]._playbook_fill_from_leads()
+
+
+def recompute_response_statuses(env):
+    """A deadline is met only when the client was reached by it (PP-12): lost and blocked leads untouched
+    before their deadline are "closed without contact", no longer "met"."""
+    Lead = env["crm.lead"].with_context(active_test=False)
+    leads = Lead.search([("sla_deadline", "!=", False)])
+    env.add_to_compute(Lead._fields["sla_status"], leads)
+    Lead.flush_model(["sla_status"])
+
+
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     retire_web_request_policy(env)
     schedule_daily_reports(env)
+    fill_stage_history(env)
+    recompute_response_statuses(env)
