@@ -205,10 +205,12 @@ class TestReportSending(ReportCase):
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
         with self.pinned_time(datetime(2026, 11, 23, 7, 7, 33)):  # Monday 10:07:33 in Moscow
             asked = self.Report._playbook_schedule(self.company)
-            self.assertEqual(asked, [datetime(2026, 11, 23, 8, 0), datetime(2026, 11, 23, 16, 30)])
+            # 11:00 call center, 18:00 regular customers (RC-7), 19:30 sales head
+            moments = [datetime(2026, 11, 23, 8, 0), datetime(2026, 11, 23, 15, 0), datetime(2026, 11, 23, 16, 30)]
+            self.assertEqual(asked, moments)
             self.assertEqual(self.Report._playbook_schedule(self.company), [], "asked once")
         calls = Trigger.search([("cron_id", "=", cron.id)]).mapped("call_at")
-        self.assertEqual(sorted(calls), [datetime(2026, 11, 23, 8, 0), datetime(2026, 11, 23, 16, 30)])
+        self.assertEqual(sorted(calls), moments)
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"), "hourly only as a safety net")
 
         [operator] = self.run_cron(datetime(2026, 11, 23, 8, 0))  # woken at 11:00:00
