@@ -62,6 +62,9 @@ MATRIX = {
     "crm.stage": "r r r r r r r r r rwcu",
     "crm.team": "r r r r r r r r r rwcu",
     "crm.team.member": "r r r r r r r r r rwcu",
+    "crm.team.sanction": "- r r r r r rwc r r rwcu",
+    "crm.team.sanction.contest": "- rwc rwc rwc rwc rwc rwc rwc rwc rwc",
+    "crm.team.sanction.decide": "- - - - - - rwc - - rwc",
     "resource.calendar.holidays": "- - - - - - - - - -",
 }
 
@@ -159,6 +162,9 @@ class TestAccessMatrix(PlaybookCase):
             ),
             self.env["crm.playbook.report.log"].create(
                 {"company_id": company.id, "kind": "head", "day": date(2026, 11, 23)}
+            ),
+            self.env["crm.team.sanction"].create(
+                {"team_id": self.team_company_2.id, "kind": "fine", "amount": 100.0, "reason": "x"}
             ),
         ]
         for record in records:
