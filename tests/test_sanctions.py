@@ -1,5 +1,7 @@
+import importlib.util
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged, users
@@ -253,6 +255,25 @@ class TestSanctionRecords(SanctionCase):
         self.assertEqual(
             sanction.reason, "Client moved to team Team Moscow: The team did not call the client for a month"
         )
+
+    def test_an_upgrade_records_the_exclusions_in_force(self):
+        """9.1.3. СЦ может быть исключен из распределения ПП навсегда;"""
+        self.env.cr.execute("UPDATE crm_team SET playbook_excluded_forever = TRUE WHERE id = %s", [self.team_b.id])
+        self.team_b.invalidate_recordset()
+        path = Path(__file__).parent.parent / "migrations" / "18.0.1.6.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("crm_sales_playbook_post_migrate_1_6", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.record_existing_exclusions(self.env)
+        migration.record_existing_exclusions(self.env)
+        sanction = self.Sanction.search([("team_id", "=", self.team_b.id)])
+        self.assertEqual(
+            (sanction.kind, sanction.state, sanction.decided_by_id, sanction.reason),
+            ("excluded_forever", "active", self.env["res.users"], "Exclusion in force before sanctions were recorded."),
+            "one sanction, however often the migration runs",
+        )
+        self.team_b.with_user(self.user_support).action_lift_exclusion()
+        self.assertEqual((sanction.state, self.team_b.playbook_excluded), ("lifted", False))
 
     def test_a_kind_needs_its_details(self):
         """9.1.5. у СЦ может быть закрыта возможность продавать Продукт."""
