@@ -87,7 +87,6 @@ class CrmTeamSanction(models.Model):
     lead_ids = fields.Many2many("crm.lead", string="Leads", check_company=True)
     decided_by_id = fields.Many2one(
         "res.users",
-        string="Decided By",
         default=lambda self: self.env.user,
         tracking=True,
         help="Who of sales support decided the sanction; empty when the playbook imposed it by its rule.",
@@ -97,10 +96,10 @@ class CrmTeamSanction(models.Model):
     state = fields.Selection(SANCTION_STATES, required=True, default="active", tracking=True, copy=False, index=True)
     in_force = fields.Boolean(compute="_compute_in_force", search="_search_in_force")
     contest_reason = fields.Text(string="Why Contested", readonly=True, copy=False, tracking=True)
-    contested_by_id = fields.Many2one("res.users", string="Contested By", readonly=True, copy=False)
+    contested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     contested_on = fields.Datetime(readonly=True, copy=False)
     decision_comment = fields.Text(string="Decision", readonly=True, copy=False, tracking=True)
-    decision_by_id = fields.Many2one("res.users", string="Decision By", readonly=True, copy=False)
+    decision_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_on = fields.Datetime(string="Decided On", readonly=True, copy=False)
     ended_on = fields.Date(readonly=True, copy=False)
 
