@@ -4,6 +4,8 @@ from . import res_company
 from . import res_config_settings
 from . import crm_stage
 from . import crm_team
+from . import crm_team_sanction
+from . import crm_team_exclusion
 from . import crm_team_member
 from . import utm_source
 from . import crm_sla_policy
@@ -19,6 +21,7 @@ from . import crm_lead_sla
 from . import crm_lead_guards
 from . import crm_lead_steps
 from . import crm_lead_assignment
+from . import crm_lead_sanction
 from . import res_partner
 from . import account_move
 from . import account_move_line

@@ -278,6 +278,19 @@ class CrmLead(models.Model):
                     kind="sla",
                 )
                 breach.write({"sanction": "moved", "sanction_note": target.display_name})
+                self.env["crm.team.sanction"]._playbook_impose(
+                    team,
+                    "lead_moved",
+                    self.env._(
+                        "Response deadline %(deadline)s missed: lead %(lead)s moved to team %(target)s.",
+                        deadline=fields.Datetime.to_string(deadline),
+                        lead=self.display_name,
+                        target=target.display_name,
+                    ),
+                    breaches=breach,
+                    leads=self,
+                    company_id=breach.company_id.id or (team.company_id or self.env.company).id,
+                )
         team._playbook_check_breach_limit()
         return breach
 
@@ -313,8 +326,8 @@ class CrmLead(models.Model):
     def _playbook_escalation_team(self):
         """The team that takes a lead its team failed to handle: other addons may choose differently.
 
-        Same company, not excluded from distribution, with active members; the one with the fewest
-        open new leads.
+        Same company, not excluded from distribution nor banned from selling the lead's product, with active
+        members; the one with the fewest open new leads.
         """
         self.ensure_one()
         company = self.company_id or self.team_id.company_id
@@ -323,6 +336,7 @@ class CrmLead(models.Model):
                 ("id", "!=", self.team_id.id),
                 ("company_id", "in", (company.id, False)),
                 ("playbook_excluded", "=", False),
+                ("id", "not in", self._playbook_banned_team_ids()),
                 ("crm_team_member_ids.active", "=", True),
             ]
         )

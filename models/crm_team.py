@@ -473,19 +473,20 @@ class CrmTeam(models.Model):
             limit = (team.company_id or self.env.company).playbook_breach_limit
             if not limit:
                 continue
-            count = self.env["crm.sla.breach"].search_count(
+            breaches = self.env["crm.sla.breach"].search(
                 [("team_id", "=", team.id), ("date", ">=", fields.Datetime.to_datetime(quarter_start))]
             )
-            if count >= limit:
-                team.playbook_excluded_until = quarter_end
-                team.message_post(
-                    body=self.env._(
-                        "Excluded from lead distribution until %(date)s: %(count)s response deadlines missed "
-                        "this quarter.",
-                        date=quarter_end,
-                        count=count,
-                    )
+            if len(breaches) >= limit:
+                message = self.env._(
+                    "Excluded from lead distribution until %(date)s: %(count)s response deadlines missed this quarter.",
+                    date=quarter_end,
+                    count=len(breaches),
                 )
+                # The sanction carries the exclusion onto the team (crm_team_exclusion.py, PP-17).
+                self.env["crm.team.sanction"]._playbook_impose(
+                    team, "excluded_until", message, date_to=quarter_end, breaches=breaches
+                )
+                team.message_post(body=message)
 
     def action_lift_exclusion(self):
         self._check_playbook_support()

@@ -202,10 +202,11 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.commercial_partner_id.id, "search_default_active": 0}
         return action
 
-    def _playbook_transfer_client_to_team(self, team, reason):
+    def _playbook_transfer_client_to_team(self, team, reason, sanction=False):
         """Sales support moves a client with its open leads and active reservations of the team's company (PP-15).
 
-        Leads and reservations of other companies that share the client stay where they are.
+        Leads and reservations of other companies that share the client stay where they are. With ``sanction``
+        the move is a sanction (Kontur 9.1.4): each team the client leaves gets its record.
         """
         if not (self.env.su or self.env.user._playbook_is_support()):
             raise UserError(self.env._("Only sales support may move a client to another team."))
@@ -231,6 +232,8 @@ class ResPartner(models.Model):
                 ("company_id", "=", company.id),
             ]
         )
+        if sanction:
+            self._playbook_record_client_sanctions(team, reason, leads, reservations)
         reservations.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
         if leads:
             # sudo: the transfer log is written by the transfer only; users read it
@@ -260,3 +263,16 @@ class ResPartner(models.Model):
                 )
             )
         return leads, reservations
+
+    def _playbook_record_client_sanctions(self, team, reason, leads, reservations):
+        """One "client moved" sanction per team the client leaves, with the leads it loses (PP-15, 9.1.4)."""
+        Sanction = self.env["crm.team.sanction"]
+        for old_team in (leads.team_id | reservations.team_id) - team:
+            Sanction._playbook_impose(
+                old_team,
+                "client_moved",
+                self.env._("Client moved to team %(team)s: %(reason)s", team=team.display_name, reason=reason),
+                leads=leads.filtered(lambda lead, t=old_team: lead.team_id == t),
+                automatic=False,
+                partner_id=self.commercial_partner_id[:1].id,
+            )

@@ -41,3 +41,4 @@ from . import test_batches
 from . import test_tour
 from . import test_settings
 from . import test_playbook_scope
+from . import test_sanctions

@@ -63,6 +63,9 @@ MATRIX = {
     "crm.stage": "r r r r r r r r r rwcu",
     "crm.team": "r r r r r r r r r rwcu",
     "crm.team.member": "r r r r r r r r r rwcu",
+    "crm.team.sanction": "- r r r r r rwc r r rwcu",
+    "crm.team.sanction.contest": "- rwc rwc rwc rwc rwc rwc rwc rwc rwc",
+    "crm.team.sanction.decide": "- - - - - - rwc - - rwc",
     "resource.calendar.holidays": "- - - - - - - - - -",
 }
 
@@ -165,6 +168,9 @@ class TestAccessMatrix(PlaybookCase):
                 {"company_id": company.id, "kind": "head", "day": date(2026, 11, 23)}
             ),
             self.env["crm.lead.stage.history"].search([("lead_id", "=", lead.id)]),
+            self.env["crm.team.sanction"].create(
+                {"team_id": self.team_company_2.id, "kind": "fine", "amount": 100.0, "reason": "x"}
+            ),
         ]
         self.assertEqual(len(records[-1]), 1, "the lead of the second company entered its first stage")
         for record in records:

@@ -10,3 +10,5 @@ from . import crm_agent_notice
 from . import crm_playbook_daily_report
 from . import crm_db_review_run
 from . import resource_calendar_holidays
+from . import crm_team_sanction_contest
+from . import crm_team_sanction_decide

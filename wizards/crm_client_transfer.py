@@ -12,6 +12,12 @@ class CrmClientTransfer(models.TransientModel):
         "crm.team", string="To Team", required=True, domain=lambda self: [("company_id", "in", self.env.companies.ids)]
     )
     reason = fields.Text(required=True)
+    as_sanction = fields.Boolean(
+        string="Record as a Sanction",
+        default=True,
+        help="The client is moved as a sanction against the team it leaves (Kontur 9.1.4): the sanction is "
+        "recorded, and the team may contest it.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -23,5 +29,5 @@ class CrmClientTransfer(models.TransientModel):
 
     def action_transfer(self):
         self.ensure_one()
-        self.partner_id._playbook_transfer_client_to_team(self.team_id, self.reason)
+        self.partner_id._playbook_transfer_client_to_team(self.team_id, self.reason, sanction=self.as_sanction)
         return {"type": "ir.actions.act_window_close"}

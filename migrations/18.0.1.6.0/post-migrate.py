@@ -3,7 +3,7 @@
 The changes concern ``noupdate`` data and stored values that an update never rewrites, so they are made here.
 """
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 
 
 def retire_web_request_policy(env):
@@ -44,9 +44,40 @@ def recompute_response_statuses(env):
     Lead.flush_model(["sla_status"])
 
 
+def record_existing_exclusions(env):
+    """Teams excluded from distribution before sanctions were recorded get the sanction of their exclusion
+    (PP-15), so that every exclusion has its record and lifting it goes through the sanction."""
+    Sanction = env["crm.team.sanction"].with_context(playbook_sanction_sync=True)
+    today = fields.Date.context_today(Sanction)
+    teams = (
+        env["crm.team"]
+        .with_context(active_test=False)
+        .search(["|", ("playbook_excluded_forever", "=", True), ("playbook_excluded_until", ">=", today)])
+    )
+    recorded = Sanction.search(
+        [("team_id", "in", teams.ids), ("kind", "in", ("excluded_until", "excluded_forever"))]
+    ).team_id
+    reason = env._("Exclusion in force before sanctions were recorded.")
+    for team in teams - recorded:
+        if team.playbook_excluded_forever:
+            Sanction._playbook_impose(team, "excluded_forever", reason, automatic=False, decided_by_id=False)
+        else:
+            day = team.playbook_excluded_until
+            Sanction._playbook_impose(
+                team,
+                "excluded_until",
+                reason,
+                automatic=False,
+                decided_by_id=False,
+                date_from=min(today, day),
+                date_to=day,
+            )
+
+
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     retire_web_request_policy(env)
     schedule_daily_reports(env)
     fill_stage_history(env)
     recompute_response_statuses(env)
+    record_existing_exclusions(env)
