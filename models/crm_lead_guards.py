@@ -1,4 +1,4 @@
-"""The contact rules of the teams that enforce them (PP-14, EV-4, EV-10)."""
+"""The contact rules of the teams that enforce them (PP-5, PP-13, PP-14, EV-4, EV-10)."""
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -120,6 +120,9 @@ class CrmLead(models.Model):
         guarded = self._playbook_guarded()
         went_in_work = guarded.filtered(lambda lead: statuses.get(lead.id) == "new" and lead.work_status == "in_work")
         contacted = went_in_work._playbook_contacted_leads()
+        leaving_new = guarded.filtered(
+            lambda lead: statuses.get(lead.id) == "new" and lead.work_status not in ("new", "lost")
+        )._playbook_leaving_new_problems()
         problems = []
         for lead in guarded:
             before, now = statuses.get(lead.id), lead.work_status
@@ -131,24 +134,37 @@ class CrmLead(models.Model):
                         lead=lead.display_name,
                     )
                 )
-            if before == "new" and now not in ("new", "lost") and (data := lead._playbook_contact_data_problem()):
-                problems.append(
-                    self.env._(
-                        "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
-                        lead=lead.display_name,
-                        problem=data,
-                    )
-                )
+            problems.extend(leaving_new.get(lead, ()))
             if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
                 problems.extend(lead._playbook_lost_problems(lead.lost_reason_id))
         if problems:
             raise ValidationError("\n".join(problems))
 
+    def _playbook_leaving_new_problems(self):
+        """{lead: [why]} for the leads that may not leave New yet: no real contact data (PP-14), no deal type, or
+        not what the type needs (PP-5, PP-13). Batch-friendly: the paid periods are read once."""
+        problems = {}
+        for lead in self:
+            if data := lead._playbook_contact_data_problem():
+                problems[lead] = [
+                    self.env._(
+                        "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
+                        lead=lead.display_name,
+                        problem=data,
+                    )
+                ]
+        for lead, reasons in self._playbook_deal_type_problems().items():
+            problems.setdefault(lead, []).extend(reasons)
+        return problems
+
     def _playbook_check_guards_on_create(self):
         problems = []
         guarded = self._playbook_guarded()
         in_work = guarded.filtered(lambda lead: lead.work_status == "in_work")
+        # A lead created out of New skipped it: it needs what leaving New needs.
+        typing = guarded.filtered(lambda lead: lead.work_status not in ("new", "lost"))._playbook_deal_type_problems()
         for lead in guarded:
+            problems.extend(typing.get(lead, ()))
             data = (
                 lead._playbook_contact_data_problem()
                 if (lead.deal_type == "connection" or lead.work_status not in ("new", "lost"))
