@@ -32,3 +32,4 @@ class ResConfigSettings(models.TransientModel):
     playbook_review_weekday = fields.Selection(related="company_id.playbook_review_weekday", readonly=False)
     playbook_review_hour = fields.Float(related="company_id.playbook_review_hour", readonly=False)
     playbook_stale_new_days = fields.Integer(related="company_id.playbook_stale_new_days", readonly=False)
+    playbook_promise_minutes = fields.Integer(related="company_id.playbook_promise_minutes", readonly=False)
