@@ -27,6 +27,15 @@ class CrmLead(models.Model):
     def _playbook_guards_before_write(self, vals):
         if "playbook_override_reason" in vals and not (self.env.su or self.env.user._playbook_is_head()):
             raise UserError(self.env._("Only sales heads and sales support may override a playbook rule."))
+        if "deal_type" in vals and not vals["deal_type"]:
+            # Every lead has a type (3.1, 4.1; PP-5): once out of New, it keeps one.
+            for lead in self._playbook_guarded().filtered(lambda lead: lead.work_status not in ("new", "lost")):
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s is out of New: it keeps a deal type; choose the one that fits.",
+                        lead=lead.display_name,
+                    )
+                )
 
     def _playbook_guards_after_write(self, statuses):
         """``statuses``: the work status of each lead before the write, when the write may change it."""
@@ -135,6 +144,14 @@ class CrmLead(models.Model):
                     )
                 )
             problems.extend(leaving_new.get(lead, ()))
+            if now == "won" and before not in ("new", "won") and not lead.deal_type:
+                # Every lead has a type (PP-5): the type decides what wins it.
+                problems.append(
+                    self.env._(
+                        "Lead %(lead)s cannot be won without a deal type: the type decides what closes it.",
+                        lead=lead.display_name,
+                    )
+                )
             if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
                 problems.extend(lead._playbook_lost_problems(lead.lost_reason_id))
         if problems:

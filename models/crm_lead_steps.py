@@ -268,6 +268,9 @@ class CrmLead(models.Model):
             raise UserError(
                 self.env._("Lead %(lead)s is closed or blocked: it cannot be postponed.", lead=self.display_name)
             )
+        if self.work_status == "new" and self.team_id.playbook_guards:
+            if problems := self._playbook_leaving_new_problems().get(self):
+                raise UserError("\n".join(problems))
         self.env["crm.lead.call"].with_context(playbook_postponing=True).create(
             {"lead_id": self.id, "result": "callback", "callback_at": until, "notes": comment}
         )
