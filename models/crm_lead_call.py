@@ -20,7 +20,8 @@ CONTACT_RESULTS = ("reached", "callback", "refused", "request_taken", "meeting_s
 
 
 class CrmLeadCall(models.Model):
-    """A call made or taken about a lead, with its result deciding the next step (LG-5)."""
+    """A call made or taken about a lead, with its result deciding the next step (LG-5) and the promises made in it
+    becoming follow-ups (ST-14)."""
 
     _name = "crm.lead.call"
     _description = "Logged Call"
@@ -61,6 +62,23 @@ class CrmLeadCall(models.Model):
         string="Refusals Heard", help="How many times the client said no during the call. After three, stop."
     )
     script_stop = fields.Boolean(string="Stop the Call", compute="_compute_script_stop")
+    # Promises made in the call (ST-14; 003, call script 4)
+    promise_letter = fields.Boolean(
+        string="Promised a Letter",
+        help="You promised to send the client a letter (the order confirmation and the request for details): a "
+        "follow-up is due within the company's promise minutes, and the team leader is told if it is missed.",
+    )
+    promise_contract = fields.Boolean(
+        string="Promised Contract and Invoice",
+        help="You promised to send the draft contract and the invoice: a follow-up is due within the company's "
+        "promise minutes after the client's details arrive, and the team leader is told if it is missed.",
+    )
+    promise_details_at = fields.Datetime(
+        string="Client Sends Details By",
+        help="When the client said they would send their details; the contract and invoice are due that many "
+        "working minutes later. Empty: counted from the call.",
+    )
+    promise_followup_ids = fields.One2many("crm.lead.followup", "call_id", string="Promises")
 
     @api.depends("result")
     def _compute_is_contact(self):
@@ -85,7 +103,9 @@ class CrmLeadCall(models.Model):
         calls = super().create(vals_list)
         for call in calls:
             call._apply_next_step()
+        calls._plan_promises()
         calls.filtered("is_contact")._plan_next_regular_contact()
+        calls._take_leads_into_work()
         lines = calls.call_list_line_id
         lines.check_access("write")
         for call in calls.filtered("call_list_line_id"):
@@ -117,7 +137,8 @@ class CrmLeadCall(models.Model):
             )
 
     def write(self, vals):
-        if {"result", "lead_id", "callback_at", "meeting_start", "lost_reason_id"} & set(vals):
+        history = {"result", "lead_id", "callback_at", "meeting_start", "lost_reason_id"}
+        if (history | {"promise_letter", "promise_contract", "promise_details_at"}) & set(vals):
             raise UserError(self.env._("A logged call is history: log a new call instead of changing its result."))
         refuse_workflow_writes(
             self,
@@ -161,6 +182,68 @@ class CrmLeadCall(models.Model):
             days = (call.company_id or self.env.company).playbook_regular_contact_days
             client.playbook_next_contact = call.callback_at.date() if call.callback_at else today + timedelta(days=days)
 
+    def _take_leads_into_work(self):
+        """A call that reached the client takes its New lead into work (3.5.2; PP-3, LG-5); a postponement does it
+        itself (PP-11), a refusal closes the lead instead."""
+        if self.env.context.get("playbook_postponing"):
+            return
+        leads = self.filtered(lambda call: call.is_contact and call.result != "refused").lead_id
+        writable = leads._filtered_access("write")
+        writable._playbook_take_into_work()
+        # sudo: an operator's call that reached the client takes into work a lead it may only read (checked in create)
+        (leads - writable).sudo()._playbook_take_into_work()
+
+    def _plan_promises(self):
+        """What the caller promised in the call becomes a follow-up due in the team's working minutes, urgent so
+        that a missed one is escalated to the team leader (ST-14; 003, call script 4). One pending follow-up of a
+        kind per lead: a promise repeated before the first is kept does not add a second."""
+        promised = self.filtered(lambda call: call.promise_letter or call.promise_contract)
+        if not promised:
+            return
+        # sudo: the promise's follow-up is the playbook's entry for the caller, on a lead an operator may only read
+        Followup = self.env["crm.lead.followup"].sudo()
+        pending = {
+            (followup.lead_id, followup.kind)
+            for followup in Followup.search(
+                [
+                    ("lead_id", "in", promised.lead_id.ids),
+                    ("kind", "in", ("promise_letter", "promise_contract")),
+                    ("state", "=", "pending"),
+                ]
+            )
+        }
+        values = []
+        for call in promised:
+            lead = call.lead_id
+            company = lead.company_id or self.env.company
+            for kind, start, name in (
+                ("promise_letter", call.date, self.env._("Send the promised letter: %(lead)s")),
+                (
+                    "promise_contract",
+                    call.promise_details_at or call.date,
+                    self.env._("Send the promised draft contract and invoice: %(lead)s"),
+                ),
+            ):
+                if not call[kind] or (lead, kind) in pending:
+                    continue
+                pending.add((lead, kind))
+                values.append(
+                    {
+                        "lead_id": lead.id,
+                        "call_id": call.id,
+                        "kind": kind,
+                        "priority": "1",
+                        "user_id": call.user_id.id,
+                        "name": name % {"lead": lead.display_name},
+                        "note": call.notes,
+                        "date_due": lead.team_id._playbook_add_working_time(
+                            start, company.playbook_promise_minutes, company
+                        ),
+                    }
+                )
+        if values:
+            Followup.create(values)
+
     def _apply_next_step(self):
         """What the result means for the lead: a follow-up, a meeting, a notice or the refusal (LG-5)."""
         self.ensure_one()
@@ -175,6 +258,8 @@ class CrmLeadCall(models.Model):
             direction=dict(self._fields["direction"]._description_selection(self.env))[self.direction],
             result=labels[self.result],
         )
+        if self.env.context.get("playbook_postponing"):
+            return  # the postponement notes the talk and plans the call back itself (PP-11)
         lead.message_post(
             body=f"{summary}. {self.notes or ''}".strip(), message_type="comment", subtype_xmlid="mail.mt_note"
         )

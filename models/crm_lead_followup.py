@@ -16,11 +16,15 @@ FOLLOWUP_KINDS = [
     ("callback", "Agreed Callback"),
     ("approve_proposal", "Approve Proposal"),
     ("approve_order", "Approve Order"),
+    ("promise_letter", "Promised Letter"),
+    ("promise_contract", "Promised Contract and Invoice"),
 ]
+# Follow-ups that keep a promise made to the client in a call (ST-14): sending, not calling.
+PROMISE_KINDS = ("promise_letter", "promise_contract")
 
 
 class CrmLeadFollowup(models.Model):
-    """A task on a lead due at an exact minute, with its reminder and escalation (EV-2, ST-2, ST-3, ST-4).
+    """A task on a lead due at an exact minute, with its reminder and escalation (EV-2, ST-2, ST-3, ST-4, ST-14).
 
     Odoo's activities are due on a day; the follow-up keeps the minute and mirrors itself as an
     activity in the responsible user's list. A cron woken exactly at the due minute (``_trigger``)
@@ -78,6 +82,15 @@ class CrmLeadFollowup(models.Model):
     note = fields.Text()
     activity_id = fields.Many2one(
         "mail.activity", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
+    )
+    call_id = fields.Many2one(
+        "crm.lead.call",
+        string="Promised in Call",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The logged call in which the promise was made to the client.",
     )
 
     def init(self):
@@ -159,6 +172,7 @@ class CrmLeadFollowup(models.Model):
             "reminded_at": self.env._("the reminder sets it when the follow-up falls due"),
             "escalated_at": self.env._("the reminder sets it when an urgent follow-up is not done"),
             "activity_id": self.env._("the follow-up keeps its own activity"),
+            "call_id": self.env._("ticking the promise on the logged call sets it"),
         }
 
     @api.model
@@ -191,6 +205,7 @@ class CrmLeadFollowup(models.Model):
         """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
         call = self.env.ref("mail.mail_activity_data_call")
         todo = self.env.ref("mail.mail_activity_data_todo")
+        email = self.env.ref("mail.mail_activity_data_email")
         # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
         activities = (
             self.env["mail.activity"]
@@ -201,7 +216,13 @@ class CrmLeadFollowup(models.Model):
                     {
                         "res_model_id": self.env["ir.model"]._get_id(followup._target()._name),
                         "res_id": followup._target().id,
-                        "activity_type_id": (todo if followup.kind.startswith("approve") else call).id,
+                        "activity_type_id": (
+                            todo
+                            if followup.kind.startswith("approve")
+                            else email
+                            if followup.kind in PROMISE_KINDS
+                            else call
+                        ).id,
                         "user_id": followup.user_id.id,
                         "summary": followup.name,
                         "date_deadline": fields.Datetime.context_timestamp(
@@ -310,21 +331,34 @@ class CrmLeadFollowup(models.Model):
         if self.priority == "1" and not self.escalated_at:
             leader = self.team_id.user_id
             if leader:
-                self._notify(
-                    self.env._("Not done in time: %(name)s"),
-                    self.env._(
-                        "%(name)s for %(lead)s was promised by %(due)s and is not done. "
-                        "Make sure the client is called back. %(note)s"
-                    ),
-                    partners=leader.partner_id,
-                )
+                body, summary = self._escalation_texts()
+                self._notify(self.env._("Not done in time: %(name)s"), body, partners=leader.partner_id)
                 self._target().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=leader.id,
                     date_deadline=fields.Date.context_today(self),
-                    summary=self.env._("Promised callback not done: %(name)s", name=self.name),
+                    summary=summary,
                 )
             self.escalated_at = now
+
+    def _escalation_texts(self):
+        """(notice body, leader's activity summary) of an urgent follow-up not done in time."""
+        self.ensure_one()
+        if self.kind in PROMISE_KINDS:
+            return (
+                self.env._(
+                    "%(name)s for %(lead)s was promised to the client by %(due)s and is not done. "
+                    "Make sure the promise is kept. %(note)s"
+                ),
+                self.env._("Promise to the client not kept: %(name)s", name=self.name),
+            )
+        return (
+            self.env._(
+                "%(name)s for %(lead)s was promised by %(due)s and is not done. "
+                "Make sure the client is called back. %(note)s"
+            ),
+            self.env._("Promised callback not done: %(name)s", name=self.name),
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):

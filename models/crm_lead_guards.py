@@ -1,4 +1,4 @@
-"""The contact rules of the teams that enforce them (PP-14, EV-4, EV-10)."""
+"""The contact rules of the teams that enforce them (PP-5, PP-13, PP-14, EV-4, EV-10)."""
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -27,6 +27,15 @@ class CrmLead(models.Model):
     def _playbook_guards_before_write(self, vals):
         if "playbook_override_reason" in vals and not (self.env.su or self.env.user._playbook_is_head()):
             raise UserError(self.env._("Only sales heads and sales support may override a playbook rule."))
+        if "deal_type" in vals and not vals["deal_type"]:
+            # Every lead has a type (3.1, 4.1; PP-5): once out of New, it keeps one.
+            for lead in self._playbook_guarded().filtered(lambda lead: lead.work_status not in ("new", "lost")):
+                raise UserError(
+                    self.env._(
+                        "Lead %(lead)s is out of New: it keeps a deal type; choose the one that fits.",
+                        lead=lead.display_name,
+                    )
+                )
 
     def _playbook_guards_after_write(self, statuses):
         """``statuses``: the work status of each lead before the write, when the write may change it."""
@@ -120,6 +129,9 @@ class CrmLead(models.Model):
         guarded = self._playbook_guarded()
         went_in_work = guarded.filtered(lambda lead: statuses.get(lead.id) == "new" and lead.work_status == "in_work")
         contacted = went_in_work._playbook_contacted_leads()
+        leaving_new = guarded.filtered(
+            lambda lead: statuses.get(lead.id) == "new" and lead.work_status not in ("new", "lost")
+        )._playbook_leaving_new_problems()
         problems = []
         for lead in guarded:
             before, now = statuses.get(lead.id), lead.work_status
@@ -131,12 +143,13 @@ class CrmLead(models.Model):
                         lead=lead.display_name,
                     )
                 )
-            if before == "new" and now not in ("new", "lost") and (data := lead._playbook_contact_data_problem()):
+            problems.extend(leaving_new.get(lead, ()))
+            if now == "won" and before not in ("new", "won") and not lead.deal_type:
+                # Every lead has a type (PP-5): the type decides what wins it.
                 problems.append(
                     self.env._(
-                        "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
+                        "Lead %(lead)s cannot be won without a deal type: the type decides what closes it.",
                         lead=lead.display_name,
-                        problem=data,
                     )
                 )
             if now == "lost" and before != "lost" and not self.env.context.get("playbook_lost_checked"):
@@ -144,11 +157,31 @@ class CrmLead(models.Model):
         if problems:
             raise ValidationError("\n".join(problems))
 
+    def _playbook_leaving_new_problems(self):
+        """{lead: [why]} for the leads that may not leave New yet: no real contact data (PP-14), no deal type, or
+        not what the type needs (PP-5, PP-13). Batch-friendly: the paid periods are read once."""
+        problems = {}
+        for lead in self:
+            if data := lead._playbook_contact_data_problem():
+                problems[lead] = [
+                    self.env._(
+                        "Lead %(lead)s cannot leave New without real contact data (%(problem)s).",
+                        lead=lead.display_name,
+                        problem=data,
+                    )
+                ]
+        for lead, reasons in self._playbook_deal_type_problems().items():
+            problems.setdefault(lead, []).extend(reasons)
+        return problems
+
     def _playbook_check_guards_on_create(self):
         problems = []
         guarded = self._playbook_guarded()
         in_work = guarded.filtered(lambda lead: lead.work_status == "in_work")
+        # A lead created out of New skipped it: it needs what leaving New needs.
+        typing = guarded.filtered(lambda lead: lead.work_status not in ("new", "lost"))._playbook_deal_type_problems()
         for lead in guarded:
+            problems.extend(typing.get(lead, ()))
             data = (
                 lead._playbook_contact_data_problem()
                 if (lead.deal_type == "connection" or lead.work_status not in ("new", "lost"))

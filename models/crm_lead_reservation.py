@@ -183,38 +183,142 @@ class CrmLead(models.Model):
     @api.model
     def _playbook_last_paid_period_end(self, partner, product, company):
         """End of the client's last paid period for the product: reservations and paid invoices."""
-        ends = []
+        return self._playbook_paid_period_ends([(company.id, partner.id, product.id)]).get(
+            (company.id, partner.id, product.id), False
+        )
+
+    @api.model
+    def _playbook_paid_period_ends(self, keys):
+        """{(company id, client id, product id): end of the client's last paid period of the product, or False}.
+
+        Paid reservations, paid invoice lines with a service period, and paid invoices without one (their date
+        plus the company's paid period days): three queries for any number of keys."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        companies, partners, products = (list({key[index] for key in keys}) for index in range(3))
+        ends = {key: [] for key in keys}
         # sudo: the client's paid periods decide the rule, whoever may read the reservations and invoices
         su_env = self.sudo().env
-        [(reservation_end,)] = su_env["crm.client.reservation"]._read_group(
+        for company, partner, product, end in su_env["crm.client.reservation"]._read_group(
             [
-                ("company_id", "=", company.id),
-                ("partner_id", "=", partner.id),
-                ("product_id", "=", product.id),
+                ("company_id", "in", companies),
+                ("partner_id", "in", partners),
+                ("product_id", "in", products),
                 ("is_paid", "=", True),
             ],
-            [],
+            ["company_id", "partner_id", "product_id"],
             ["date_end:max"],
-        )
-        ends.append(reservation_end)
+        ):
+            ends.get((company.id, partner.id, product.id), []).append(end)
         lines = [
-            ("company_id", "=", company.id),
-            ("product_id", "=", product.id),
-            ("move_id.commercial_partner_id", "=", partner.id),
+            ("company_id", "in", companies),
+            ("product_id", "in", products),
+            ("move_id.commercial_partner_id", "in", partners),
             ("move_id.move_type", "=", "out_invoice"),
             ("parent_state", "=", "posted"),
             ("move_id.payment_state", "in", ("paid", "in_payment")),
         ]
         Line = su_env["account.move.line"]
-        [(period_end,)] = Line._read_group(
-            lines + [("service_period_end", "!=", False)], [], ["service_period_end:max"]
+        groupby = ["company_id", "move_id", "product_id"]
+        for company, move, product, end in Line._read_group(
+            lines + [("service_period_end", "!=", False)], groupby, ["service_period_end:max"]
+        ):
+            ends.get((company.id, move.commercial_partner_id.id, product.id), []).append(end)
+        for company, move, product, invoice_date in Line._read_group(
+            lines + [("service_period_end", "=", False)], groupby, ["date:max"]
+        ):
+            end = invoice_date + timedelta(days=company.playbook_paid_period_days)
+            ends.get((company.id, move.commercial_partner_id.id, product.id), []).append(end)
+        return {key: max(filter(None, dates), default=False) for key, dates in ends.items()}
+
+    def _playbook_deal_type_problems(self):
+        """{lead: [why]}: every lead has a type (3.1, 4.1; PP-5, PP-13) and the product its type needs; a renewal
+        continues a paid period of the product that is running or ended within the new-sale months (4.1.1, 4.1.2),
+        an upsell adds to a paid period active now (4.1.3). Each refusal names the type that fits. The paid periods
+        of the batch are read at once."""
+        checked = self.filtered(
+            lambda lead: (
+                lead._playbook_deal_type_rule()["paid_period"] and lead.commercial_partner_id and lead.product_id
+            )
         )
-        [(invoice_date,)] = Line._read_group(lines + [("service_period_end", "=", False)], [], ["date:max"])
-        ends.append(period_end)
-        if invoice_date:
-            ends.append(invoice_date + timedelta(days=company.playbook_paid_period_days))
-        ends = [end for end in ends if end]
-        return max(ends) if ends else False
+        ends = self._playbook_paid_period_ends([lead._playbook_reservation_key() for lead in checked])
+        problems = {}
+        for lead in self:
+            why = lead._playbook_deal_type_problem(ends.get(lead._playbook_reservation_key(), False))
+            if why:
+                problems[lead] = [why]
+        return problems
+
+    def _playbook_deal_type_problem(self, last_end):
+        """Why this lead's type does not fit, given the end of the client's last paid period, or False."""
+        self.ensure_one()
+        labels = dict(self._fields["deal_type"]._description_selection(self.env))
+        if not self.deal_type:
+            return self.env._(
+                "Lead %(lead)s cannot leave New without a deal type: every lead is a %(types)s. Choose the one "
+                "that fits.",
+                lead=self.display_name,
+                types=", ".join(labels.values()),
+            )
+        kind = self._playbook_deal_type_label()
+        if self._playbook_deal_type_rule()["needs_product"] and not self.product_id:
+            return self.env._(
+                "Lead %(lead)s is a %(type)s lead: choose the product it is about before it leaves New.",
+                lead=self.display_name,
+                type=kind,
+            )
+        needs = self._playbook_deal_type_rule()["paid_period"]
+        if not needs:
+            return False
+        if not self.commercial_partner_id:
+            return self.env._(
+                "Lead %(lead)s is a %(type)s lead: choose the client whose paid period of %(product)s it continues.",
+                lead=self.display_name,
+                type=kind,
+                product=self.product_id.display_name,
+            )
+        company = self.company_id or self.team_id.company_id or self.env.company
+        today = fields.Date.context_today(self)
+        recent = bool(last_end) and last_end > today - relativedelta(months=company.playbook_new_sale_months)
+        if needs == "recent" and not recent:
+            fit = "connection"
+        elif needs == "active" and not (last_end and last_end >= today):
+            fit = "renewal" if recent else "connection"
+        else:
+            return False
+        values = {
+            "lead": self.display_name,
+            "type": kind,
+            "client": self.commercial_partner_id.display_name,
+            "product": self.product_id.display_name,
+            "date": last_end,
+            "fit": labels[fit],
+        }
+        if needs == "recent" and not last_end:
+            return self.env._(
+                "Lead %(lead)s cannot be a %(type)s lead: %(client)s never had a paid period of %(product)s. "
+                "Create a %(fit)s lead instead.",
+                **values,
+            )
+        if needs == "recent":
+            return self.env._(
+                "Lead %(lead)s cannot be a %(type)s lead: the last paid period of %(client)s for %(product)s ended "
+                "on %(date)s, more than %(months)s months ago, so it is a new sale. Create a %(fit)s lead instead.",
+                months=company.playbook_new_sale_months,
+                **values,
+            )
+        if not last_end:
+            return self.env._(
+                "Lead %(lead)s cannot be an %(type)s lead: %(client)s has no paid period of %(product)s. "
+                "Create a %(fit)s lead instead.",
+                **values,
+            )
+        return self.env._(
+            "Lead %(lead)s cannot be an %(type)s lead: the paid period of %(client)s for %(product)s ended on "
+            "%(date)s, an upsell needs one active now. Create a %(fit)s lead instead.",
+            **values,
+        )
 
     def _playbook_check_blocked_write(self, vals):
         """A blocked lead is read-only for its team; sales support still decides (PP-4, 3.6)."""

@@ -253,7 +253,8 @@ class CrmLead(models.Model):
         }
 
     def _playbook_postpone(self, until, comment):
-        """The client was reached and the talk moved to ``until`` (PP-11): the lead goes into work."""
+        """The client was reached and the talk moved to ``until`` (3.4.4, 6.3; PP-11): the postponement logs that
+        contact (who, when, what was agreed) and a new lead goes into work, which stops its response clock."""
         self.ensure_one()
         if not (comment or "").strip():
             raise UserError(
@@ -267,19 +268,15 @@ class CrmLead(models.Model):
             raise UserError(
                 self.env._("Lead %(lead)s is closed or blocked: it cannot be postponed.", lead=self.display_name)
             )
+        if self.work_status == "new" and self.team_id.playbook_guards:
+            if problems := self._playbook_leaving_new_problems().get(self):
+                raise UserError("\n".join(problems))
+        self.env["crm.lead.call"].with_context(playbook_postponing=True).create(
+            {"lead_id": self.id, "result": "callback", "callback_at": until, "notes": comment}
+        )
         values = {"postponed_until": until}
         if self.work_status == "new":
-            stage = self.env["crm.stage"].search(
-                [
-                    ("is_new_stage", "=", False),
-                    ("is_won", "=", False),
-                    "|",
-                    ("team_id", "=", False),
-                    ("team_id", "=", self.team_id.id),
-                ],
-                order="sequence, id",
-                limit=1,
-            )
+            stage = self._playbook_work_stages().get(self)
             if stage:
                 values["stage_id"] = stage.id
         self.write(values)
@@ -297,3 +294,42 @@ class CrmLead(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    def _playbook_work_stages(self):
+        """{lead: the first stage after New of its team}: where a lead goes when it is taken into work (3.5.2).
+
+        One search for the batch: the stages shared by every team and those of the leads' teams, neither New nor
+        won, in sequence order."""
+        stages = self.env["crm.stage"].search(
+            [("is_new_stage", "=", False), ("is_won", "=", False), ("team_id", "in", [False, *self.team_id.ids])],
+            order="sequence, id",
+        )
+        result = {}
+        for lead in self:
+            stage = next((stage for stage in stages if not stage.team_id or stage.team_id == lead.team_id), None)
+            if stage:
+                result[lead] = stage
+        return result
+
+    def _playbook_take_into_work(self):
+        """The client was reached by a call or at a held meeting (3.5.2; PP-3, LG-5): a New lead of a team that
+        enforces the contact rules goes into work at the first stage after New, which stops its response clock, in
+        one step. A lead that may not leave New yet stays there with a note saying why. Returns the leads moved."""
+        leads = self.filtered(lambda lead: lead.team_id.playbook_guards and lead.work_status == "new")
+        if not leads:
+            return leads
+        problems = leads._playbook_leaving_new_problems()
+        for lead, reasons in problems.items():
+            lead.message_post(
+                body=self.env._(
+                    "The client was reached, but the lead stays New: %(reasons)s", reasons=" ".join(reasons)
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        ready = leads - leads.browse([lead.id for lead in problems])
+        stages = ready._playbook_work_stages()
+        moved = ready.browse([lead.id for lead in ready if lead in stages])
+        for stage, stage_leads in moved.grouped(lambda lead: stages[lead]).items():
+            stage_leads.write({"stage_id": stage.id})
+        return moved

@@ -16,7 +16,8 @@ DEAL_TYPES = [
 
 # What each deal type demands (PP-5). Every rule that depends on the deal type
 # reads this table through ``_playbook_deal_type_rule``, so the types are described
-# in one place only.
+# in one place only. "paid_period": the client's paid period of the product the type continues (4.1.2, 4.1.3):
+# "recent" running or ended within the new-sale months, "active" running today.
 DEAL_TYPE_RULES = {
     "connection": {
         "needs_product": True,
@@ -24,6 +25,7 @@ DEAL_TYPE_RULES = {
         "opens_reservation": True,
         "closes_with_comment": False,
         "new_sale_only": True,
+        "paid_period": False,
     },
     "renewal": {
         "needs_product": True,
@@ -31,6 +33,7 @@ DEAL_TYPE_RULES = {
         "opens_reservation": False,
         "closes_with_comment": False,
         "new_sale_only": False,
+        "paid_period": "recent",
     },
     "upsell": {
         "needs_product": True,
@@ -38,6 +41,7 @@ DEAL_TYPE_RULES = {
         "opens_reservation": False,
         "closes_with_comment": False,
         "new_sale_only": False,
+        "paid_period": "active",
     },
     "service": {
         "needs_product": False,
@@ -45,6 +49,7 @@ DEAL_TYPE_RULES = {
         "opens_reservation": False,
         "closes_with_comment": True,
         "new_sale_only": False,
+        "paid_period": False,
     },
     "activation": {
         "needs_product": False,
@@ -52,6 +57,7 @@ DEAL_TYPE_RULES = {
         "opens_reservation": False,
         "closes_with_comment": True,
         "new_sale_only": False,
+        "paid_period": False,
     },
 }
 NO_DEAL_TYPE_RULE = dict.fromkeys(DEAL_TYPE_RULES["connection"], False)

@@ -219,6 +219,13 @@ class ResCompany(models.Model):
         help="A request for a client who already has an open lead for the same product "
         "updates that lead instead of creating a second one.",
     )
+    # Promises made in a call (ST-14), in working minutes of the team
+    playbook_promise_minutes = fields.Integer(
+        string="Promised Letter or Contract (min)",
+        default=30,
+        help="Working minutes within which the letter, or the draft contract and invoice, promised to the client "
+        "in a call are sent; the team leader is told if they are not.",
+    )
 
     _sql_constraints = [
         (
@@ -273,6 +280,10 @@ class ResCompany(models.Model):
                 # Members of every team now follow it, as in a team that switched the option on itself.
                 (shared | Team.search([("company_id", "in", self.ids)]))._playbook_subscribe_members()
         return result
+    @api.constrains("playbook_promise_minutes")
+    def _check_playbook_promise_minutes(self):
+        if any(company.playbook_promise_minutes <= 0 for company in self):
+            raise ValidationError(self.env._("The minutes to keep a promise made in a call must be positive."))
 
     def _playbook_deputy_directors(self):
         """Who stands for the deputy director of the company: the one set, else its sales heads."""

@@ -40,3 +40,4 @@ class ResConfigSettings(models.TransientModel):
     playbook_regular_report_user_ids = fields.Many2many(
         related="company_id.playbook_regular_report_user_ids", readonly=False
     )
+    playbook_promise_minutes = fields.Integer(related="company_id.playbook_promise_minutes", readonly=False)

@@ -42,3 +42,5 @@ from . import test_tour
 from . import test_settings
 from . import test_playbook_scope
 from . import test_sanctions
+from . import test_taking_into_work
+from . import test_promises

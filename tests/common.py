@@ -152,6 +152,8 @@ class GuardCase(PlaybookCase):
     def lead(self, **values):
         values.setdefault("phone", REAL_PHONE)
         values.setdefault("user_id", self.user_salesperson.id)
+        # Every lead has a type (3.1, 4.1; PP-5): a service lead needs no product and no paid period.
+        values.setdefault("deal_type", "service")
         lead = self.create_lead(stage_id=self.stage_new.id, **values)
         self.env.flush_all()  # the lead was saved by an earlier request
         return lead

@@ -76,6 +76,7 @@ class TestContactGuard(GuardCase):
                         "stage_id": self.stage_contact.id,
                         "channel": "inbound_call",
                         "phone": REAL_PHONE,
+                        "deal_type": "service",
                     },
                     {
                         "name": "Web",
@@ -94,6 +95,7 @@ class TestContactGuard(GuardCase):
                 "stage_id": self.stage_contact.id,
                 "channel": "inbound_call",
                 "phone": REAL_PHONE,
+                "deal_type": "service",
             }
         )
         self.assertEqual(lead.work_status, "in_work", "the call that created it was the contact")

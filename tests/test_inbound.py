@@ -98,7 +98,7 @@ class TestInboundDesk(GuardCase):
         self.assertEqual(lead.followup_ids.state, "done")
         self.assertFalse(lead.followup_ids.activity_id)
         self.assertEqual(self.remind(MON_1100_MSK + timedelta(minutes=5)), 0)
-        lead.with_user(self.user_salesperson).write({"stage_id": self.stage_contact.id})
+        lead.with_user(self.user_salesperson).write({"deal_type": "service", "stage_id": self.stage_contact.id})
         self.assertEqual(lead.work_status, "in_work", "the first-contact call done is the contact")
 
     def test_marking_the_activity_done_does_the_follow_up(self):

@@ -57,13 +57,16 @@ registry.category("web_tour.tours").add("crm_sales_playbook_salesperson_tour", {
         },
         screenshot("kanban"),
         { trigger: `.o_kanban_record:contains(${REQUEST})`, run: "click" },
+        { content: "every lead has a type", trigger: ".o_form_view .o_field_widget[name=deal_type] select", run: "selectByLabel Service" },
         { trigger: ".o_form_view button[name=action_open_log_call]", run: "click" },
         { trigger: ".modal .o_field_widget[name=result] select", run: "selectByLabel Reached" },
         { trigger: ".modal .o_field_widget[name=notes] textarea", run: "edit Needs 20 users from January." },
         { trigger: ".modal .o_form_button_save", run: "click" },
         { trigger: "body:not(:has(.modal))" },
-        { trigger: ".o_statusbar_status button:contains(Contact)", run: "click" },
-        { trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Contact)" },
+        {
+            content: "the reached call took the lead into work",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Contact)",
+        },
         { trigger: ".o_form_view button[name=action_open_proposal]", run: "click" },
         {
             content: "attach the offer",
