@@ -51,6 +51,13 @@ class TestRoleDaysOperator(RoleDayCase):
     связаться с клиентом."
     """
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A call or a letter is a consultation request unless the operator says otherwise (PP-6).
+        cls.company.playbook_source_inbound_call_id = cls.source["consultation_request"]
+        cls.company.playbook_source_email_id = cls.source["consultation_request"]
+
     def register(self, kind="call", **values):
         """Fill the desk's form as the operator, field by field in the given order, and register."""
         with self.pinned_time(MON_1100_MSK):
