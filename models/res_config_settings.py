@@ -32,15 +32,21 @@ class ResConfigSettings(models.TransientModel):
     playbook_review_weekday = fields.Selection(related="company_id.playbook_review_weekday", readonly=False)
     playbook_review_hour = fields.Float(related="company_id.playbook_review_hour", readonly=False)
     playbook_stale_new_days = fields.Integer(related="company_id.playbook_stale_new_days", readonly=False)
-    playbook_source_inbound_call_id = fields.Many2one(related="company_id.playbook_source_inbound_call_id", readonly=False)
+    playbook_source_inbound_call_id = fields.Many2one(
+        related="company_id.playbook_source_inbound_call_id", readonly=False
+    )
     playbook_source_email_id = fields.Many2one(related="company_id.playbook_source_email_id", readonly=False)
     playbook_source_web_form_id = fields.Many2one(related="company_id.playbook_source_web_form_id", readonly=False)
-    playbook_source_online_chat_id = fields.Many2one(related="company_id.playbook_source_online_chat_id", readonly=False)
+    playbook_source_online_chat_id = fields.Many2one(
+        related="company_id.playbook_source_online_chat_id", readonly=False
+    )
     playbook_source_outbound_call_id = fields.Many2one(
         related="company_id.playbook_source_outbound_call_id", readonly=False
     )
     playbook_source_agent_notice_id = fields.Many2one(
         related="company_id.playbook_source_agent_notice_id", readonly=False
     )
-    playbook_product_specialist_id = fields.Many2one(related="company_id.playbook_product_specialist_id", readonly=False)
+    playbook_product_specialist_id = fields.Many2one(
+        related="company_id.playbook_product_specialist_id", readonly=False
+    )
     playbook_internal_copy_ids = fields.Many2many(related="company_id.playbook_internal_copy_ids", readonly=False)

@@ -32,10 +32,17 @@ class RoleDayCase(DealCase):
         return Form(self.env[model].with_user(user).with_context(active_model="crm.lead", active_ids=leads.ids))
 
     def team_leads(self, prefix, count, temperature="warm", **values):
-        """New leads of team A without a salesperson, oldest first."""
+        """New leads of team A without a salesperson, oldest first, each of its own client (leads without a
+        product of one client are one request, PP-8)."""
         values.setdefault("user_id", False)
         return self.Lead.union(
-            *[self.lead(name=f"{prefix} {index}", temperature=temperature, **values) for index in range(count)]
+            *[
+                self.lead(
+                    **dict({"phone": "+7 912 700-00-%02d" % index, "temperature": temperature}, **values),
+                    name=f"{prefix} {index}",
+                )
+                for index in range(count)
+            ]
         )
 
     def messages(self, record, text):
@@ -253,7 +260,8 @@ class TestRoleDaysHead(RoleDayCase):
         self.assertIn("5 leads assigned", wizard.result)
         self.assertEqual(len(self.messages(dealt[0], "Pb Head assigned the lead to")), 1)
 
-        warm, cold = self.lead(name="Moves", temperature="warm"), self.lead(name="Stays", temperature="cold")
+        warm = self.lead(name="Moves", temperature="warm")
+        cold = self.lead(name="Stays", temperature="cold", phone="+7 912 604-18-51")  # another client (PP-8)
         form = self.lead_wizard("crm.lead.transfer", head, warm | cold)
         form.team_id = self.team_b
         form.reason = "The client opened an office in Moscow"
