@@ -417,6 +417,7 @@ class CrmLead(models.Model):
         ).temperature = "hot"
         if self.env.context.get("playbook_no_request_followups"):
             return
+        # sudo: the category's follow-up goes to the salesperson or the specialist, whoever registered the request
         Followup = self.env["crm.lead.followup"].sudo()
         pending = Followup.search_fetch(
             [

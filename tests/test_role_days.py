@@ -7,6 +7,7 @@ superuser: every step of a role goes through its form, wizard or button as that 
 """
 
 import base64
+import itertools
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError
@@ -16,6 +17,7 @@ from .common import MON_1100_MSK, DealCase
 
 LEAD_ACTIONS = ("crm_lead_mass_assign_action", "crm_lead_transfer_action", "crm_lead_distribute_action")
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
+PHONES = itertools.count()  # one client per lead of team_leads
 
 
 class RoleDayCase(DealCase):
@@ -38,7 +40,7 @@ class RoleDayCase(DealCase):
         return self.Lead.union(
             *[
                 self.lead(
-                    **dict({"phone": "+7 912 700-00-%02d" % index, "temperature": temperature}, **values),
+                    **dict({"phone": "+7 912 700-00-%02d" % next(PHONES), "temperature": temperature}, **values),
                     name=f"{prefix} {index}",
                 )
                 for index in range(count)

@@ -188,9 +188,11 @@ class CrmInboundRegister(models.TransientModel):
             "playbook_request_category": self.request_category,
             "playbook_urgency": self.urgency,
             "playbook_request_date": self.request_date,
-            "source_id": not lead.source_id and self.source_id.id,
         }
-        return {name: value for name, value in details.items() if value and lead[name] != value}
+        details = {name: value for name, value in details.items() if value and lead[name] != value}
+        if not lead.source_id and self.source_id:
+            details["source_id"] = self.source_id.id
+        return details
 
     def _create_lead(self):
         partner = self.partner_id
