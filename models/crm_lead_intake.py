@@ -159,6 +159,10 @@ class CrmLead(models.Model):
         temperature = vals.get("temperature") or source.temperature
         if TEMPERATURE_RANK.get(temperature, 0) > TEMPERATURE_RANK.get(lead.temperature, 0):
             updates["temperature"] = temperature
+        # What the request says of itself and the lead does not know yet: its category, urgency, wanted date (ST-16).
+        for field_name in ("playbook_request_category", "playbook_urgency", "playbook_request_date"):
+            if vals.get(field_name) and not lead[field_name]:
+                updates[field_name] = vals[field_name]
         country = lead.country_id or lead.company_id.country_id
         known_phones = {lead.phone_sanitized, lead._phone_format(number=lead.mobile, country=country)} - {False, None}
         for number in (vals.get("phone"), vals.get("mobile")):

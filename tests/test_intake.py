@@ -296,6 +296,21 @@ class TestRequestCategories(IntakeCase):
             "the salesperson calls back within 10 working minutes, urgent; no second call-back in an hour",
         )
 
+    def test_repeated_request_turns_urgent(self):
+        """Seed 003, BP-1: "Срочный заказ с сайта"; seed 004, 5.3: "в существующей ПП может быть обновлена
+        информация, например, температура". The client asks again, now urgently: the open lead becomes urgent."""
+        lead = self.web_request(False)
+        self.assertNotEqual(lead.temperature, "hot")
+        again = self.web_request("urgent_order")
+        self.assertEqual(again, lead, "the same request")
+        self.assertEqual(
+            (lead.playbook_request_category, lead.playbook_urgency, lead.temperature), ("urgent_order", "urgent", "hot")
+        )
+        urgent = self.Followup.search([("lead_id", "=", lead.id), ("priority", "=", "1")])
+        self.assertEqual(
+            (urgent.user_id, urgent.date_due), (self.user_salesperson, MON_1100_MSK + timedelta(minutes=10))
+        )
+
     def test_long_order(self):
         """Seed 003, BP-1: "Длительный заказ"; BP-2: "Важно, после получения запроса от клиента позвонить ему в
         течение часа. Даже если нет точной информации, нужно повторно сориентировать клиента сроках."; BP-3:

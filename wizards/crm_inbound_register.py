@@ -41,9 +41,9 @@ class CrmInboundRegister(models.TransientModel):
     )
     source_required = fields.Boolean(compute="_compute_source_id", store=True)
     product_id = fields.Many2one(
-        "product.product", string="Product", help="The product the client asks about, when the client names one."
+        "product.product", help="The product the client asks about, when the client names one."
     )
-    request_category = fields.Selection(REQUEST_CATEGORIES, string="Request Category")
+    request_category = fields.Selection(REQUEST_CATEGORIES)
     urgency = fields.Selection(URGENCIES, help="Ask the client: how urgently is the answer and the order needed?")
     request_date = fields.Date(string="Wanted On", help="Ask the client: by which date is the order wanted?")
     team_id = fields.Many2one(
