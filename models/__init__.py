@@ -44,3 +44,5 @@ from . import crm_db_review
 from . import crm_playbook_goal
 from . import crm_playbook_analysis
 from . import resource_calendar
+from . import sale_order_intake
+from . import account_move_send

@@ -495,12 +495,12 @@ class _Collector:
         """Open leads that intake would have merged into an older one: the same request (lead_intake.py)."""
         rows = SQL(
             """
-            SELECT lead.id AS idx, lead.company_id AS company, lead.product_id AS product,
+            SELECT lead.id AS idx, lead.company_id AS company, lead.product_id AS product, lead.team_id AS team,
                    lead.commercial_partner_id AS partner, lead.email_normalized AS email,
                    lead.phone_sanitized AS phone, client.vat AS vat
               FROM crm_lead lead
               LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id
-             WHERE lead.active AND lead.work_status IN ('new', 'in_work') AND lead.product_id IS NOT NULL
+             WHERE lead.active AND lead.work_status IN ('new', 'in_work')
                AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
         """,
             company=self.company.id,

@@ -215,6 +215,7 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         """The only create of the lead: each concern of the playbook (one file each) runs in a fixed order."""
         buttons = self._playbook_workflow_buttons()
+        self._playbook_intake_defaults(vals_list)
         for vals in vals_list:
             refuse_workflow_writes(self, vals, buttons, create=True)
             self._playbook_check_values(vals, vals.get("name") or self.env._("(new)"))

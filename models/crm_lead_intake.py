@@ -1,5 +1,6 @@
 """Intake of a lead: one lead per client and product, repeated requests merged, imports, the inbound desk,
-the follow-ups a new request starts (PP-8, ST-1 to ST-4, ST-13, RC-1)."""
+the default source of each channel, the request categories and the follow-ups a new request starts
+(PP-6, PP-8, ST-1 to ST-4, ST-13, ST-16, RC-1)."""
 
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from odoo.tools.sql import create_index
 
 from . import roles
 from .lead_intake import LeadMatcher
-from .playbook_rules import TEMPERATURE_RANK
+from .playbook_rules import REQUEST_CATEGORIES, REQUEST_CATEGORY_ROUTES, TEMPERATURE_RANK
 from .roles import check_allowed_companies
 
 
@@ -22,6 +23,16 @@ class CrmLead(models.Model):
     )
     playbook_request_reason = fields.Char(
         string="Request Reason", tracking=True, help="Why a regular customer got in touch."
+    )
+    # Request category (ST-16)
+    playbook_request_category = fields.Selection(
+        REQUEST_CATEGORIES,
+        string="Request Category",
+        index=True,
+        tracking=True,
+        help="Long order: the salesperson checks availability and delivery with the supplier and calls back "
+        "within the hour. Product question from the site: the product specialist consults the client. "
+        "Urgent order from the site: hot, the salesperson calls back within minutes.",
     )
 
     def init(self):
@@ -40,6 +51,29 @@ class CrmLead(models.Model):
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
 
     @api.model
+    def _playbook_intake_defaults(self, vals_list):
+        """Fill what a request leaves open, before anything reads it (PP-6, ST-16).
+
+        A request of a playbook team with a channel and no source gets the channel's default source (company
+        settings), and with it a temperature and a response deadline. An urgent order from the site is urgent.
+        """
+        teams = self.env["crm.team"].browse(
+            {vals.get("team_id") or self.env.context.get("default_team_id") for vals in vals_list} - {None, False}
+        )
+        # sudo: whether a team follows the playbook and its company decide the defaults, whoever creates the lead
+        follows = {team.id: team for team in teams.sudo() if team._playbook_follows()}
+        for vals in vals_list:
+            if vals.get("playbook_request_category") == "urgent_order" and not vals.get("playbook_urgency"):
+                vals["playbook_urgency"] = "urgent"
+            team = follows.get(vals.get("team_id") or self.env.context.get("default_team_id"))
+            if not team or vals.get("source_id") or not vals.get("channel"):
+                continue
+            company = self.env["res.company"].browse(vals.get("company_id")) or team.company_id or self.env.company
+            source = company.sudo()._playbook_channel_source(vals["channel"])  # sudo: a setting read for the lead
+            if source:
+                vals["source_id"] = source.id
+
+    @api.model
     def _playbook_intake_match(self, vals_list):
         """(matcher, rows to create): the rows that repeat an open lead's request are merged, not created."""
         matcher = LeadMatcher(self, vals_list) if self._playbook_dedup_enabled() else None
@@ -51,10 +85,16 @@ class CrmLead(models.Model):
         return matcher, new_vals
 
     def _playbook_intake_on_create(self):
+        self._playbook_route_request_category()
         self._playbook_plan_request_followups()
         self.filtered(lambda lead: lead.playbook_vip and lead.work_status == "new")._playbook_flag_vip()
 
     def _playbook_intake_after_write(self, vals):
+        if vals.get("playbook_request_category") == "urgent_order" and "playbook_urgency" not in vals:
+            # sudo: an urgent order is urgent (ST-16), the user's write of the category was checked
+            self.filtered(lambda lead: not lead.playbook_urgency).sudo().playbook_urgency = "urgent"
+        if {"playbook_request_category", "playbook_urgency"} & set(vals):
+            self._playbook_route_request_category()
         if "user_id" in vals:
             self._playbook_plan_request_followups()
 
@@ -96,6 +136,15 @@ class CrmLead(models.Model):
         return records
 
     @api.model
+    def _playbook_find_same_request(self, vals):
+        """The client's open lead that a request with these values would join if it were created: the rule of
+        create (``LeadMatcher``, PP-8, ST-13), for screens that look before they create (the inbound desk)."""
+        if not self._playbook_dedup_enabled():
+            return self.browse()
+        target = LeadMatcher(self, [dict(vals)]).targets[0]
+        return target if isinstance(target, models.BaseModel) else self.browse()
+
+    @api.model
     def _playbook_dedup_enabled(self):
         return not self.env.context.get("playbook_no_dedup") and self.env.company.playbook_dedup
 
@@ -110,6 +159,10 @@ class CrmLead(models.Model):
         temperature = vals.get("temperature") or source.temperature
         if TEMPERATURE_RANK.get(temperature, 0) > TEMPERATURE_RANK.get(lead.temperature, 0):
             updates["temperature"] = temperature
+        # What the request says of itself and the lead does not know yet: its category, urgency, wanted date (ST-16).
+        for field_name in ("playbook_request_category", "playbook_urgency", "playbook_request_date"):
+            if vals.get(field_name) and not lead[field_name]:
+                updates[field_name] = vals[field_name]
         country = lead.country_id or lead.company_id.country_id
         known_phones = {lead.phone_sanitized, lead._phone_format(number=lead.mobile, country=country)} - {False, None}
         for number in (vals.get("phone"), vals.get("mobile")):
@@ -145,12 +198,15 @@ class CrmLead(models.Model):
         request_reason=False,
         new_client=False,
         lead_created=False,
+        details=None,
     ):
         """Log a call or letter registered at the inbound desk on this lead (EV-1, EV-2, ST-1, ST-3, RC-1).
 
         The call or letter becomes a done activity of the registering user, the desk's log gets its row, and
         the employee it went to a follow-up: the first contact, or the urgent callback the operator promised
         when the manager was busy. A regular customer's reason is recorded and the next contact planned.
+        ``details`` are what the desk asked (category, urgency, wanted date, the source when the lead has none:
+        ST-16, PP-6), written on the lead; an urgent request makes the follow-up urgent.
 
         Registration is the operator's job, also on a lead the operator may only read (a client another
         salesperson works): the operator's read right is checked, the lead is edited as the system, and
@@ -173,6 +229,8 @@ class CrmLead(models.Model):
                 message_type="notification",
                 subtype_xmlid="mail.mt_note",
             )
+        if details:
+            lead.with_context(playbook_no_request_followups=True).write(details)
         client = lead.partner_id.commercial_partner_id
         company = lead.company_id or self.env.company
         if client.playbook_is_regular:
@@ -226,6 +284,7 @@ class CrmLead(models.Model):
         else:
             values = {
                 "kind": "first_contact",
+                "priority": "1" if lead.playbook_urgency == "urgent" else "0",
                 "name": self.env._("First contact with the client: %(caller)s", caller=caller_name),
                 "date_due": lead.team_id._playbook_add_working_time(
                     now, company.playbook_first_contact_minutes, company
@@ -333,6 +392,87 @@ class CrmLead(models.Model):
                 )
         if values:
             Followup.create(values)
+
+    def _playbook_route_request_category(self):
+        """Route a request by its category, as the distributor standard does (ST-16; 003, BP-1 to BP-3).
+
+        In teams that follow the playbook: an urgent request (an urgent order from the site) is hot and its
+        salesperson, else the team leader, gets an urgent follow-up due within the promised-callback minutes; a
+        long order goes to the salesperson to check availability and delivery with the supplier and call back
+        within the hour; a product question from the site goes to the product specialist, else the team leader,
+        for a consultation within the hour. A pending follow-up due as early for the same person is enough. The
+        inbound desk plans its own follow-up (``playbook_no_request_followups``); the temperature is raised still.
+        """
+        leads = self.filtered(
+            lambda lead: (
+                lead.active
+                and lead.work_status == "new"
+                and (lead.playbook_request_category or lead.playbook_urgency == "urgent")
+                and lead.team_id
+                and lead.team_id._playbook_follows()
+            )
+        )
+        if not leads:
+            return
+        # sudo: the request's category decides its temperature and who is told (ST-16), whoever registered it
+        leads = leads.sudo()
+        leads.filtered(
+            lambda lead: lead.playbook_urgency == "urgent" and TEMPERATURE_RANK.get(lead.temperature, 0) < 3
+        ).temperature = "hot"
+        if self.env.context.get("playbook_no_request_followups"):
+            return
+        # sudo: the category's follow-up goes to the salesperson or the specialist, whoever registered the request
+        Followup = self.env["crm.lead.followup"].sudo()
+        pending = Followup.search_fetch(
+            [
+                ("lead_id", "in", leads.ids),
+                ("state", "=", "pending"),
+                ("kind", "in", ("answer_call", "first_contact", "busy_callback")),
+            ],
+            ["lead_id", "user_id", "date_due"],
+        )
+        now = self.env.cr.now()
+        values = []
+        for lead in leads:
+            route = lead._playbook_request_route()
+            company = lead.company_id or self.env.company
+            user = (
+                company.playbook_product_specialist_id if route["who"] == "specialist" else lead.user_id
+            ) or lead.team_id.user_id
+            if not user:
+                continue
+            due = lead.team_id._playbook_add_working_time(now, company[route["minutes"]], company)
+            if any(f.lead_id == lead and f.user_id == user and f.date_due <= due for f in pending):
+                continue
+            values.append(
+                {
+                    "lead_id": lead.id,
+                    "kind": "answer_call",
+                    "user_id": user.id,
+                    "priority": "1" if route["urgent"] else "0",
+                    "name": route["name"],
+                    "note": lead.description and tools.html2plaintext(lead.description),
+                    "date_due": due,
+                }
+            )
+        if values:
+            Followup.create(values)
+
+    def _playbook_request_route(self):
+        """Who handles this request and how fast (``REQUEST_CATEGORY_ROUTES``); an urgent request of another or
+        no category is handled as an urgent order."""
+        self.ensure_one()
+        category = "urgent_order" if self.playbook_urgency == "urgent" else self.playbook_request_category
+        if category == "long_order":
+            name = self.env._(
+                "Long order: check availability and delivery with the supplier, call the client back: %(lead)s",
+                lead=self.display_name,
+            )
+        elif category == "product_question":
+            name = self.env._("Product question: consult the client: %(lead)s", lead=self.display_name)
+        else:
+            name = self.env._("Urgent order: call the client back at once: %(lead)s", lead=self.display_name)
+        return dict(REQUEST_CATEGORY_ROUTES[category], name=name)
 
     def _playbook_is_client_request(self):
         """The client asked (a call, letter, web form or chat, or a source the client starts): not a prospect."""

@@ -331,6 +331,7 @@ class CrmTeam(models.Model):
                     {
                         "company": (lead.company_id or self.company_id or self.env.company).id,
                         "product": lead.product_id.id,
+                        "team": self.id,
                         "partner": lead.commercial_partner_id.id,
                         "email": lead.email_normalized,
                         "phone": lead.phone_sanitized,

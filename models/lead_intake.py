@@ -1,9 +1,10 @@
 """Duplicate-free lead intake (PP-8, ST-13, RC-3).
 
 A request for a client who already has an open lead for the same product does not
-create a second lead: the existing one is returned and updated. The client is matched
-by commercial partner, else by normalized email, else by sanitized phone, else by the
-VAT of its partner, within the same company. One search serves a whole batch.
+create a second lead: the existing one is returned and updated. A request that names no
+product joins the client's open lead that names none, in teams that follow the playbook.
+The client is matched by commercial partner, else by normalized email, else by sanitized
+phone, else by the VAT of its partner, within the same company. One search serves a whole batch.
 
 Only the companies the requester works in are searched (``env.companies``): a row that names another
 company is never merged, so Odoo's own create refuses it as it would any lead of that company.
@@ -24,26 +25,38 @@ MATCH_COLUMNS = {
 }
 
 
+def playbook_team_ids(env):
+    """The teams that follow the playbook (``crm.team._playbook_follows``), archived ones included."""
+    # sudo: which teams follow the playbook is the rule itself, whoever asks
+    teams = env["crm.team"].sudo().with_context(active_test=False).search([])
+    return teams.filtered(lambda team: team._playbook_follows()).ids
+
+
 def same_request_leads(env, rows, older_only=False):
-    """Which open lead is the same request: the one rule of intake, of the weekly review and of Odoo's merge.
+    """Which open lead is the same request: the one rule of intake, of the inbound desk, of the weekly review and
+    of Odoo's merge (PP-8, ST-13).
 
-    The same request is an open lead (new, in work or blocked) of the same company (or of none) and the same
-    product (or of no product when the request names none), of the same client: the same company partner,
-    else the same normalized email, else the same sanitized phone, else the same VAT number.
+    The same request is an open lead (new, in work or blocked) of the same company (or of none) and of the same
+    client: the same company partner, else the same normalized email, else the same sanitized phone, else the
+    same VAT number; and about the same product. A request that names no product is the same request as the
+    client's open lead that names none and whose team follows the playbook, unless the request itself is for a
+    team that does not: outside the playbook, requests without a product are never merged.
 
-    ``rows`` are (row, key) with key {company, product, partner, email, phone, vat}, or an ``SQL`` selecting
-    those columns with the row first (``idx``). Returns {row: [lead ids]}, the best match first: by the order
-    of the kinds above, then the oldest lead. With ``older_only`` (rows being leads) only older leads count.
+    ``rows`` are (row, key) with key {company, product, team, partner, email, phone, vat}, or an ``SQL``
+    selecting those columns with the row first (``idx``). Returns {row: [lead ids]}, the best match first: by
+    the order of the kinds above, then the oldest lead. With ``older_only`` (rows being leads) only older leads
+    count. A batch costs one query per kind of match, whatever its size.
     """
     if not isinstance(rows, SQL):
         if not rows:
             return {}
         values = SQL(", ").join(
             SQL(
-                "(%s, %s, %s, %s, %s, %s, %s)",
+                "(%s, %s, %s, %s, %s, %s, %s, %s)",
                 row,
                 key["company"],
                 key["product"] or None,
+                key.get("team") or None,
                 key["partner"] or None,
                 key["email"] or None,
                 key["phone"] or None,
@@ -52,8 +65,9 @@ def same_request_leads(env, rows, older_only=False):
             for row, key in rows
         )
         rows = SQL(
-            "SELECT idx::int, company::int, product::int, partner::int, email::varchar, phone::varchar, "
-            "vat::varchar FROM (VALUES %s) AS given(idx, company, product, partner, email, phone, vat)",
+            "SELECT idx::int, company::int, product::int, team::int, partner::int, email::varchar, "
+            "phone::varchar, vat::varchar FROM (VALUES %s) AS given(idx, company, product, team, partner, email, "
+            "phone, vat)",
             values,
         )
     env["crm.lead"].flush_model(
@@ -62,12 +76,14 @@ def same_request_leads(env, rows, older_only=False):
             "email_normalized",
             "phone_sanitized",
             "product_id",
+            "team_id",
             "company_id",
             "work_status",
             "active",
         ]
     )
     env["res.partner"].flush_model(["vat"])
+    follow = playbook_team_ids(env)
     found = {}
     for rank, kind in enumerate(MATCH_ORDER):
         env.cr.execute(
@@ -77,7 +93,9 @@ def same_request_leads(env, rows, older_only=False):
               FROM (%(rows)s) row
               JOIN (crm_lead lead LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id)
                 ON %(column)s = row.%(kind)s
-               AND lead.product_id IS NOT DISTINCT FROM row.product
+               AND (lead.product_id = row.product
+                    OR (row.product IS NULL AND lead.product_id IS NULL AND lead.team_id = ANY(%(follow)s)
+                        AND (row.team IS NULL OR row.team = ANY(%(follow)s))))
                AND (lead.company_id = row.company OR lead.company_id IS NULL)
              WHERE row.%(kind)s IS NOT NULL AND lead.active AND lead.work_status IN %(open)s
                AND lead.id != row.idx %(older)s
@@ -86,6 +104,7 @@ def same_request_leads(env, rows, older_only=False):
                 column=MATCH_COLUMNS[kind],
                 kind=SQL.identifier(kind),
                 open=OPEN_STATUSES,
+                follow=SQL("%s::int[]", follow),
                 older=SQL("AND lead.id < row.idx") if older_only else SQL(),
             )
         )
@@ -129,18 +148,20 @@ class LeadMatcher:
 
     def _prefetch(self, vals_list):
         """Read the batch's partners and teams at once, so that building the keys costs no query per row."""
-        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("product_id") and vals.get("partner_id")}
-        team_ids = {vals["team_id"] for vals in vals_list if vals.get("product_id") and vals.get("team_id")}
+        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        team_ids = {vals["team_id"] for vals in vals_list if vals.get("team_id")}
         partners = self.su_env["res.partner"].browse(partner_ids)
         partners.fetch(["commercial_partner_id", "email", "phone", "mobile"])
         partners.commercial_partner_id.fetch(["vat"])
-        self.su_env["crm.team"].browse(team_ids).fetch(["company_id"])
+        self.su_env["crm.team"].browse(team_ids).fetch(["company_id", "playbook_guards", "playbook_assignment"])
 
     def _row_key(self, vals):
-        if not vals.get("product_id"):
+        """The row's key for ``same_request_leads``, or None when the row is never merged: it names no product
+        and is for a team that does not follow the playbook (PP-8)."""
+        team = self.su_env["crm.team"].browse(vals.get("team_id"))
+        if not vals.get("product_id") and team and not team._playbook_follows():
             return None
         partner = self.su_env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
-        team = self.su_env["crm.team"].browse(vals.get("team_id"))
         company_id = vals.get("company_id") or team.company_id.id or self.env.company.id
         if not self.env.su and company_id not in self.env.companies.ids:
             return None
@@ -150,7 +171,8 @@ class LeadMatcher:
         phone = vals.get("phone") or vals.get("mobile") or (partner.phone or partner.mobile if partner else False)
         return {
             "company": company_id,
-            "product": vals["product_id"],
+            "product": vals.get("product_id") or False,
+            "team": team.id,
             "partner": partner.id or False,
             "email": tools.email_normalize(email) if email else False,
             "phone": self._sanitize_phone(phone, country),
@@ -178,10 +200,14 @@ class LeadMatcher:
         return targets
 
     def _best_earlier_row(self, row, key, targets):
+        """The earlier row of the batch this row repeats, by the rule of ``same_request_leads``: a row without
+        a product repeats only an earlier one without a product for a team that follows the playbook."""
         for kind in MATCH_ORDER:
             for earlier in range(row):
                 other = self.keys[earlier]
                 if not other or (other["product"], other["company"]) != (key["product"], key["company"]):
+                    continue
+                if not key["product"] and not other["team"]:
                     continue
                 if key[kind] and other[kind] == key[kind]:
                     target = targets[earlier]

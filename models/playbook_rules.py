@@ -104,3 +104,18 @@ TEAM_TZ_DATES = {
 }
 # Work statuses of a lead still open: new, in work, or blocked by another team's reservation.
 OPEN_STATUSES = ("new", "in_work", "blocked")
+
+# The request categories of the distributor standard (ST-16; 003, BP-1) and how each is routed: who handles it
+# ("manager": the lead's salesperson, else the team leader; "specialist": the company's product specialist, else
+# the team leader), within which company setting of working minutes, and whether it is urgent (hot, priority).
+REQUEST_CATEGORIES = [
+    ("long_order", "Long Order"),
+    ("product_question", "Product Question from the Site"),
+    ("urgent_order", "Urgent Order from the Site"),
+]
+REQUEST_CATEGORY_ROUTES = {
+    "long_order": {"who": "manager", "minutes": "playbook_answer_minutes", "urgent": False},
+    "product_question": {"who": "specialist", "minutes": "playbook_answer_minutes", "urgent": False},
+    "urgent_order": {"who": "manager", "minutes": "playbook_busy_callback_minutes", "urgent": True},
+}
+URGENCIES = [("normal", "Not Urgent"), ("urgent", "Urgent")]

@@ -2,10 +2,13 @@
 
 from odoo import api, fields, models
 
+from .playbook_rules import URGENCIES
+
 DELIVERY_METHODS = [("pickup", "Pickup"), ("delivery", "Delivery")]
 REQUEST_FIELDS = (
     "playbook_request_volume",
     "playbook_request_date",
+    "playbook_urgency",
     "playbook_delivery_method",
     "playbook_delivery_place",
     "playbook_request_conditions",
@@ -20,6 +23,12 @@ class PlaybookRequestMixin(models.AbstractModel):
 
     playbook_request_volume = fields.Char(string="Request Volume", help="What and how much the client wants.")
     playbook_request_date = fields.Date(string="Wanted On", help="When the client wants it.")
+    playbook_urgency = fields.Selection(
+        URGENCIES,
+        string="Urgency",
+        help="How urgently the client needs the answer and the goods, asked at intake (ST-16). An urgent request "
+        "of a playbook team is hot and its salesperson must call back within minutes.",
+    )
     playbook_delivery_method = fields.Selection(DELIVERY_METHODS, string="Pickup or Delivery")
     playbook_delivery_place = fields.Char(string="Delivery Place")
     playbook_request_conditions = fields.Text(string="Additional Conditions")

@@ -226,6 +226,60 @@ class ResCompany(models.Model):
         help="Working minutes within which the letter, or the draft contract and invoice, promised to the client "
         "in a call are sent; the team leader is told if they are not.",
     )
+    # Intake: the default lead source of each channel (PP-6), the product specialist (ST-16)
+    playbook_source_inbound_call_id = fields.Many2one(
+        "utm.source",
+        string="Source of Inbound Calls",
+        domain="[('temperature', '!=', False)]",
+        help="Lead source given to a registered inbound call that names none: it sets the temperature "
+        "and so the response deadline. Without it the inbound desk asks for a source.",
+    )
+    playbook_source_email_id = fields.Many2one(
+        "utm.source",
+        string="Source of Letters",
+        domain="[('temperature', '!=', False)]",
+        help="Lead source given to a letter (email) that names none. Without it the inbound desk asks for a source.",
+    )
+    playbook_source_web_form_id = fields.Many2one(
+        "utm.source",
+        string="Source of Web Forms",
+        domain="[('temperature', '!=', False)]",
+        help="Lead source given to a web-form request that names none.",
+    )
+    playbook_source_online_chat_id = fields.Many2one(
+        "utm.source",
+        string="Source of Online Chats",
+        domain="[('temperature', '!=', False)]",
+        help="Lead source given to a request from the website's online consultant that names none.",
+    )
+    playbook_source_outbound_call_id = fields.Many2one(
+        "utm.source",
+        string="Source of Outbound Calls",
+        domain="[('temperature', '!=', False)]",
+        help="Lead source given to a lead from an outbound call that names none.",
+    )
+    playbook_source_agent_notice_id = fields.Many2one(
+        "utm.source",
+        string="Source of Agent Notices",
+        domain="[('temperature', '!=', False)]",
+        help="Lead source given to a lead from a sales agent's notice that names none.",
+    )
+    playbook_product_specialist_id = fields.Many2one(
+        "res.users",
+        string="Product Specialist",
+        domain="[('share', '=', False)]",
+        help="Consults the clients who ask about a product on the site. When empty, the team leader does.",
+    )
+    # Documents sent to the client (ST-17)
+    playbook_internal_copy_ids = fields.Many2many(
+        "res.partner",
+        "res_company_playbook_internal_copy_rel",
+        "company_id",
+        "partner_id",
+        string="Internal Copies of Invoices",
+        help="Colleagues who get a copy of every quotation, invoice or contract emailed to a client from an "
+        "order of a team that follows the playbook: one letter to all of them.",
+    )
 
     _sql_constraints = [
         (
@@ -280,10 +334,26 @@ class ResCompany(models.Model):
                 # Members of every team now follow it, as in a team that switched the option on itself.
                 (shared | Team.search([("company_id", "in", self.ids)]))._playbook_subscribe_members()
         return result
+
     @api.constrains("playbook_promise_minutes")
     def _check_playbook_promise_minutes(self):
         if any(company.playbook_promise_minutes <= 0 for company in self):
             raise ValidationError(self.env._("The minutes to keep a promise made in a call must be positive."))
+
+    def _playbook_channel_source(self, channel):
+        """The default lead source of a channel (PP-6): a lead or registration of the channel without a source
+        gets it, and with it a temperature and a response deadline."""
+        self.ensure_one()
+        field_name = "playbook_source_%s_id" % channel
+        return self[field_name] if channel and field_name in self._fields else self.env["utm.source"]
+
+    def _playbook_internal_copies(self, teams):
+        """Who gets a copy of a quotation, invoice or contract emailed to a client (ST-17; 003, BP-4: one letter
+        to 3 addresses): the company's fixed internal copies, when the document comes from a playbook team."""
+        self.ensure_one()
+        if not any(team._playbook_follows() for team in teams):
+            return self.env["res.partner"]
+        return self.playbook_internal_copy_ids
 
     def _playbook_deputy_directors(self):
         """Who stands for the deputy director of the company: the one set, else its sales heads."""

@@ -41,3 +41,21 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.playbook_regular_report_user_ids", readonly=False
     )
     playbook_promise_minutes = fields.Integer(related="company_id.playbook_promise_minutes", readonly=False)
+    playbook_source_inbound_call_id = fields.Many2one(
+        related="company_id.playbook_source_inbound_call_id", readonly=False
+    )
+    playbook_source_email_id = fields.Many2one(related="company_id.playbook_source_email_id", readonly=False)
+    playbook_source_web_form_id = fields.Many2one(related="company_id.playbook_source_web_form_id", readonly=False)
+    playbook_source_online_chat_id = fields.Many2one(
+        related="company_id.playbook_source_online_chat_id", readonly=False
+    )
+    playbook_source_outbound_call_id = fields.Many2one(
+        related="company_id.playbook_source_outbound_call_id", readonly=False
+    )
+    playbook_source_agent_notice_id = fields.Many2one(
+        related="company_id.playbook_source_agent_notice_id", readonly=False
+    )
+    playbook_product_specialist_id = fields.Many2one(
+        related="company_id.playbook_product_specialist_id", readonly=False
+    )
+    playbook_internal_copy_ids = fields.Many2many(related="company_id.playbook_internal_copy_ids", readonly=False)

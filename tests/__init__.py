@@ -44,3 +44,4 @@ from . import test_playbook_scope
 from . import test_sanctions
 from . import test_taking_into_work
 from . import test_promises
+from . import test_intake

@@ -42,9 +42,12 @@ class TestCallScripts(GuardCase):
             self.web,
             "the operator confirming a web request",
         )
-        prospect = self.lead(temperature="cold", partner_name="Uralmash JSC", channel="outbound_call")
+        # Three clients: leads without a product of one client are one request (PP-8).
+        prospect = self.lead(
+            temperature="cold", partner_name="Uralmash JSC", channel="outbound_call", phone="+7 912 604-18-51"
+        )
         self.assertEqual(prospect._playbook_script("outbound"), self.cold_company)
-        person = self.lead(channel="inbound_call", contact_name="Pavel Sidorov")
+        person = self.lead(channel="inbound_call", contact_name="Pavel Sidorov", phone="+7 912 604-18-52")
         self.assertEqual(person._playbook_script("outbound"), self.callback)
         action = person.action_open_log_call()
         self.assertEqual(action["context"]["default_script_id"], self.callback.id)

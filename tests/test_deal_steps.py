@@ -40,7 +40,7 @@ class TestNextSteps(DealCase):
             "step here \\(allowed: an order, a refusal\\)",
         ):
             lead.action_open_proposal()
-        new = self.lead(name="Fresh")
+        new = self.lead(name="Fresh", phone="+7 912 604-18-51")  # another client (PP-8)
         with self.assertRaisesRegex(UserError, "Lead Fresh is at stage New: an order is not a next step"):
             new.action_sale_quotations_new()
         with self.assertRaisesRegex(UserError, "a meeting is not a next step"):
@@ -52,7 +52,8 @@ class TestNextSteps(DealCase):
         lead.stage_id = self.stage_contact
         action = lead.action_schedule_meeting()
         self.assertIn(self.user_regular.partner_id.id, action["context"]["default_partner_ids"])
-        fresh = self.lead(partner_id=self.client.id)
+        # Another client: a second lead without a product of the same client would be the same request (PP-8).
+        fresh = self.lead(partner_id=self.person.id, phone="+7 912 604-18-51")
         meeting = self.env["calendar.event"].create(
             {
                 "name": "Visit",

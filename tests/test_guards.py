@@ -24,7 +24,10 @@ class TestContactGuard(GuardCase):
             form.save()
 
     def test_a_reached_call_or_a_done_call_activity_is_a_contact(self):
-        by_call, by_activity, no_answer = self.lead(), self.lead(), self.lead()
+        # Three clients: leads without a product of one client are one request (PP-8).
+        by_call = self.lead()
+        by_activity = self.lead(phone="+7 912 604-18-51")
+        no_answer = self.lead(phone="+7 912 604-18-52")
         self.log_call(by_call, "reached")
         by_activity.activity_schedule("mail.mail_activity_data_call", user_id=self.user_salesperson.id).action_feedback(
             feedback="Talked to the director"
@@ -36,7 +39,9 @@ class TestContactGuard(GuardCase):
             no_answer.write({"stage_id": self.stage_contact.id})
 
     def test_one_line_per_refused_lead_in_a_batch(self):
-        first, second, contacted = self.lead(name="First"), self.lead(name="Second"), self.lead(name="Third")
+        first = self.lead(name="First")
+        second = self.lead(name="Second", phone="+7 912 604-18-51")
+        contacted = self.lead(name="Third", phone="+7 912 604-18-52")
         self.log_call(contacted)
         with self.assertRaises(ValidationError) as caught:
             (first | second | contacted).write({"stage_id": self.stage_contact.id})
@@ -83,7 +88,7 @@ class TestContactGuard(GuardCase):
                         "team_id": self.team_a.id,
                         "stage_id": self.stage_contact.id,
                         "channel": "web_form",
-                        "phone": REAL_PHONE,
+                        "phone": "+7 912 604-18-51",  # another client: one client's two rows are one request (PP-8)
                     },
                 ]
             )

@@ -13,6 +13,13 @@ MON_0905_YEKT = datetime(2026, 11, 23, 4, 5)
 class TestInboundDesk(GuardCase):
     """The operator's registration, its follow-up and the reminder to the minute (EV-1, EV-2, ST-3, LG-4)."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A call or a letter is a consultation request unless the operator says otherwise (PP-6).
+        cls.company.playbook_source_inbound_call_id = cls.source["consultation_request"]
+        cls.company.playbook_source_email_id = cls.source["consultation_request"]
+
     def register(self, when=MON_1100_MSK, **values):
         with self.pinned_time(when):
             form = Form(

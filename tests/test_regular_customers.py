@@ -16,6 +16,8 @@ class TestRegularCustomers(GuardCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A call is a consultation request unless the operator says otherwise (PP-6).
+        cls.company.playbook_source_inbound_call_id = cls.source["consultation_request"]
         Partner = cls.env["res.partner"]
         cls.vip = Partner.create(
             {

@@ -7,6 +7,7 @@ superuser: every step of a role goes through its form, wizard or button as that 
 """
 
 import base64
+import itertools
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError
@@ -16,6 +17,7 @@ from .common import MON_1100_MSK, DealCase
 
 LEAD_ACTIONS = ("crm_lead_mass_assign_action", "crm_lead_transfer_action", "crm_lead_distribute_action")
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
+PHONES = itertools.count()  # one client per lead of team_leads
 
 
 class RoleDayCase(DealCase):
@@ -32,10 +34,17 @@ class RoleDayCase(DealCase):
         return Form(self.env[model].with_user(user).with_context(active_model="crm.lead", active_ids=leads.ids))
 
     def team_leads(self, prefix, count, temperature="warm", **values):
-        """New leads of team A without a salesperson, oldest first."""
+        """New leads of team A without a salesperson, oldest first, each of its own client (leads without a
+        product of one client are one request, PP-8)."""
         values.setdefault("user_id", False)
         return self.Lead.union(
-            *[self.lead(name=f"{prefix} {index}", temperature=temperature, **values) for index in range(count)]
+            *[
+                self.lead(
+                    **dict({"phone": "+7 912 700-00-%02d" % next(PHONES), "temperature": temperature}, **values),
+                    name=f"{prefix} {index}",
+                )
+                for index in range(count)
+            ]
         )
 
     def messages(self, record, text):
@@ -50,6 +59,13 @@ class TestRoleDaysOperator(RoleDayCase):
     Seed 003: "Важно после каждого контакта с клиентом внести информацию о клиенте и поставить менеджеру задачу
     связаться с клиентом."
     """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A call or a letter is a consultation request unless the operator says otherwise (PP-6).
+        cls.company.playbook_source_inbound_call_id = cls.source["consultation_request"]
+        cls.company.playbook_source_email_id = cls.source["consultation_request"]
 
     def register(self, kind="call", **values):
         """Fill the desk's form as the operator, field by field in the given order, and register."""
@@ -246,7 +262,8 @@ class TestRoleDaysHead(RoleDayCase):
         self.assertIn("5 leads assigned", wizard.result)
         self.assertEqual(len(self.messages(dealt[0], "Pb Head assigned the lead to")), 1)
 
-        warm, cold = self.lead(name="Moves", temperature="warm"), self.lead(name="Stays", temperature="cold")
+        warm = self.lead(name="Moves", temperature="warm")
+        cold = self.lead(name="Stays", temperature="cold", phone="+7 912 604-18-51")  # another client (PP-8)
         form = self.lead_wizard("crm.lead.transfer", head, warm | cold)
         form.team_id = self.team_b
         form.reason = "The client opened an office in Moscow"
