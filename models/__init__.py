@@ -21,6 +21,7 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import crm_lead_followup
+from . import crm_lead_followup_approval
 from . import crm_lead_call
 from . import mail_activity
 from . import crm_lead_proposal

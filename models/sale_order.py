@@ -240,13 +240,15 @@ class SaleOrder(models.Model):
                 ),
             )
 
-    def _playbook_decide(self, approve):
+    def _playbook_decide(self, approve, reason=None):
         return decide_approval(
             self,
             approve,
+            reason=reason,
             state_field="playbook_approval_state",
             pending="pending",
             approver_field="playbook_approver_id",
+            author_field="user_id",
             followup_field="order_id",
             kind="approve_order",
             not_pending=lambda order: self.env._("Order %(order)s is not waiting for approval.", order=order.name),
@@ -261,7 +263,8 @@ class SaleOrder(models.Model):
         return self._playbook_decide(True)
 
     def action_playbook_reject(self):
-        return self._playbook_decide(False)
+        """Reject asks for the reason first (EV-8)."""
+        return self.env["crm.approval.reject"]._action_for(self)
 
     def _playbook_hand_to_executor(self):
         """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-9)."""

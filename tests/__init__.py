@@ -37,3 +37,4 @@ from . import test_code_rules
 from . import test_batches
 from . import test_tour
 from . import test_settings
+from . import test_approval

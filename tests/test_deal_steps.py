@@ -136,7 +136,10 @@ class TestProposal(DealCase):
             self.assertEqual(self.env["crm.lead.followup"]._cron_remind(), 1, "the approver is reminded at 5 min")
         with self.assertRaisesRegex(UserError, "Only Pb Head may approve or reject"):
             proposal.with_user(self.user_salesperson).action_approve()
-        proposal.with_user(self.user_head).action_reject()
+        action = proposal.with_user(self.user_head).action_reject()
+        self.env["crm.approval.reject"].with_user(self.user_head).with_context(action["context"]).create(
+            {"reason": "Price too low"}
+        ).action_reject()
         self.flush_tracking()
         self.assertEqual((proposal.state, followup.state), ("rejected", "cancelled"))
         proposal.action_request_approval()
@@ -229,7 +232,10 @@ class TestOrders(DealCase):
     def test_rejected_order_is_not_confirmed(self):
         order = self.order(partner=self.person, playbook_requires_approval=True, playbook_approver_id=self.user_head.id)
         order.action_confirm()
-        order.with_user(self.user_head).action_playbook_reject()
+        action = order.with_user(self.user_head).action_playbook_reject()
+        self.env["crm.approval.reject"].with_user(self.user_head).with_context(action["context"]).create(
+            {"reason": "Not this month"}
+        ).action_reject()
         self.assertEqual((order.state, order.playbook_approval_state), ("draft", "rejected"))
 
     def test_executor_lists(self):

@@ -10,3 +10,4 @@ from . import crm_agent_notice
 from . import crm_playbook_daily_report
 from . import crm_db_review_run
 from . import resource_calendar_holidays
+from . import crm_approval_reject
