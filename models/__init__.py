@@ -28,6 +28,7 @@ from . import crm_lead_proposal
 from . import sale_order
 from . import calendar_event
 from . import crm_call_script
+from . import crm_lead_call_script
 from . import crm_call_list
 from . import crm_customer_claim
 from . import crm_complaint_category
