@@ -26,6 +26,7 @@ from . import crm_lead_call
 from . import mail_activity
 from . import crm_lead_proposal
 from . import sale_order
+from . import sale_order_documents
 from . import calendar_event
 from . import crm_call_script
 from . import crm_lead_call_script

@@ -38,3 +38,4 @@ from . import test_batches
 from . import test_tour
 from . import test_settings
 from . import test_approval
+from . import test_order_documents

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import MON_1100_MSK, DealCase
+from .common import MON_1100_MSK, ORDER_READY, DealCase
 
 
 @tagged("post_install", "-at_install")
@@ -17,7 +17,7 @@ class TestApprovalByActivity(DealCase):
                     "partner_id": self.person.id,
                     "team_id": self.team_a.id,
                     "user_id": self.user_salesperson.id,
-                    "commitment_date": MON_1100_MSK + timedelta(days=3),
+                    **ORDER_READY,
                     "playbook_requires_approval": True,
                     "playbook_approver_id": (approver or self.user_regular).id,
                     "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import MON_1100_MSK, PLAYBOOK, DealCase
+from .common import MON_1100_MSK, ORDER_READY, PLAYBOOK, DealCase
 
 
 @tagged("post_install", "-at_install")
@@ -185,6 +185,7 @@ class TestOrders(DealCase):
                     "partner_id": (partner or self.client).id,
                     "team_id": self.team_a.id,
                     "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+                    **ORDER_READY,
                 },
                 **values,
             )
@@ -192,7 +193,9 @@ class TestOrders(DealCase):
 
     def test_contract_for_legal_entities_never_for_individuals(self):
         order = self.order()
-        with self.assertRaisesRegex(UserError, "is for a legal entity: enter the contract"):
+        with self.assertRaisesRegex(
+            UserError, f"Order {order.name} cannot be confirmed yet: the contract and its date \\(legal entity\\)\\.$"
+        ):
             order.action_confirm()
         order.write({"playbook_contract_ref": "D-17/2026", "playbook_contract_date": "2026-11-20"})
         order.action_confirm()
@@ -280,6 +283,7 @@ class TestOrders(DealCase):
         order.action_confirm()
         with self.assertRaisesRegex(UserError, "print the delivery documents before"):
             order.action_playbook_docs_handed()
+        order.write({"playbook_delivery_doc_names": "Invoice 17, waybill 17", "playbook_docs_handed_to": "Driver Ivan"})
         with self.pinned_time(MON_1100_MSK):
             order.action_playbook_docs_printed()
             order.action_playbook_docs_handed()
@@ -296,6 +300,7 @@ class TestPayment(DealCase):
                 "partner_id": self.client.id,
                 "opportunity_id": lead.id,
                 "team_id": lead.team_id.id,
+                **ORDER_READY,
                 "playbook_contract_ref": "D-1",
                 "playbook_contract_date": "2026-11-01",
                 "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
