@@ -96,7 +96,9 @@ class AccountMove(models.Model):
                 "bills": ", ".join(bills.mapped("display_name")) or "-",
                 "files": ", ".join(files.mapped("name")) or "-",
             }
-            invoice.sudo().message_post(
+            # sudo: purchasing hears of the paid invoice on the invoice itself, whoever books the payment (ST-7)
+            paid = invoice.sudo()
+            paid.message_post(
                 body=self.env._(
                     "Invoice %(invoice)s of %(orders)s is paid: to purchasing with the supplier's bill %(bills)s "
                     "and files %(files)s.",
@@ -106,7 +108,7 @@ class AccountMove(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
-            invoice.sudo().activity_schedule(
+            paid.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=buyer.id,
                 date_deadline=fields.Date.context_today(self),

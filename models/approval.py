@@ -147,5 +147,5 @@ def approver_leader(approver, team, company):
             order="sequence, id",
         )
     )
-    leaders = (teams.user_id | team.sudo().user_id) - approver
+    leaders = (teams.user_id | team.user_id) - approver
     return leaders[:1] or (company._playbook_deputy_directors() - approver)[:1]

@@ -173,12 +173,9 @@ class CrmCallScript(models.Model):
         """Whether the last step with the client was a letter: materials sent in the last logged call, or a
         proposal sent after it. The next call is then the call after the letter (003, script 5)."""
         # sudo: only whether a letter went out is read, to pick the script; nothing is shown
-        last_call = self.env["crm.lead.call"].sudo().search([("lead_id", "=", lead.id)], limit=1)
+        Call, Proposal = self.env["crm.lead.call"].sudo(), self.env["crm.lead.proposal"].sudo()
+        last_call = Call.search([("lead_id", "=", lead.id)], limit=1)
         if last_call.result == "materials_sent":
             return True
-        sent = (
-            self.env["crm.lead.proposal"]
-            .sudo()
-            .search([("lead_id", "=", lead.id), ("state", "=", "sent")], order="date_sent desc", limit=1)
-        )
+        sent = Proposal.search([("lead_id", "=", lead.id), ("state", "=", "sent")], order="date_sent desc", limit=1)
         return bool(sent) and (not last_call or sent.date_sent >= last_call.date)

@@ -99,15 +99,16 @@ class SaleOrder(models.Model):
         return super().message_post(**kwargs)
 
     def _playbook_confirmation_problems(self):
-        """What each order of a team with the contact rules still lacks to be confirmed, as {order: [text]}:
-        the shipment date (EV-10), the requisites, the contract of a legal entity and the call confirming the
-        documents (ST-6), the payment method and the delivery (ST-15)."""
+        """What each order of a team with the contact rules still lacks to be confirmed, as {order: [text]}: the
+        shipment date and the lines (EV-10), the requisites, the contract of a legal entity and the call confirming
+        the documents (ST-6), the payment method and the delivery (ST-15)."""
         problems = {}
         for order in self.filtered("team_id.playbook_guards"):
             missing = [
                 text
                 for lacking, text in (
                     (not order.commitment_date, self.env._("the shipment date (Delivery Date)")),
+                    (not order.order_line.filtered("product_id"), self.env._("the order lines")),
                     (not order.playbook_requisites_requested_on, self.env._("the requisites asked for")),
                     (not order.playbook_requisites_received_on, self.env._("the requisites received")),
                     (

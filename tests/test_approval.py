@@ -99,7 +99,7 @@ class TestApprovalByActivity(DealCase):
         order.action_confirm()
         action = order.with_user(self.user_regular).action_playbook_reject()
         self.assertEqual((action["res_model"], order.playbook_approval_state), ("crm.approval.reject", "pending"))
-        wizard = Form(self.env["crm.approval.reject"].with_user(self.user_regular).with_context(action["context"]))
+        wizard = Form(self.env["crm.approval.reject"].with_user(self.user_regular).with_context(**action["context"]))
         with self.assertRaisesRegex(AssertionError, "reason"):
             wizard.save()
         wizard.reason = "The discount is above 10 %"

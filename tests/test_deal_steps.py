@@ -137,7 +137,7 @@ class TestProposal(DealCase):
         with self.assertRaisesRegex(UserError, "Only Pb Head may approve or reject"):
             proposal.with_user(self.user_salesperson).action_approve()
         action = proposal.with_user(self.user_head).action_reject()
-        self.env["crm.approval.reject"].with_user(self.user_head).with_context(action["context"]).create(
+        self.env["crm.approval.reject"].with_user(self.user_head).with_context(**action["context"]).create(
             {"reason": "Price too low"}
         ).action_reject()
         self.flush_tracking()
@@ -236,7 +236,7 @@ class TestOrders(DealCase):
         order = self.order(partner=self.person, playbook_requires_approval=True, playbook_approver_id=self.user_head.id)
         order.action_confirm()
         action = order.with_user(self.user_head).action_playbook_reject()
-        self.env["crm.approval.reject"].with_user(self.user_head).with_context(action["context"]).create(
+        self.env["crm.approval.reject"].with_user(self.user_head).with_context(**action["context"]).create(
             {"reason": "Not this month"}
         ).action_reject()
         self.assertEqual((order.state, order.playbook_approval_state), ("draft", "rejected"))

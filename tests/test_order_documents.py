@@ -30,7 +30,8 @@ class TestOrderDocuments(DealCase):
         )
 
     def test_shipment_date_needed_to_confirm(self):
-        """3. дата отгрузки"""
+        """3. дата отгрузки
+        4. Табличная часть"""
         order = self.order(commitment_date=False)
         with self.assertRaisesRegex(
             UserError, f"^Order {order.name} cannot be confirmed yet: the shipment date \\(Delivery Date\\)\\.$"
@@ -40,6 +41,9 @@ class TestOrderDocuments(DealCase):
         order.commitment_date = datetime(2026, 11, 27, 9, 0)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
+        empty = self.order(order_line=[])
+        with self.assertRaisesRegex(UserError, f"^Order {empty.name} cannot be confirmed yet: the order lines\\.$"):
+            empty.action_confirm()
         elsewhere = self.order(ready=False, team_id=self.team_b.id)
         elsewhere.action_confirm()
         self.assertEqual(elsewhere.state, "sale", "teams without the contact rules keep Odoo's confirmation")
