@@ -28,6 +28,7 @@
         "wizards/crm_lead_distribute_views.xml",
         "wizards/crm_inbound_register_views.xml",
         "wizards/crm_lead_consultation_views.xml",
+        "wizards/crm_approval_reject_views.xml",
         "wizards/crm_agent_notice_views.xml",
         "wizards/crm_playbook_daily_report_views.xml",
         "wizards/crm_db_review_run_views.xml",

@@ -26,12 +26,15 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import crm_lead_followup
+from . import crm_lead_followup_approval
 from . import crm_lead_call
 from . import mail_activity
 from . import crm_lead_proposal
 from . import sale_order
+from . import sale_order_documents
 from . import calendar_event
 from . import crm_call_script
+from . import crm_lead_call_script
 from . import crm_call_list
 from . import crm_customer_claim
 from . import crm_complaint_category

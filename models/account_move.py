@@ -65,7 +65,59 @@ class AccountMove(models.Model):
         paid._playbook_stamp_payment()
         paid._playbook_reserve_paid_clients()
         paid._playbook_close_paid_leads(confirm=first_paid)
+        first_paid._playbook_hand_to_purchasing()
         return result
+
+    def _playbook_hand_to_purchasing(self):
+        """A paid client invoice goes to purchasing with the supplier's bill, as a task (ST-7).
+
+        For the orders of teams with the contact rules that hold the supplier's bill or documents, the
+        purchasing user of the settings (else the deputy director) gets an activity on the paid invoice, which
+        names the supplier's bill and carries the supplier's files.
+        """
+        for invoice in self:
+            orders = invoice.line_ids.sale_line_ids.order_id.filtered(
+                lambda order: (
+                    order.team_id.playbook_guards
+                    and (order.playbook_supplier_bill_id or order.playbook_supplier_attachment_ids)
+                )
+            )
+            buyer = invoice.company_id._playbook_purchasing_user()
+            if not orders or not buyer:
+                continue
+            bills = orders.playbook_supplier_bill_id
+            # sudo: the supplier's files go with the paid invoice to purchasing, whoever books the payment (ST-7)
+            files = orders.playbook_supplier_attachment_ids.sudo().copy(
+                {"res_model": "account.move", "res_id": invoice.id}
+            )
+            values = {
+                "invoice": invoice.name,
+                "orders": ", ".join(orders.mapped("name")),
+                "bills": ", ".join(bills.mapped("display_name")) or "-",
+                "files": ", ".join(files.mapped("name")) or "-",
+            }
+            # sudo: purchasing hears of the paid invoice on the invoice itself, whoever books the payment (ST-7)
+            paid = invoice.sudo()
+            paid.message_post(
+                body=self.env._(
+                    "Invoice %(invoice)s of %(orders)s is paid: to purchasing with the supplier's bill %(bills)s "
+                    "and files %(files)s.",
+                    **values,
+                ),
+                attachment_ids=files.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            paid.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=buyer.id,
+                date_deadline=fields.Date.context_today(self),
+                summary=self.env._("Pay the supplier for %(orders)s", **values),
+                note=self.env._(
+                    "Client invoice %(invoice)s is paid. Supplier's bill: %(bills)s. Supplier's files: %(files)s.",
+                    **values,
+                ),
+            )
 
     def _playbook_close_paid_leads(self, confirm=None):
         """A paid invoice is recorded on its leads, confirmed to the client, and wins the leads it closes.

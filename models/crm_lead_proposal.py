@@ -134,13 +134,15 @@ class CrmLeadProposal(models.Model):
             )
         return True
 
-    def _decide(self, approve):
+    def _decide(self, approve, reason=None):
         return decide_approval(
             self,
             approve,
+            reason=reason,
             state_field="state",
             pending="to_approve",
             approver_field="approver_id",
+            author_field="user_id",
             followup_field="proposal_id",
             kind="approve_proposal",
             not_pending=lambda proposal: self.env._(
@@ -157,7 +159,8 @@ class CrmLeadProposal(models.Model):
         return self._decide(True)
 
     def action_reject(self):
-        return self._decide(False)
+        """Reject asks for the reason first (EV-6)."""
+        return self.env["crm.approval.reject"]._action_for(self)
 
     def action_send(self):
         self.check_access("write")

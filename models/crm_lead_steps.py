@@ -181,33 +181,10 @@ class CrmLead(models.Model):
             },
         }
 
-    def _playbook_script_purpose(self, direction):
-        """Which script fits a call about this lead by the current user (ST-10)."""
-        self.ensure_one()
-        operator = self.env.user._playbook_is_operator()
-        regular = self.partner_id.commercial_partner_id.playbook_is_regular
-        if direction == "inbound":
-            return "operator_inbound" if operator else "manager_inbound"
-        if operator and self.channel == "web_form":
-            return "operator_web_request"
-        if regular:
-            return "regular_customer"
-        if self.temperature == "cold":
-            return "cold_call"
-        if self.channel == "email":
-            return "after_letter"
-        return "callback_individual"
-
     def _playbook_script(self, direction):
+        """The script of a call about this lead by the current user (ST-10)."""
         self.ensure_one()
-        customer_type = "company" if self.partner_id.commercial_partner_id.is_company or self.partner_name else "person"
-        return self.env["crm.call.script"]._find_for(
-            self._playbook_script_purpose(direction),
-            direction,
-            customer_type,
-            self.channel,
-            self.company_id or self.env.company,
-        )
+        return self.env["crm.call.script"]._pick_for_call(self, direction)
 
     def action_open_script(self):
         self.ensure_one()

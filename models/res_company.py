@@ -114,6 +114,13 @@ class ResCompany(models.Model):
         help="The client is invoiced only once the order records the supplier's availability answer and "
         "the supplier's invoice or documents.",
     )
+    playbook_purchasing_user_id = fields.Many2one(
+        "res.users",
+        string="Purchasing",
+        domain="[('share', '=', False)]",
+        help="Gets the task to pay the supplier when a client invoice is paid, with the supplier's bill. When "
+        "empty, the deputy director does.",
+    )
     # Claims (RC-4) and quality control (ST-9)
     playbook_deputy_director_id = fields.Many2one(
         "res.users",
@@ -362,6 +369,11 @@ class ResCompany(models.Model):
             return self.playbook_deputy_director_id
         Users = self.env["res.users"]
         return Users._playbook_users_of(roles.HEAD, self) - Users._playbook_users_of(roles.SUPPORT, self)
+
+    def _playbook_purchasing_user(self):
+        """Who pays the supplier once the client paid (ST-7): the purchasing user set, else the deputy director."""
+        self.ensure_one()
+        return self.playbook_purchasing_user_id or self._playbook_deputy_directors()[:1]
 
     def _playbook_tz(self):
         """The company's time zone: of its working calendar, else its partner's, else UTC."""

@@ -22,6 +22,7 @@ class ResConfigSettings(models.TransientModel):
     playbook_plan_weekday = fields.Selection(related="company_id.playbook_plan_weekday", readonly=False)
     playbook_plan_hour = fields.Float(related="company_id.playbook_plan_hour", readonly=False)
     playbook_require_supplier_step = fields.Boolean(related="company_id.playbook_require_supplier_step", readonly=False)
+    playbook_purchasing_user_id = fields.Many2one(related="company_id.playbook_purchasing_user_id", readonly=False)
     playbook_deputy_director_id = fields.Many2one(related="company_id.playbook_deputy_director_id", readonly=False)
     playbook_claim_notice_hours = fields.Integer(related="company_id.playbook_claim_notice_hours", readonly=False)
     playbook_claim_notice_mode = fields.Selection(related="company_id.playbook_claim_notice_mode", readonly=False)

@@ -130,7 +130,7 @@ class SaleOrder(models.Model):
         refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
         if {"playbook_approver_id", "playbook_requires_approval"} & set(vals):
             self._playbook_check_approver(vals)
-        return super().write(vals)
+        return super(SaleOrder, self._playbook_write_execution_fields(vals)).write(vals)
 
     def _playbook_workflow_buttons(self):
         return {
@@ -163,7 +163,7 @@ class SaleOrder(models.Model):
         )
 
     def action_confirm(self):
-        self._playbook_check_contract()
+        self._playbook_check_confirmation()
         waiting = self.filtered(
             lambda order: order.playbook_requires_approval and order.playbook_approval_state != "approved"
         )
@@ -189,22 +189,6 @@ class SaleOrder(models.Model):
         result = super().action_confirm()
         self._playbook_hand_to_executor()
         return result
-
-    def _playbook_check_contract(self):
-        missing = self.filtered(
-            lambda order: (
-                order.playbook_is_legal_entity
-                and order.team_id.playbook_guards
-                and not (order.playbook_contract_ref and order.playbook_contract_date)
-            )
-        )
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Order %(orders)s is for a legal entity: enter the contract and its date before confirming.",
-                    orders=", ".join(missing.mapped("name")),
-                )
-            )
 
     def _playbook_request_approval(self):
         self._playbook_check_approver()
@@ -240,13 +224,15 @@ class SaleOrder(models.Model):
                 ),
             )
 
-    def _playbook_decide(self, approve):
+    def _playbook_decide(self, approve, reason=None):
         return decide_approval(
             self,
             approve,
+            reason=reason,
             state_field="playbook_approval_state",
             pending="pending",
             approver_field="playbook_approver_id",
+            author_field="user_id",
             followup_field="order_id",
             kind="approve_order",
             not_pending=lambda order: self.env._("Order %(order)s is not waiting for approval.", order=order.name),
@@ -261,7 +247,8 @@ class SaleOrder(models.Model):
         return self._playbook_decide(True)
 
     def action_playbook_reject(self):
-        return self._playbook_decide(False)
+        """Reject asks for the reason first (EV-8)."""
+        return self.env["crm.approval.reject"]._action_for(self)
 
     def _playbook_hand_to_executor(self):
         """A confirmed order goes to its executor (or the head of execution), who gets a reminder (EV-9)."""
@@ -308,10 +295,15 @@ class SaleOrder(models.Model):
         return self
 
     def action_playbook_docs_printed(self):
-        self._playbook_for_execution().write({"playbook_docs_printed_on": fields.Datetime.now()})
+        """The printed delivery documents are named or attached, not only timed (ST-8)."""
+        orders = self._playbook_for_execution()
+        self._playbook_check_delivery_documents()
+        orders.write({"playbook_docs_printed_on": fields.Datetime.now()})
+        self._playbook_note_documents(self.env._("Delivery documents printed: %(documents)s."))
         return True
 
     def action_playbook_docs_handed(self):
+        orders = self._playbook_for_execution()
         for order in self:
             if not order.playbook_docs_printed_on:
                 raise UserError(
@@ -319,7 +311,15 @@ class SaleOrder(models.Model):
                         "Order %(order)s: print the delivery documents before handing them over.", order=order.name
                     )
                 )
-        self._playbook_for_execution().write({"playbook_docs_handed_on": fields.Datetime.now()})
+            if not order.playbook_docs_handed_to:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s: enter who took the delivery documents (the driver) before handing them over.",
+                        order=order.name,
+                    )
+                )
+        orders.write({"playbook_docs_handed_on": fields.Datetime.now()})
+        self._playbook_note_documents(self.env._("Delivery documents handed to %(person)s: %(documents)s."))
         return True
 
     def action_playbook_mark_delivered(self):

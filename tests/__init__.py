@@ -45,3 +45,5 @@ from . import test_sanctions
 from . import test_taking_into_work
 from . import test_promises
 from . import test_intake
+from . import test_approval
+from . import test_order_documents

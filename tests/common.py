@@ -22,6 +22,18 @@ SAT_0100_MSK = datetime(2026, 11, 20, 22, 0)  # still Friday in UTC, Saturday in
 SUN_1200_MSK = datetime(2026, 11, 22, 9, 0)
 MON_0930_MSK = datetime(2026, 11, 23, 6, 30)
 MON_1500_MSK = datetime(2026, 11, 23, 12, 0)
+# What an order of a team with the contact rules has before it is confirmed: the shipment date (EV-10), the
+# requisites asked for and received, the documents sent and their receipt confirmed by a call (ST-6), the payment
+# method and the delivery (ST-15). Tests of other rules start from it.
+ORDER_READY = {
+    "commitment_date": datetime(2026, 11, 27, 9, 0),
+    "playbook_requisites_requested_on": datetime(2026, 11, 20, 7, 0),
+    "playbook_requisites_received_on": datetime(2026, 11, 20, 8, 0),
+    "playbook_docs_sent_on": datetime(2026, 11, 20, 9, 0),
+    "playbook_receipt_confirmed_on": datetime(2026, 11, 20, 10, 0),
+    "playbook_payment_method": "transfer",
+    "playbook_delivery_scope": "full",
+}
 
 
 class PlaybookCase(TransactionCase):

@@ -21,6 +21,7 @@ ROLES = {
 # Record rules narrow these rights further (per team, own records, company); see the tests of each feature.
 MATRIX = {
     "crm.agent.notice": "- rwc rwc rwc rwc rwc rwc rwc rwc rwc",
+    "crm.approval.reject": "- rwc rwc rwc rwc rwc rwc rwc rwc rwc",
     "crm.call.list": "- r r r r r r r r rwcu",
     "crm.call.list.line": "- rw rw rw rw rw rw rw rw rwcu",
     "crm.call.objection": "- r r r r r rwcu r r rwcu",

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import MON_1100_MSK, PLAYBOOK, DealCase
+from .common import MON_1100_MSK, ORDER_READY, PLAYBOOK, DealCase
 
 
 @tagged("post_install", "-at_install")
@@ -137,7 +137,10 @@ class TestProposal(DealCase):
             self.assertEqual(self.env["crm.lead.followup"]._cron_remind(), 1, "the approver is reminded at 5 min")
         with self.assertRaisesRegex(UserError, "Only Pb Head may approve or reject"):
             proposal.with_user(self.user_salesperson).action_approve()
-        proposal.with_user(self.user_head).action_reject()
+        action = proposal.with_user(self.user_head).action_reject()
+        self.env["crm.approval.reject"].with_user(self.user_head).with_context(**action["context"]).create(
+            {"reason": "Price too low"}
+        ).action_reject()
         self.flush_tracking()
         self.assertEqual((proposal.state, followup.state), ("rejected", "cancelled"))
         proposal.action_request_approval()
@@ -183,6 +186,7 @@ class TestOrders(DealCase):
                     "partner_id": (partner or self.client).id,
                     "team_id": self.team_a.id,
                     "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+                    **ORDER_READY,
                 },
                 **values,
             )
@@ -190,7 +194,9 @@ class TestOrders(DealCase):
 
     def test_contract_for_legal_entities_never_for_individuals(self):
         order = self.order()
-        with self.assertRaisesRegex(UserError, "is for a legal entity: enter the contract"):
+        with self.assertRaisesRegex(
+            UserError, f"Order {order.name} cannot be confirmed yet: the contract and its date \\(legal entity\\)\\.$"
+        ):
             order.action_confirm()
         order.write({"playbook_contract_ref": "D-17/2026", "playbook_contract_date": "2026-11-20"})
         order.action_confirm()
@@ -230,7 +236,10 @@ class TestOrders(DealCase):
     def test_rejected_order_is_not_confirmed(self):
         order = self.order(partner=self.person, playbook_requires_approval=True, playbook_approver_id=self.user_head.id)
         order.action_confirm()
-        order.with_user(self.user_head).action_playbook_reject()
+        action = order.with_user(self.user_head).action_playbook_reject()
+        self.env["crm.approval.reject"].with_user(self.user_head).with_context(**action["context"]).create(
+            {"reason": "Not this month"}
+        ).action_reject()
         self.assertEqual((order.state, order.playbook_approval_state), ("draft", "rejected"))
 
     def test_executor_lists(self):
@@ -275,6 +284,7 @@ class TestOrders(DealCase):
         order.action_confirm()
         with self.assertRaisesRegex(UserError, "print the delivery documents before"):
             order.action_playbook_docs_handed()
+        order.write({"playbook_delivery_doc_names": "Invoice 17, waybill 17", "playbook_docs_handed_to": "Driver Ivan"})
         with self.pinned_time(MON_1100_MSK):
             order.action_playbook_docs_printed()
             order.action_playbook_docs_handed()
@@ -291,6 +301,7 @@ class TestPayment(DealCase):
                 "partner_id": self.client.id,
                 "opportunity_id": lead.id,
                 "team_id": lead.team_id.id,
+                **ORDER_READY,
                 "playbook_contract_ref": "D-1",
                 "playbook_contract_date": "2026-11-01",
                 "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],

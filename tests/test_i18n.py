@@ -118,3 +118,17 @@ class TestRussian(PlaybookCase):
         missing = sorted(term for term in terms - translated if not reads_the_same(term))
         self.assertGreater(len(terms), 1000)
         self.assertEqual(missing, [], "untranslated in i18n/ru.po: run tools/update_translations.py")
+
+    def test_call_scripts_of_the_standard_in_russian(self):
+        """СКРИПТ №3 «ОБРАБОТКА ВХОДЯЩЕГО МЕНЕДЖЕРОМ ЗВОНКА; СКРИПТ №5 «ЗВОНОК ПОСЛЕ ОТПРАВКИ ПИСЬМА» Физическому
+        лицу"""
+        ru = self.env(context=dict(self.env.context, lang="ru_RU"))
+        manager = self.env.ref("crm_sales_playbook.crm_call_script_manager_inbound").with_env(ru)
+        letter = self.env.ref("crm_sales_playbook.crm_call_script_after_letter").with_env(ru)
+        self.assertEqual(manager.name, "Менеджер: приём входящего звонка")
+        self.assertIn("предложите к товару дополнительный товар", manager.body)
+        self.assertTrue(manager.cross_sell_hint.startswith("То, что дополняет запрошенный товар"))
+        self.assertEqual(letter.name, "Звонок после отправки письма")
+        self.assertIn("Вы получили письмо?", letter.body)
+        callback = self.env.ref("crm_sales_playbook.crm_call_script_callback_individual").with_env(ru)
+        self.assertIn("наличными или по безналичному расчёту", callback.body)

@@ -367,11 +367,19 @@ class TestRoleDaysSalesperson(RoleDayCase):
                 line.product_id = self.product
             order = form.save()
             self.assertEqual((order.opportunity_id, order.user_id, order.team_id), (lead, seller, self.team_a))
-            with self.assertRaisesRegex(UserError, "is for a legal entity: enter the contract"):
+            with self.assertRaisesRegex(UserError, "the requisites received; the contract and its date"):
                 order.action_confirm()
+            # The requisites asked for and received, the documents sent and their receipt confirmed by a call.
+            order.action_playbook_requisites_requested()
+            order.action_playbook_requisites_received()
             with Form(order) as form:
                 form.playbook_contract_ref = "D-17/2026"
                 form.playbook_contract_date = MON
+                form.commitment_date = MON_1100_MSK + timedelta(days=3)
+                form.playbook_payment_method = "transfer"
+                form.playbook_delivery_scope = "full"
+            order.action_playbook_docs_sent()
+            order.action_playbook_receipt_confirmed()
             order.action_confirm()
             self.assertEqual(order.state, "sale")
             with Form(mine) as form:

@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import PLAYBOOK, PlaybookCase
+from .common import ORDER_READY, PLAYBOOK, PlaybookCase
 
 REFUSED = (AccessError, UserError, ValidationError)
 REAL_PHONE = "+7 912 604-18-37"
@@ -542,6 +542,7 @@ class TestDealAttacks(AttackCase):
                         "team_id": self.team_a.id,
                         "user_id": self.user_salesperson.id,
                         "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+                        **ORDER_READY,
                     },
                     **values,
                 )
@@ -672,8 +673,11 @@ class TestDealAttacks(AttackCase):
                 with self.assertRaises(AccessError), self.env.cr.savepoint():
                     record.with_user(user).write(values)
         self.assertEqual(line.price_unit, 1000.0)
+        order.with_user(self.executor).playbook_delivery_doc_names = "Invoice 17, VAT invoice 17, waybill 17"
         order.with_user(self.executor).action_playbook_docs_printed()
         self.assertTrue(order.playbook_docs_printed_on, "the executor still records its steps")
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            order.with_user(self.executor).write({"playbook_delivery_doc_names": "x", "note": "mine"})
 
     def test_payment_confirmed_once_and_only_for_leads(self):
         """The client hears of a payment once, and only for an invoice of the sales department's leads (ST-7)."""

@@ -12,3 +12,4 @@ from . import crm_db_review_run
 from . import resource_calendar_holidays
 from . import crm_team_sanction_contest
 from . import crm_team_sanction_decide
+from . import crm_approval_reject
