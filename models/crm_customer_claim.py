@@ -24,7 +24,8 @@ CLOSED_STEPS = ("resolved", "rejected")
 # What a claim must hold before it enters a step (RC-4): each step needs what the steps before it needed.
 _NOTIFIED = ("client_notified_at",)
 _LEGAL = _NOTIFIED + ("responsible_id",)
-_DECISION = _LEGAL + ("legal_evaluation",)
+# 3.4.8: once the claim is with the legal department, the manager names the employee responsible there.
+_DECISION = _LEGAL + ("legal_user_id", "legal_evaluation")
 _DECIDED = _DECISION + ("decision", "decision_by")
 STEP_REQUIREMENTS = {
     "new": (),

@@ -104,6 +104,13 @@ class TestScriptPicking(GuardCase):
         }
         cls.cold_call = ref("crm_sales_playbook.crm_call_script_cold_call")
 
+    def lead(self, **values):
+        """Each lead is another client's request: the same client's leads without a product are one request
+        in a playbook team (PP-8) and would be merged."""
+        self.phone_number = getattr(self, "phone_number", 0) + 1
+        values.setdefault("phone", "+7 912 701-%02d-%02d" % divmod(self.phone_number, 100))
+        return super().lead(**values)
+
     def picked(self, lead, direction, user):
         return lead.with_user(user)._playbook_script(direction)
 

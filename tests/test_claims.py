@@ -214,6 +214,7 @@ class TestClaimProcedure(ClaimCase):
         claim.action_client_notified()
         claim.write(
             {
+                "legal_user_id": self.user_legal.id,
                 "legal_evaluation": "Not our fault: the client stored the tiles outdoors.",
                 "decision": "Claim rejected.",
                 "decision_by": "legal",
@@ -229,6 +230,23 @@ class TestClaimProcedure(ClaimCase):
         claim.action_reject()
         self.assertEqual(claim.step, "rejected")
         self.assertFalse(claim.measures)
+
+    def test_the_legal_responsible_is_named_before_the_decision(self):
+        """Seed 001, 3.4.7-3.4.8: «Передать рекламацию в юридический отдел для оценки»; «Определить
+        ответственного сотрудника» (Менеджер): the claim reaches the decision only with the employee
+        responsible for it in the legal department."""
+        claim = self.claim(responsible_id=self.user_salesperson_b.id)
+        claim.action_client_notified()
+        claim.action_send_to_legal()
+        claim.legal_evaluation = "The carrier's damage."
+        self.env.flush_all()
+        with self.assertRaisesRegex(ValidationError, 'cannot be in the step "Decision" without: Legal Reviewer.'):
+            claim.action_to_decision()
+        self.env.cr.clear()
+        claim.invalidate_recordset()
+        claim.legal_user_id = self.user_legal
+        claim.action_to_decision()
+        self.assertEqual(claim.step, "decision")
 
     def test_clearing_a_required_value_is_refused(self):
         claim = self.claim(responsible_id=self.user_salesperson_b.id)

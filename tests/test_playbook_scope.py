@@ -58,7 +58,11 @@ class TestApplyToEveryTeam(PlaybookCase):
 
         self.company.playbook_all_teams = True
         other = self.create_lead(
-            name="Kazan Glass", team_id=self.team_b.id, stage_id=self.stage_new.id, phone=REAL_PHONE
+            name="Kazan Glass",
+            team_id=self.team_b.id,
+            stage_id=self.stage_new.id,
+            phone="+7 843 200-10-10",
+            deal_type="service",
         )
         self.env.flush_all()
         self.assertTrue(other.playbook_guards)
