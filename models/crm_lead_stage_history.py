@@ -19,11 +19,9 @@ class CrmLeadStageHistory(models.Model):
     _check_company_auto = True
 
     lead_id = fields.Many2one(
-        "crm.lead", string="Lead", required=True, readonly=True, ondelete="cascade", index=True, check_company=True
+        "crm.lead", required=True, readonly=True, ondelete="cascade", index=True, check_company=True
     )
-    stage_id = fields.Many2one(
-        "crm.stage", string="Stage", required=True, readonly=True, ondelete="cascade", index=True
-    )
+    stage_id = fields.Many2one("crm.stage", required=True, readonly=True, ondelete="cascade", index=True)
     previous_stage_id = fields.Many2one("crm.stage", string="From Stage", readonly=True, ondelete="set null")
     date = fields.Datetime(string="Entered On", required=True, readonly=True, index=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True, check_company=True)

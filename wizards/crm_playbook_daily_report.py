@@ -469,7 +469,7 @@ class CrmPlaybookDailyReport(models.TransientModel):
             return []
         now = fields.Datetime.now()
         moments = set()
-        for company in companies or self.env["res.company"].search([]):
+        for company in companies or self.env["res.company"].search([("id", "!=", 0)]):
             tz = company._playbook_tz()
             today = working_time.local_day(now, tz)
             hours = (

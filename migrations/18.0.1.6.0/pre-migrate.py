@@ -5,10 +5,13 @@ every team". The team's choice now lives in its own column: it is copied here fr
 update adds the column, so no team loses what it chose.
 """
 
+from odoo.tools import SQL
+
 SWITCHES = ("playbook_assignment", "playbook_guards", "playbook_members_follow")
 
 
 def migrate(cr, version):
     for switch in SWITCHES:
-        cr.execute(f"ALTER TABLE crm_team ADD COLUMN IF NOT EXISTS {switch}_own boolean")
-        cr.execute(f"UPDATE crm_team SET {switch}_own = {switch}")
+        own = SQL.identifier(switch + "_own")
+        cr.execute(SQL("ALTER TABLE crm_team ADD COLUMN IF NOT EXISTS %s boolean", own))
+        cr.execute(SQL("UPDATE crm_team SET %s = %s", own, SQL.identifier(switch)))
