@@ -115,10 +115,12 @@ class CrmLead(models.Model):
         help="The client was reached and the talk moved to this date and time.",
     )
     team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
+    create_date_team_tz = fields.Char(string="Created (Team Time)", compute="_compute_team_tz_dates")
     date_received_team_tz = fields.Char(string="Received by Team (Team Time)", compute="_compute_team_tz_dates")
     date_in_work_team_tz = fields.Char(string="Taken into Work (Team Time)", compute="_compute_team_tz_dates")
     postponed_until_team_tz = fields.Char(string="Postponed Until (Team Time)", compute="_compute_team_tz_dates")
     date_closed_team_tz = fields.Char(string="Closed (Team Time)", compute="_compute_team_tz_dates")
+    sla_deadline_team_tz = fields.Char(string="Response Deadline (Team Time)", compute="_compute_team_tz_dates")
 
     @api.depends("deal_type")
     def _compute_deal_type_rule(self):
@@ -151,7 +153,9 @@ class CrmLead(models.Model):
             else:
                 lead.date_in_work = lead.date_in_work
 
-    @api.depends("team_id.tz", "date_received", "date_in_work", "postponed_until", "date_closed")
+    @api.depends(
+        "team_id.tz", "create_date", "date_received", "date_in_work", "postponed_until", "date_closed", "sla_deadline"
+    )
     def _compute_team_tz_dates(self):
         for lead in self:
             _calendar, tz = lead.team_id._playbook_working_time(lead.company_id)

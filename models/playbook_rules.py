@@ -97,10 +97,12 @@ BLOCKED_WRITABLE = {"blocking_reservation_id", "message_main_attachment_id"}
 
 # Stored dates shown again as text in the team's time zone.
 TEAM_TZ_DATES = {
+    "create_date": "create_date_team_tz",
     "date_received": "date_received_team_tz",
     "date_in_work": "date_in_work_team_tz",
     "postponed_until": "postponed_until_team_tz",
     "date_closed": "date_closed_team_tz",
+    "sla_deadline": "sla_deadline_team_tz",
 }
 # Work statuses of a lead still open: new, in work, or blocked by another team's reservation.
 OPEN_STATUSES = ("new", "in_work", "blocked")

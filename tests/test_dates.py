@@ -88,6 +88,17 @@ class TestDates(PlaybookCase):
         lead.team_id = self.team_b
         self.assertEqual(lead.postponed_until_team_tz, "2026-11-24 11:15 (Europe/Moscow)")
 
+    def test_creation_and_deadline_in_the_team_time_zone(self):
+        """Seed 004, 3.4: «Все даты в сервисе ПП указаны с учетом часового пояса местонахождения СЦ»; 3.4.1
+        «дата/время создания ПП»; 3.4.3 «дата/время принятия в работу – это дата/время, до которой нужно
+        связаться с клиентом»: the creation date and the take-into-work deadline too (PP-3)."""
+        with self.pinned_time(MON_0900):  # 14:00 in Yekaterinburg
+            lead = self.create_lead(temperature="hot")
+        self.assertEqual(lead.create_date_team_tz, "2026-11-23 14:00 (Asia/Yekaterinburg)")
+        self.assertEqual(lead.sla_deadline_team_tz, "2026-11-23 17:00 (Asia/Yekaterinburg)", "3 working hours later")
+        lead.team_id = self.team_b
+        self.assertEqual(lead.create_date_team_tz, "2026-11-23 12:00 (Europe/Moscow)")
+
     def test_team_time_zone_defaults_to_the_company(self):
         self.company.resource_calendar_id.tz = "Asia/Novosibirsk"
         team = self.env["crm.team"].create({"name": "Novosibirsk"})
