@@ -246,6 +246,7 @@ class CrmDbReview(models.Model):
         log.recipient_ids = company._playbook_deputy_directors()
         return review
 
+    @api.readonly
     def action_view_lines(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_db_review_line_action")
@@ -276,6 +277,7 @@ class CrmDbReviewLine(models.Model):
         [("open", "To Do"), ("fixed", "Fixed since Last Review")], default="open", required=True, index=True
     )
 
+    @api.readonly
     def action_open(self):
         self.ensure_one()
         return {

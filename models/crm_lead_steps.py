@@ -119,6 +119,7 @@ class CrmLead(models.Model):
             },
         }
 
+    @api.readonly
     def action_view_proposals(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_lead_proposal_action")
@@ -206,12 +207,14 @@ class CrmLead(models.Model):
             "context": {"form_view_ref": "crm_sales_playbook.crm_call_script_view_form_read"},
         }
 
+    @api.readonly
     def action_view_calls(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_lead_call_action")
         action.update(domain=[("lead_id", "=", self.id)], context={"default_lead_id": self.id})
         return action
 
+    @api.readonly
     def action_view_followups(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_lead_followup_action")

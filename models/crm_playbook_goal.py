@@ -346,6 +346,7 @@ class CrmPlaybookGoal(models.Model):
         )
         return self.browse([goal.id for goal in measured])
 
+    @api.readonly
     def action_view_values(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_playbook.crm_playbook_goal_value_action")

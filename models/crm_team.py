@@ -219,38 +219,43 @@ class CrmTeam(models.Model):
                 team.message_subscribe(partner_ids=partners.ids)
 
     def _playbook_announce(self, template, records):
-        """Send ``template`` about each of ``records`` to the team's address, and to its people in Odoo.
+        """Queue ``template`` about each of ``records`` for the team's address, and notify its people in Odoo.
 
         The template is rendered once for all the records (in each one's language), then reused for the
-        email to the team's address and for the in-app notice to the members and the leader.
+        email to the team's address and for the in-app notice to the members and the leader. Nothing is sent
+        inside the request that created the lead (PP-2): the emails wait in the mail queue, whose cron is
+        woken at once so they leave within a minute, and the members' notices by email are queued too.
         """
         self.ensure_one()
         rendered = template._generate_template(records.ids, ["subject", "body_html", "email_from", "email_to"])
         partners = (self.crm_team_member_ids.user_id | self.user_id).partner_id
-        mails = []
-        for record in records:
-            values = rendered[record.id]
-            if values.get("email_to"):
-                mails.append(
-                    {
-                        "subject": values["subject"],
-                        "body_html": values["body_html"],
-                        "email_from": values.get("email_from") or self.env.user.email_formatted,
-                        "email_to": values["email_to"],
-                        "model": record._name,
-                        "res_id": record.id,
-                        "auto_delete": False,
-                    }
-                )
-            if partners:
+        mails = [
+            {
+                "subject": rendered[record.id]["subject"],
+                "body_html": rendered[record.id]["body_html"],
+                "email_from": rendered[record.id].get("email_from") or self.env.user.email_formatted,
+                "email_to": rendered[record.id]["email_to"],
+                "model": record._name,
+                "res_id": record.id,
+                "auto_delete": False,
+            }
+            for record in records
+            if rendered[record.id].get("email_to")
+        ]
+        if partners:
+            queued = records.with_context(mail_notify_force_send=False)
+            for record in queued:
                 record.message_notify(
                     partner_ids=partners.ids,
-                    subject=values["subject"],
-                    body=values["body_html"],
+                    subject=rendered[record.id]["subject"],
+                    body=rendered[record.id]["body_html"],
                     email_layout_xmlid="mail.mail_notification_light",
                 )
         if mails:
             self.env["mail.mail"].create(mails)
+        if mails or partners:
+            # sudo: waking the mail queue is a technical side effect of telling the team (PP-2)
+            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
     @api.model
     def _cron_playbook_digest(self):

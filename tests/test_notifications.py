@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -81,6 +82,32 @@ class TestTeamNotifications(PlaybookCase):
             lead.write({"temperature": "hot", "description": "called"})
         self.assertEqual(len(self.mails_to("moscow-sales@example.com")), 1, "announced once")
         self.assertEqual(len(self.in_app(lead)), 1)
+
+    def test_hot_lead_announcement_is_queued_and_the_queue_woken(self):
+        """- 3.3. В случае назначения ПП на СЦ в адрес СЦ приходит уведомление, содержащее ссылку на ПП. Информация
+        направляется на адрес для информирования, который указал СЦ в сервисе ПП."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        self.user_salesperson_b.notification_type = "email"
+        with (
+            patch.object(self.registry["ir.mail_server"], "send_email", autospec=True) as send_email,
+            self.pinned_time(MON_1100_MSK),
+        ):
+            lead = self.lead("hot")
+        sent = [call.args[1]["Subject"] for call in send_email.call_args_list]
+        self.assertFalse(
+            [subject for subject in sent if subject.startswith("Hot lead:")], "nothing of the announcement is sent"
+        )
+        [mail] = self.mails_to("moscow-sales@example.com")
+        self.assertEqual(mail.state, "outgoing", "the team's email waits in the mail queue")
+        [notice] = self.in_app(lead)
+        member_mails = self.env["mail.mail"].search([("mail_message_id", "=", notice.id)])
+        self.assertEqual(
+            member_mails.mapped("state"), ["outgoing"], "the member's notice by email is queued, not sent in the create"
+        )
+        [woken] = Trigger.search([("cron_id", "=", cron.id)]) - before
+        self.assertEqual(woken.call_at, MON_1100_MSK, "the mail queue runs at once, not at its hourly call")
 
     def test_a_new_team_is_told_about_the_hot_lead_it_receives(self):
         with self.pinned_time(MON_1100_MSK):

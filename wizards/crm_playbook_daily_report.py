@@ -8,12 +8,13 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models import roles, working_time
 from ..models.crm_playbook_report import REPORT_KINDS
 from ..models.locking import run_batch
+from ..models.roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
 
@@ -47,6 +48,37 @@ class CrmPlaybookDailyReport(models.TransientModel):
     def _compute_body_html(self):
         for report in self:
             report.body_html = report._render_body() if report.date_from and report.date_to else False
+
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        """The report on screen is computed here, on a record that is never saved: it only reads, so the web
+        client runs it on a read replica when the server has one (X-REP)."""
+        return super().onchange(values, field_names, fields_spec)
+
+    # Read-only entry point -----------------------------------------------------------------
+
+    @api.model
+    @api.readonly
+    def playbook_report_html(self, kind, date_from, date_to, company_id=False, team_ids=None):
+        """The report ``kind`` over the days ``date_from`` to ``date_to``, as the screen shows it (X-REP).
+
+        Nothing is stored: the figures are read with the same domains as the wizard's, from a record that is
+        never saved, so the web client runs this on a read replica when the server has one.
+        """
+        self.browse().check_access("create")
+        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        check_allowed_companies(self.env, company, company.display_name)
+        report = self.new(
+            {
+                "kind": kind,
+                "date_from": date_from,
+                "date_to": date_to,
+                "company_id": company.id,
+                "team_ids": [Command.set(list(team_ids or []))],
+            }
+        )
+        report._check_dates()
+        return report._render_body()
 
     # Periods -------------------------------------------------------------------
 
