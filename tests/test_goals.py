@@ -114,6 +114,7 @@ class TestGoals(ReportCase):
             if closed:
                 record.write(
                     {
+                        "legal_user_id": self.user_legal.id,
                         "legal_evaluation": "ok",
                         "decision": "Rejected",
                         "decision_by": "legal",
