@@ -100,6 +100,10 @@ fi
 (cd "$WORK" && "${ODOO[@]}" -d "$DB" -i "$MODULES" "${DB_ARGS[@]}" --without-demo=all --stop-after-init \
     --max-cron-threads=0 --log-level=warn --logfile="$WORK/install.log")
 
+# Loopback only: the crons that reach out (IAP lead enrichment, Odoo's update notification, mail) stay off.
+psql -X -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U odoo -d "$DB" -c "UPDATE ir_cron SET active = false WHERE id NOT IN
+    (SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module = 'crm_sales_playbook')"
+
 echo "== Odoo: --workers=4 --max-cron-threads=2, primary :$PRIMARY_PORT, replica :$REPLICA_PORT"
 cd "$WORK"
 setsid "${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" "${DB_ARGS[@]}" --db_replica_host=127.0.0.1 \
