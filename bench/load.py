@@ -284,12 +284,20 @@ def setup(server, args, addon):
     call_type = admin.call(
         "ir.model.data", "search_read", [("module", "=", "mail"), ("name", "=", "mail_activity_data_call")]
     )[0]["res_id"]
+    lead_model = admin.call("ir.model", "search", [("model", "=", "crm.lead")])[0]
     crons = []
     for xmlid in ADDON_CRONS + STOCK_CRONS if addon else STOCK_CRONS:
         module, name = xmlid.split(".")
         found = admin.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"])
         crons += [row["res_id"] for row in found]
-    return {"teams": teams, "users": users, "products": products, "call_type": call_type, "crons": crons}
+    return {
+        "teams": teams,
+        "users": users,
+        "products": products,
+        "call_type": call_type,
+        "crons": crons,
+        "lead_model": lead_model,
+    }
 
 
 # The load ---------------------------------------------------------------------------------------------------------
@@ -408,7 +416,7 @@ def move_leads(server, args, data, addon, tag, stats):
                 "mail.activity",
                 "create",
                 {
-                    "res_model": "crm.lead",
+                    "res_model_id": data["lead_model"],
                     "res_id": lead,
                     "activity_type_id": data["call_type"],
                     "summary": "Call the client",
