@@ -240,17 +240,14 @@ class ResPartner(models.Model):
             self.env["crm.lead.team.transfer"].sudo().create(
                 [lead._playbook_prepare_transfer_values(team, reason, "client") for lead in leads]
             )
-            leads.write({"team_id": team.id, "user_id": False})
+            body = self.env._(
+                "The client was moved to team %(team)s: %(reason)s", team=team.display_name, reason=reason
+            )
+            leads._playbook_write_grouped(
+                {lead.id: {"team_id": team.id, "user_id": False} for lead in leads}, dict.fromkeys(leads.ids, body)
+            )
             # sudo: the client's reservations moved with it, so nothing blocks its leads any more
             leads.sudo().write({"blocking_reservation_id": False})
-            for lead in leads:
-                lead.message_post(
-                    body=self.env._(
-                        "The client was moved to team %(team)s: %(reason)s", team=team.display_name, reason=reason
-                    ),
-                    message_type="notification",
-                    subtype_xmlid="mail.mt_note",
-                )
         for client in clients:
             client.message_post(
                 body=self.env._(
