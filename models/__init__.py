@@ -1,5 +1,6 @@
 from . import res_users
 from . import crm_playbook_batch_failure
+from . import crm_playbook_job
 from . import res_company
 from . import res_config_settings
 from . import crm_stage

@@ -183,6 +183,21 @@ class CrmLead(models.Model):
                 skipped[lead] = self.env._("it has no temperature")
         return self - self.browse([lead.id for lead in skipped]), skipped
 
+    def _playbook_check_period(self, date_from, date_to):
+        """A planning period ends on or after its first day and lasts at most ``MAX_PLANNING_DAYS`` (PP-10)."""
+        if not (date_from and date_to) or date_to < date_from:
+            raise UserError(self.env._("The period must end on or after its first day."))
+        if (date_to - date_from).days + 1 > MAX_PLANNING_DAYS:
+            raise UserError(
+                self.env._(
+                    "The period from %(start)s to %(end)s is %(days)s days long: plan at most %(limit)s days at once.",
+                    start=date_from,
+                    end=date_to,
+                    days=(date_to - date_from).days + 1,
+                    limit=MAX_PLANNING_DAYS,
+                )
+            )
+
     def _playbook_distribute_over_period(self, date_from, date_to, users, team):
         """Spread warm and cold new leads over the working days of ``team`` between two dates (PP-10).
 
@@ -202,18 +217,7 @@ class CrmLead(models.Model):
         if not users:
             raise UserError(self.env._("Choose the salespeople who will call the leads."))
         self._playbook_check_assignees(users)
-        if not (date_from and date_to) or date_to < date_from:
-            raise UserError(self.env._("The period must end on or after its first day."))
-        if (date_to - date_from).days + 1 > MAX_PLANNING_DAYS:
-            raise UserError(
-                self.env._(
-                    "The period from %(start)s to %(end)s is %(days)s days long: plan at most %(limit)s days at once.",
-                    start=date_from,
-                    end=date_to,
-                    days=(date_to - date_from).days + 1,
-                    limit=MAX_PLANNING_DAYS,
-                )
-            )
+        self._playbook_check_period(date_from, date_to)
         today = fields.Date.context_today(self.with_context(tz=team.tz))
         if date_from < today:
             raise UserError(self.env._("The period cannot start in the past (today is %(today)s).", today=today))

@@ -216,14 +216,7 @@ class ResPartner(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the client is moved."))
         clients = self.commercial_partner_id
-        leads = self.env["crm.lead"].search(
-            [
-                ("commercial_partner_id", "in", clients.ids),
-                ("work_status", "in", ("new", "in_work", "blocked")),
-                ("team_id", "!=", team.id),
-                ("company_id", "in", (company.id, False)),
-            ]
-        )
+        leads = self.env["crm.lead"].search(self._playbook_open_leads_domain(team))
         reservations = self.env["crm.client.reservation"].search(
             [
                 ("partner_id", "in", clients.ids),
@@ -260,6 +253,21 @@ class ResPartner(models.Model):
                 )
             )
         return leads, reservations
+
+    def _playbook_open_leads_domain(self, team):
+        """The open leads of the client that Move Client takes to ``team``: those of the team's company."""
+        company = team.company_id or self.env.company
+        return [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("work_status", "in", ("new", "in_work", "blocked")),
+            ("team_id", "!=", team.id),
+            ("company_id", "in", (company.id, False)),
+        ]
+
+    def _playbook_open_lead_count(self, team):
+        """How many leads Move Client would take to ``team``: the wizard runs it in the background above the
+        company's threshold."""
+        return self.env["crm.lead"].search_count(self._playbook_open_leads_domain(team))
 
     def _playbook_record_client_sanctions(self, team, reason, leads, reservations):
         """One "client moved" sanction per team the client leaves, with the leads it loses (PP-15, 9.1.4)."""
