@@ -32,8 +32,8 @@ class CrmLead(models.Model):
             vals = dict(key)
             leads = quiet.browse(lead_ids)
             leads.write(vals)
-            if vals.get("user_id"):
-                leads._message_auto_subscribe({"user_id": vals["user_id"]})
+            # What Odoo's write does unless tracking is off: the new salesperson and the team's followers follow.
+            leads._message_auto_subscribe(vals)
         self._playbook_log_notes(bodies, before, tracked)
         self._playbook_tell_new_salespeople(before)
 
@@ -93,6 +93,7 @@ class CrmLead(models.Model):
             )
         # sudo: the notes log a change the user was allowed to make; users do not create messages directly
         messages = self.env["mail.message"].sudo().create(values)
+        # sudo: tracking values are written by the tracking only, here for the change logged above
         Tracking.sudo().create(
             [
                 dict(change, mail_message_id=message.id)
