@@ -36,6 +36,7 @@
         "wizards/crm_team_sanction_contest_views.xml",
         "wizards/crm_team_sanction_decide_views.xml",
         "views/crm_playbook_batch_failure_views.xml",
+        "views/crm_playbook_job_views.xml",
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_call_views.xml",
         "views/crm_lead_proposal_views.xml",

@@ -1,5 +1,6 @@
 from . import res_users
 from . import crm_playbook_batch_failure
+from . import crm_playbook_job
 from . import res_company
 from . import res_config_settings
 from . import crm_stage
@@ -21,6 +22,7 @@ from . import crm_lead_sla
 from . import crm_lead_guards
 from . import crm_lead_steps
 from . import crm_lead_assignment
+from . import crm_lead_batch
 from . import crm_lead_sanction
 from . import res_partner
 from . import account_move

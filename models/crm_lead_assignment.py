@@ -1,8 +1,6 @@
 """Giving leads to salespeople: hot leads at once, mass assignment, planning over a period, and telling the team
 (PP-2, PP-6, PP-9, PP-10)."""
 
-from collections import defaultdict
-
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -10,6 +8,10 @@ from odoo.tools import SQL
 from .lead_planning import spread_over_days
 from .locking import lock_skip_locked
 from .playbook_rules import TEMPERATURE_RANK
+
+# The longest period leads are planned over at once (PP-10): a quarter, so a typo in the year cannot spread
+# the leads over a decade.
+MAX_PLANNING_DAYS = 92
 
 
 class CrmLead(models.Model):
@@ -119,23 +121,21 @@ class CrmLead(models.Model):
             index = max(range(len(counts)), key=lambda i: ((counts[i][1] - given[i]) / counts[i][1], -i))
             given[index] += 1
             plan.setdefault(counts[index][0], []).append(lead.id)
-        assigned = self.browse()
-        for user, lead_ids in plan.items():
-            leads = self.browse(lead_ids)
-            previous = {lead.id: lead.user_id for lead in leads}
-            leads.write({"user_id": user.id})
-            for lead in leads:
-                lead.message_post(
-                    body=self.env._(
-                        "%(author)s assigned the lead to %(user)s (before: %(previous)s).",
-                        author=self.env.user.name,
-                        user=user.name,
-                        previous=previous[lead.id].name or self.env._("nobody"),
-                    ),
-                    message_type="notification",
-                    subtype_xmlid="mail.mt_note",
+        assigned = self.browse([lead_id for lead_ids in plan.values() for lead_id in lead_ids])
+        user_of = {lead_id: user for user, lead_ids in plan.items() for lead_id in lead_ids}
+        nobody = self.env._("nobody")
+        assigned._playbook_write_grouped(
+            {lead.id: {"user_id": user_of[lead.id].id} for lead in assigned},
+            {
+                lead.id: self.env._(
+                    "%(author)s assigned the lead to %(user)s (before: %(previous)s).",
+                    author=self.env.user.name,
+                    user=user_of[lead.id].name,
+                    previous=lead.user_id.name or nobody,
                 )
-            assigned |= leads
+                for lead in assigned
+            },
+        )
         return assigned, skipped
 
     def _playbook_check_assignees(self, users):
@@ -183,6 +183,21 @@ class CrmLead(models.Model):
                 skipped[lead] = self.env._("it has no temperature")
         return self - self.browse([lead.id for lead in skipped]), skipped
 
+    def _playbook_check_period(self, date_from, date_to):
+        """A planning period ends on or after its first day and lasts at most ``MAX_PLANNING_DAYS`` (PP-10)."""
+        if not (date_from and date_to) or date_to < date_from:
+            raise UserError(self.env._("The period must end on or after its first day."))
+        if (date_to - date_from).days + 1 > MAX_PLANNING_DAYS:
+            raise UserError(
+                self.env._(
+                    "The period from %(start)s to %(end)s is %(days)s days long: plan at most %(limit)s days at once.",
+                    start=date_from,
+                    end=date_to,
+                    days=(date_to - date_from).days + 1,
+                    limit=MAX_PLANNING_DAYS,
+                )
+            )
+
     def _playbook_distribute_over_period(self, date_from, date_to, users, team):
         """Spread warm and cold new leads over the working days of ``team`` between two dates (PP-10).
 
@@ -202,8 +217,7 @@ class CrmLead(models.Model):
         if not users:
             raise UserError(self.env._("Choose the salespeople who will call the leads."))
         self._playbook_check_assignees(users)
-        if not (date_from and date_to) or date_to < date_from:
-            raise UserError(self.env._("The period must end on or after its first day."))
+        self._playbook_check_period(date_from, date_to)
         today = fields.Date.context_today(self.with_context(tz=team.tz))
         if date_from < today:
             raise UserError(self.env._("The period cannot start in the past (today is %(today)s).", today=today))
@@ -228,14 +242,15 @@ class CrmLead(models.Model):
             days,
             list(users),
         )
-        by_user, by_day = defaultdict(list), defaultdict(list)
-        for lead, (day, user) in plan.items():
-            by_user[user].append(lead.id)
-            by_day[day].append(lead.id)
-        for user, lead_ids in by_user.items():
-            self.browse(lead_ids).write({"user_id": user.id})
-        for day, lead_ids in by_day.items():
-            self.browse(lead_ids).write({"date_planned_contact": day})
+        planned = self.browse([lead.id for lead in plan])
+        planned._playbook_write_grouped(
+            {lead.id: {"user_id": user.id, "date_planned_contact": day} for lead, (day, user) in plan.items()},
+            {
+                lead.id: self.env._("Contact planned on %(day)s by %(user)s.", day=day, user=user.name)
+                for lead, (day, user) in plan.items()
+            },
+            tracked=("user_id", "team_id", "date_planned_contact"),
+        )
         call = self.env.ref("mail.mail_activity_data_call")
         model_id = self.env["ir.model"]._get_id(self._name)
         # The call activities are the salespeople's plan, not news: no notice per activity.

@@ -387,17 +387,18 @@ class CrmLead(models.Model):
         self.env["crm.lead.team.transfer"].sudo().create(
             [lead._playbook_prepare_transfer_values(team, reason, kind) for lead in moved]
         )
-        for lead in moved:
-            reservation = held.get(lead._playbook_reservation_key())
-            if reservation and reservation.team_id == lead.team_id:
-                reservation.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
-        moved.write({"team_id": team.id, "user_id": False})
-        for lead in moved:
-            lead.message_post(
-                body=self.env._("Transferred to team %(team)s: %(reason)s", team=team.display_name, reason=reason),
-                message_type="notification",
-                subtype_xmlid="mail.mt_note",
+        following = self.env["crm.client.reservation"].union(
+            *(
+                reservation
+                for lead in moved
+                if (reservation := held.get(lead._playbook_reservation_key())) and reservation.team_id == lead.team_id
             )
+        )
+        following.with_context(playbook_skip_blocking=True).write({"team_id": team.id, "user_id": False})
+        body = self.env._("Transferred to team %(team)s: %(reason)s", team=team.display_name, reason=reason)
+        moved._playbook_write_grouped(
+            {lead.id: {"team_id": team.id, "user_id": False} for lead in moved}, dict.fromkeys(moved.ids, body)
+        )
         moved._playbook_assign_hot()
         return moved, refused
 

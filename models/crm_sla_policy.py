@@ -85,9 +85,11 @@ class CrmSlaPolicy(models.Model):
         return policies
 
     def write(self, vals):
+        # A policy moved to another company leaves the leads of its former one: both are recomputed.
+        former = self._waiting_leads() if "company_id" in vals else self.env["crm.lead"]
         result = super().write(vals)
         if set(vals) - {"name", "sanction"}:
-            self._recompute_waiting_leads()
+            (former | self._waiting_leads()).modified(["date_received"])
         return result
 
     def unlink(self):
@@ -108,7 +110,14 @@ class CrmSlaPolicy(models.Model):
         companies = self.company_id if all(policy.company_id for policy in self) else None
         domain = [("date_received", "!=", False), ("sla_stopped_at", "=", False), ("work_status", "=", "new")]
         if companies is not None:
-            domain.append(("company_id", "in", companies.ids))
+            # A lead without company follows the company of its team, as in _matches.
+            domain += [
+                "|",
+                ("company_id", "in", companies.ids),
+                "&",
+                ("company_id", "=", False),
+                ("team_id.company_id", "in", companies.ids),
+            ]
         # sudo: a policy's deadlines hold for every waiting lead, whoever edits the policy may read them or not
         return self.env["crm.lead"].sudo().search(domain)
 

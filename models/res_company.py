@@ -51,6 +51,13 @@ class ResCompany(models.Model):
         default=9.0,
         help="Hour of the day, in each team's time zone, when the team gets the digest of its new warm and cold leads.",
     )
+    # Big batches (PP-7, PP-9, PP-10, PP-15)
+    playbook_background_threshold = fields.Integer(
+        string="Background Batches Above",
+        default=500,
+        help="Mass assignment, transfer, planning and Move Client of more leads than this run in the background; "
+        "the user is told when they are done. 0 runs them at once whatever their size.",
+    )
     # Follow-ups (EV-2, ST-2, ST-3, ST-4), in working minutes of the team
     playbook_first_contact_minutes = fields.Integer(
         string="First Contact Reminder (min)",

@@ -12,6 +12,7 @@ class ResConfigSettings(models.TransientModel):
     playbook_breach_limit = fields.Integer(related="company_id.playbook_breach_limit", readonly=False)
     playbook_sla = fields.Boolean(related="company_id.playbook_sla", readonly=False)
     playbook_digest_hour = fields.Float(related="company_id.playbook_digest_hour", readonly=False)
+    playbook_background_threshold = fields.Integer(related="company_id.playbook_background_threshold", readonly=False)
     playbook_first_contact_minutes = fields.Integer(related="company_id.playbook_first_contact_minutes", readonly=False)
     playbook_busy_callback_minutes = fields.Integer(related="company_id.playbook_busy_callback_minutes", readonly=False)
     playbook_confirm_minutes = fields.Integer(related="company_id.playbook_confirm_minutes", readonly=False)

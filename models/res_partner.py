@@ -216,14 +216,7 @@ class ResPartner(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the client is moved."))
         clients = self.commercial_partner_id
-        leads = self.env["crm.lead"].search(
-            [
-                ("commercial_partner_id", "in", clients.ids),
-                ("work_status", "in", ("new", "in_work", "blocked")),
-                ("team_id", "!=", team.id),
-                ("company_id", "in", (company.id, False)),
-            ]
-        )
+        leads = self.env["crm.lead"].search(self._playbook_open_leads_domain(team))
         reservations = self.env["crm.client.reservation"].search(
             [
                 ("partner_id", "in", clients.ids),
@@ -240,17 +233,14 @@ class ResPartner(models.Model):
             self.env["crm.lead.team.transfer"].sudo().create(
                 [lead._playbook_prepare_transfer_values(team, reason, "client") for lead in leads]
             )
-            leads.write({"team_id": team.id, "user_id": False})
+            body = self.env._(
+                "The client was moved to team %(team)s: %(reason)s", team=team.display_name, reason=reason
+            )
+            leads._playbook_write_grouped(
+                {lead.id: {"team_id": team.id, "user_id": False} for lead in leads}, dict.fromkeys(leads.ids, body)
+            )
             # sudo: the client's reservations moved with it, so nothing blocks its leads any more
             leads.sudo().write({"blocking_reservation_id": False})
-            for lead in leads:
-                lead.message_post(
-                    body=self.env._(
-                        "The client was moved to team %(team)s: %(reason)s", team=team.display_name, reason=reason
-                    ),
-                    message_type="notification",
-                    subtype_xmlid="mail.mt_note",
-                )
         for client in clients:
             client.message_post(
                 body=self.env._(
@@ -263,6 +253,21 @@ class ResPartner(models.Model):
                 )
             )
         return leads, reservations
+
+    def _playbook_open_leads_domain(self, team):
+        """The open leads of the client that Move Client takes to ``team``: those of the team's company."""
+        company = team.company_id or self.env.company
+        return [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("work_status", "in", ("new", "in_work", "blocked")),
+            ("team_id", "!=", team.id),
+            ("company_id", "in", (company.id, False)),
+        ]
+
+    def _playbook_open_lead_count(self, team):
+        """How many leads Move Client would take to ``team``: the wizard runs it in the background above the
+        company's threshold."""
+        return self.env["crm.lead"].search_count(self._playbook_open_leads_domain(team))
 
     def _playbook_record_client_sanctions(self, team, reason, leads, reservations):
         """One "client moved" sanction per team the client leaves, with the leads it loses (PP-15, 9.1.4)."""

@@ -38,6 +38,7 @@ from . import test_security_attacks
 from . import test_role_days
 from . import test_code_rules
 from . import test_batches
+from . import test_big_batches
 from . import test_tour
 from . import test_settings
 from . import test_playbook_scope

@@ -51,6 +51,7 @@ MATRIX = {
     "crm.lead.team.transfer": "- r r r r r r r r rwcu",
     "crm.lead.transfer": "- - - - rwc - rwc - - rwc",
     "crm.playbook.batch.failure": "- - - - - - - - - ru",
+    "crm.playbook.job": "- - - - r - r - - rwu",
     "crm.playbook.daily.report": "- - - - rwcu - rwcu - - rwcu",
     "crm.playbook.funnel.analysis": "- - - - r - r - - r",
     "crm.playbook.goal": "- - - - rwc - rwc - - rwcu",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmClientTransfer(models.TransientModel):
@@ -29,5 +30,21 @@ class CrmClientTransfer(models.TransientModel):
 
     def action_transfer(self):
         self.ensure_one()
+        Job = self.env["crm.playbook.job"]
+        count = self.partner_id._playbook_open_lead_count(self.team_id)
+        if Job._playbook_threshold_reached(count):
+            if not self.env.user._playbook_is_support():
+                raise UserError(self.env._("Only sales support may move a client to another team."))
+            return Job._playbook_enqueue(
+                "client",
+                self.env._("Move of client %(client)s", client=self.partner_id.display_name),
+                {
+                    "partner_id": self.partner_id.id,
+                    "team_id": self.team_id.id,
+                    "reason": self.reason,
+                    "sanction": self.as_sanction,
+                },
+                count,
+            )
         self.partner_id._playbook_transfer_client_to_team(self.team_id, self.reason, sanction=self.as_sanction)
         return {"type": "ir.actions.act_window_close"}

@@ -58,6 +58,22 @@ class CrmLeadDistribute(models.TransientModel):
 
     def action_distribute(self):
         self.ensure_one()
+        Job = self.env["crm.playbook.job"]
+        if Job._playbook_threshold_reached(len(self.lead_ids)):
+            self.lead_ids._playbook_check_period(self.date_from, self.date_to)
+            self.lead_ids._playbook_check_assignees(self.user_ids)
+            return Job._playbook_enqueue(
+                "distribute",
+                self.env._("Planning of %(count)s leads", count=len(self.lead_ids)),
+                {
+                    "lead_ids": self.lead_ids.ids,
+                    "user_ids": self.user_ids.ids,
+                    "team_id": self.team_id.id,
+                    "date_from": fields.Date.to_string(self.date_from),
+                    "date_to": fields.Date.to_string(self.date_to),
+                },
+                len(self.lead_ids),
+            )
         plan, _skipped = self.lead_ids._playbook_distribute_over_period(
             self.date_from, self.date_to, self.user_ids, self.team_id
         )

@@ -38,6 +38,15 @@ class CrmLeadMassAssign(models.TransientModel):
     def action_assign(self):
         self.ensure_one()
         counts = [(line.user_id, line.count) for line in self.line_ids]
+        Job = self.env["crm.playbook.job"]
+        if Job._playbook_threshold_reached(len(self.lead_ids)):
+            self.lead_ids._playbook_check_assignees(self.line_ids.user_id)
+            return Job._playbook_enqueue(
+                "assign",
+                self.env._("Mass assignment of %(count)s leads", count=len(self.lead_ids)),
+                {"lead_ids": self.lead_ids.ids, "counts": [(user.id, count) for user, count in counts]},
+                len(self.lead_ids),
+            )
         assigned, skipped = self.lead_ids._playbook_assign_to(counts)
         self.result = self.env._(
             "%(count)s leads assigned: %(detail)s.",

@@ -30,6 +30,17 @@ class CrmLeadTransfer(models.TransientModel):
 
     def action_transfer(self):
         self.ensure_one()
+        Job = self.env["crm.playbook.job"]
+        if Job._playbook_threshold_reached(len(self.lead_ids)):
+            self.lead_ids.check_access("write")
+            return Job._playbook_enqueue(
+                "transfer",
+                self.env._(
+                    "Transfer of %(count)s leads to %(team)s", count=len(self.lead_ids), team=self.team_id.display_name
+                ),
+                {"lead_ids": self.lead_ids.ids, "team_id": self.team_id.id, "reason": self.reason},
+                len(self.lead_ids),
+            )
         moved, refused = self.lead_ids._playbook_transfer_to_team(self.team_id, self.reason)
         if not moved:
             raise UserError(self.env._("No lead was transferred:\n%(reasons)s", reasons=self._refusal_text(refused)))
