@@ -245,8 +245,9 @@ class CrmLead(models.Model):
         manual = self._playbook_manual_temperature(vals)
         statuses = {lead.id: lead.work_status for lead in self} if STATUS_FIELDS & set(vals) else {}
         teams = self._playbook_sla_before_write(vals)
+        stages = self._playbook_history_before_write(vals)
         result = super().write(vals)
-        self._playbook_history_after_write(vals)
+        self._playbook_history_after_write(stages)
         self._playbook_mark_manual_temperature(vals, manual)
         self._playbook_sla_after_write(teams)
         self._playbook_reservation_after_write(vals)

@@ -1,7 +1,6 @@
 """The lead's side of its stage history (PP-1, X-REP): every stage it enters is written down, in one batch."""
 
 from odoo import models
-from odoo.tools import SQL
 
 # The fields of a write that may move a lead to another stage: the stage itself, and what Odoo's
 # ``_compute_stage_id`` reads when it picks the stage of a new team or type.
@@ -15,48 +14,46 @@ class CrmLead(models.Model):
 
     def _playbook_history_on_create(self):
         """A new lead entered its first stage."""
-        self._playbook_history_record(known=False)
+        # sudo: the history is the playbook's record of the leads the user just created
+        self._playbook_history_insert({lead.id: False for lead in self.sudo() if lead.stage_id})
 
-    def _playbook_history_after_write(self, vals):
-        """A write that moved leads to other stages, tracked or not (batch writes turn tracking off)."""
-        if STAGE_FIELDS & set(vals):
-            self._playbook_history_record()
+    def _playbook_history_before_write(self, vals):
+        """The stage of each lead this write may move, before it: {lead id: stage id}.
 
-    def _playbook_history_record(self, known=True):
-        """Add a history row for each lead whose stage is not the last one recorded: one read, one insert.
-
-        ``known``: the leads may have history already (a write), so their last recorded stage is read first.
+        A write of the stage may move every lead; a new team or type moves only a lead without a stage, as
+        Odoo's ``_compute_stage_id`` gives a stage to those only. Other writes move none, and cost nothing.
         """
-        # sudo: the history is the playbook's record of the write the user just made
-        leads = self.sudo().filtered("stage_id")
-        if not leads:
+        if "stage_id" in vals:
+            return {lead.id: lead.stage_id.id for lead in self}
+        if STAGE_FIELDS & set(vals):
+            return {lead.id: False for lead in self if not lead.stage_id}
+        return {}
+
+    def _playbook_history_after_write(self, before):
+        """The leads of this write that entered another stage, tracked or not (batch writes turn tracking off):
+        one insert, no read of the history."""
+        if not before:
             return
-        last = {}
-        if known:
-            History = self.env["crm.lead.stage.history"]
-            History.flush_model(["lead_id", "stage_id", "date"])
-            self.env.cr.execute(
-                SQL(
-                    "SELECT DISTINCT ON (lead_id) lead_id, stage_id FROM crm_lead_stage_history "
-                    "WHERE lead_id IN %s ORDER BY lead_id, date DESC, id DESC",
-                    tuple(leads.ids),
-                )
-            )
-            last = dict(self.env.cr.fetchall())
+        # sudo: the history is the playbook's record of the write the user just made
+        moved = self.browse(list(before)).sudo().filtered(lambda lead: lead.stage_id.id != before[lead.id])
+        if moved:
+            moved._playbook_history_insert({lead.id: before[lead.id] for lead in moved})
+
+    def _playbook_history_insert(self, previous):
+        """One history row per lead of ``previous`` ({lead id: the stage it left}), all in one create."""
         now = self.env.cr.now()
         rows = [
             {
                 "lead_id": lead.id,
                 "stage_id": lead.stage_id.id,
-                "previous_stage_id": last.get(lead.id, False),
+                "previous_stage_id": previous[lead.id],
                 "date": now,
                 "team_id": lead.team_id.id,
                 "user_id": lead.user_id.id,
                 "company_id": lead.company_id.id,
                 "lead_type": lead.type,
             }
-            for lead in leads
-            if last.get(lead.id) != lead.stage_id.id
+            for lead in self.browse(list(previous)).sudo()
         ]
         if rows:
             # sudo: nobody creates history rows by hand; the lead's write records its own moves
