@@ -35,7 +35,11 @@ class CrmLead(models.Model):
         if not before:
             return
         # sudo: the history is the playbook's record of the write the user just made
-        moved = self.browse(list(before)).sudo().filtered(lambda lead: lead.stage_id.id != before[lead.id])
+        moved = (
+            self.browse(list(before))
+            .sudo()
+            .filtered(lambda lead: lead.stage_id and lead.stage_id.id != before[lead.id])
+        )
         if moved:
             moved._playbook_history_insert({lead.id: before[lead.id] for lead in moved})
 
@@ -53,6 +57,7 @@ class CrmLead(models.Model):
                 "company_id": lead.company_id.id,
                 "lead_type": lead.type,
             }
+            # sudo: the row names the lead's team and salesperson, whoever made the write
             for lead in self.browse(list(previous)).sudo()
         ]
         if rows:
