@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .advisory_locks import lock_keys
 from .crm_call_script import REFUSAL_LIMIT
 from .roles import refuse_workflow_writes
 
@@ -202,6 +203,7 @@ class CrmLeadCall(models.Model):
             return
         # sudo: the promise's follow-up is the playbook's entry for the caller, on a lead an operator may only read
         Followup = self.env["crm.lead.followup"].sudo()
+        lock_keys(self.env, {("crm.lead.followup", lead.id) for lead in promised.lead_id})
         pending = {
             (followup.lead_id, followup.kind)
             for followup in Followup.search(

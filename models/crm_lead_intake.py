@@ -10,6 +10,7 @@ from odoo import api, fields, models, tools
 from odoo.tools.sql import create_index
 
 from . import roles
+from .advisory_locks import init_claims, lock_keys
 from .lead_intake import LeadMatcher
 from .playbook_rules import REQUEST_CATEGORIES, REQUEST_CATEGORY_ROUTES, TEMPERATURE_RANK
 from .roles import check_allowed_companies
@@ -46,6 +47,7 @@ class CrmLead(models.Model):
             ["email_normalized"],
             where="email_normalized IS NOT NULL",
         )
+        init_claims(self.env.cr)
         return result
 
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
@@ -76,7 +78,7 @@ class CrmLead(models.Model):
     @api.model
     def _playbook_intake_match(self, vals_list):
         """(matcher, rows to create): the rows that repeat an open lead's request are merged, not created."""
-        matcher = LeadMatcher(self, vals_list) if self._playbook_dedup_enabled() else None
+        matcher = LeadMatcher(self, vals_list, lock=True) if self._playbook_dedup_enabled() else None
         new_vals = [vals for row, vals in enumerate(vals_list) if not matcher or matcher.creates(row)]
         if matcher and len(new_vals) < len(vals_list):
             # A merged row creates nothing, so Odoo checks nothing: the requester must be allowed to create
@@ -85,8 +87,8 @@ class CrmLead(models.Model):
         return matcher, new_vals
 
     def _playbook_intake_on_create(self):
-        self._playbook_route_request_category()
-        self._playbook_plan_request_followups()
+        self._playbook_route_request_category(created=True)
+        self._playbook_plan_request_followups(created=True)
         self.filtered(lambda lead: lead.playbook_vip and lead.work_status == "new")._playbook_flag_vip()
 
     def _playbook_intake_after_write(self, vals):
@@ -342,8 +344,10 @@ class CrmLead(models.Model):
                     ),
                 )
 
-    def _playbook_plan_request_followups(self):
-        """A web request gets a confirmation call; a new request given to a manager a call back in an hour."""
+    def _playbook_plan_request_followups(self, created=False):
+        """A web request gets a confirmation call; a new request given to a manager a call back in an hour.
+
+        ``created``: the leads were created by this transaction, which no other one sees yet: nothing to lock."""
         if self.env.context.get("playbook_no_request_followups"):
             return
         # sudo: the request's follow-ups go to the operator and the manager, whoever created the lead (ST-2, ST-4)
@@ -351,6 +355,9 @@ class CrmLead(models.Model):
         new = self.filtered(lambda lead: lead.work_status == "new" and lead.team_id.playbook_guards and lead.active)
         if not new:
             return
+        if not created:
+            # One pending follow-up of a kind per lead, also when two requests plan them at once.
+            lock_keys(self.env, {("crm.lead.followup", lead.id) for lead in new})
         pending = {
             (followup.lead_id.id, followup.kind)
             for followup in Followup.search([("lead_id", "in", new.ids), ("state", "=", "pending")])
@@ -393,7 +400,7 @@ class CrmLead(models.Model):
         if values:
             Followup.create(values)
 
-    def _playbook_route_request_category(self):
+    def _playbook_route_request_category(self, created=False):
         """Route a request by its category, as the distributor standard does (ST-16; 003, BP-1 to BP-3).
 
         In teams that follow the playbook: an urgent request (an urgent order from the site) is hot and its
@@ -402,6 +409,7 @@ class CrmLead(models.Model):
         within the hour; a product question from the site goes to the product specialist, else the team leader,
         for a consultation within the hour. A pending follow-up due as early for the same person is enough. The
         inbound desk plans its own follow-up (``playbook_no_request_followups``); the temperature is raised still.
+        Unless they were just ``created``, the leads' follow-ups are locked first (one pending of a kind).
         """
         leads = self.filtered(
             lambda lead: (
@@ -423,6 +431,8 @@ class CrmLead(models.Model):
             return
         # sudo: the category's follow-up goes to the salesperson or the specialist, whoever registered the request
         Followup = self.env["crm.lead.followup"].sudo()
+        if not created:
+            lock_keys(self.env, {("crm.lead.followup", lead.id) for lead in leads})
         pending = Followup.search_fetch(
             [
                 ("lead_id", "in", leads.ids),

@@ -6,12 +6,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
 from . import working_time
 from .lead_intake import same_request_leads
-from .locking import run_batch
+from .locking import lock_skip_locked, run_batch
 from .roles import check_allowed_companies
 
 _logger = logging.getLogger(__name__)
@@ -184,10 +185,13 @@ class CrmTeam(models.Model):
             company = team.company_id or self.env.company
             team.tz = company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
 
+    @api.depends_context("playbook_digest_locked")
     def _compute_playbook_digest_lead_ids(self):
+        locked = self.env.context.get("playbook_digest_locked")
         leads = self.env["crm.lead"].search(
             [
                 ("team_id", "in", self.ids),
+                *([("id", "in", locked)] if locked is not None else []),
                 ("playbook_announced", "=", False),
                 ("temperature", "in", ["warm", "cold"]),
                 ("work_status", "in", ["new", "in_work"]),
@@ -272,7 +276,9 @@ class CrmTeam(models.Model):
     def _playbook_send_digest_if_due(self):
         """Send the team's digest when its hour of the day came and it was not sent today; the team, or none.
 
-        The team is locked by ``run_batch``; the leads of the digest are read afresh under that lock.
+        The team is locked by ``run_batch``; the leads of the digest are locked as the waiting-leads assignment
+        and users lock them (``lock_skip_locked``: id order, skipping the leads held elsewhere, which wait for
+        the next digest) and read afresh under that lock.
         """
         self.ensure_one()
         now = self.env.cr.now()
@@ -281,9 +287,10 @@ class CrmTeam(models.Model):
         hour = (self.company_id or self.env.company).playbook_digest_hour
         if self.playbook_digest_date == today or working_time.local_hour(now, tz) < hour:
             return self.browse()
-        leads = self.playbook_digest_lead_ids
+        leads = lock_skip_locked(self.playbook_digest_lead_ids, SQL("NOT playbook_announced"))
         if leads:
-            self._playbook_announce(self.env.ref("crm_sales_playbook.mail_template_team_digest"), self)
+            template = self.env.ref("crm_sales_playbook.mail_template_team_digest")
+            self._playbook_announce(template.with_context(playbook_digest_locked=leads.ids), self)
             leads.write({"playbook_announced": True})
         self.playbook_digest_date = today
         return self

@@ -5,6 +5,8 @@ create a second lead: the existing one is returned and updated. A request that n
 product joins the client's open lead that names none, in teams that follow the playbook.
 The client is matched by commercial partner, else by normalized email, else by sanitized
 phone, else by the VAT of its partner, within the same company. One search serves a whole batch.
+Before the search, create locks every match key of the batch (``advisory_locks.lock_keys``): two requests for the
+same client and product at once make one lead, the second one joining the first's.
 
 Only the companies the requester works in are searched (``env.companies``): a row that names another
 company is never merged, so Odoo's own create refuses it as it would any lead of that company.
@@ -13,6 +15,7 @@ company is never merged, so Odoo's own create refuses it as it would any lead of
 from odoo import tools
 from odoo.tools import SQL
 
+from .advisory_locks import lock_keys
 from .playbook_rules import OPEN_STATUSES
 
 MATCH_ORDER = ("partner", "email", "phone", "vat")
@@ -116,7 +119,7 @@ def same_request_leads(env, rows, older_only=False):
 class LeadMatcher:
     """Finds, for each row of a ``crm.lead`` create batch, the open lead it duplicates."""
 
-    def __init__(self, lead_model, vals_list):
+    def __init__(self, lead_model, vals_list, lock=False):
         self.Lead = lead_model
         self.env = lead_model.env
         # The search stays inside the requester's companies; only the matched lead's id leaves the matcher.
@@ -125,6 +128,8 @@ class LeadMatcher:
         self.vals_list = vals_list
         self._prefetch(vals_list)
         self.keys = [self._row_key(vals) for vals in vals_list]
+        if lock:
+            lock_keys(self.env, self._lock_keys())
         # row -> existing lead, or the index of an earlier row of the batch, or None
         self.targets = self._find_targets()
 
@@ -177,6 +182,18 @@ class LeadMatcher:
             "email": tools.email_normalize(email) if email else False,
             "phone": self._sanitize_phone(phone, country),
             "vat": partner.vat or False,
+        }
+
+    def _lock_keys(self):
+        """The advisory lock keys of the batch: each kind of match with its value, company and product (PP-8).
+
+        A request without a product locks the client's keys without a product: the leads it may join."""
+        return {
+            ("crm.lead.intake", kind, key["company"], key["product"] or 0, key[kind])
+            for key in self.keys
+            if key
+            for kind in MATCH_ORDER
+            if key[kind]
         }
 
     def _sanitize_phone(self, phone, country):

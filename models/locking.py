@@ -4,6 +4,9 @@ Every cron of the addon runs through ``run_batch``: one bounded batch, each reco
 ``FOR NO KEY UPDATE SKIP LOCKED`` (a record another worker or a user holds is left for the next run; users
 may still insert rows that reference it, such as a logged call), each processed in a savepoint of its own (a
 failing record is logged, remembered and moved behind the others), progress reported to the cron runner.
+A record that another transaction changed since this one began (a user, or another cron, on the same
+leads) cannot be locked or written under REPEATABLE READ: that race is lost, not an error. The record is left
+for the next run and logged at INFO, never at ERROR: crons are not retried by Odoo.
 The helper never commits: Odoo 18's cron runner commits after each call and calls again while work remains,
 and a button or *Run manually* commits nothing by itself.
 """
@@ -11,11 +14,17 @@ and a button or *Run manually* commits nothing by itself.
 import logging
 from collections import namedtuple
 
+from psycopg2 import errors
+
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
 BatchResult = namedtuple("BatchResult", "done failed remaining")
+
+# The errors of a lost race: a row changed by a transaction committed after this one's snapshot, a lock waited
+# for longer than ``lock_timeout``, a deadlock.
+LOST_RACE = (errors.SerializationFailure, errors.LockNotAvailable, errors.DeadlockDetected)
 
 
 def lock_skip_locked(records, condition=None):
@@ -34,7 +43,8 @@ def lock_skip_locked(records, condition=None):
             SQL.identifier(records._table),
             tuple(records.ids),
             condition or SQL("TRUE"),
-        )
+        ),
+        log_exceptions=False,  # a lost race is the caller's to log (``run_batch``: INFO), not a bad query
     )
     locked = records.browse([row[0] for row in records.env.cr.fetchall()])
     locked.invalidate_recordset()
@@ -57,10 +67,21 @@ def run_batch(model, domain, process, *, job, order="id", batch_size=None, condi
         room = None if batch_size is None else batch_size - len(records)
         records |= model.search(domain + [("id", "in", failing)], order=order, limit=room)
     done = failed = 0
-    for record in lock_skip_locked(records, condition) if lock else records:
+    one_by_one = False
+    if lock:
         try:
             with model.env.cr.savepoint():
+                records = lock_skip_locked(records, condition)
+        except LOST_RACE:
+            one_by_one = True  # a record changed meanwhile: lock each in its own savepoint, skip the lost ones
+    for record in records:
+        try:
+            with model.env.cr.savepoint():
+                if one_by_one and not lock_skip_locked(record, condition):
+                    continue
                 process(record)
+        except LOST_RACE as error:
+            _logger.info("%s skipped %s %s, changed by another transaction: %s", job, model._name, record.id, error)
         except Exception as error:  # pylint: disable=broad-except
             _logger.exception("%s failed on %s %s", job, model._name, record.id)
             Failure._record(job, record, error)

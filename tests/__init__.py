@@ -49,3 +49,4 @@ from . import test_intake
 from . import test_approval
 from . import test_order_documents
 from . import test_readonly
+from . import test_concurrency

@@ -1,0 +1,266 @@
+import threading
+import time
+from unittest.mock import patch
+
+from psycopg2 import errors
+
+from odoo.service.model import retrying
+from odoo.tests import new_test_user, tagged
+
+from .common import MON_1100_MSK, PLAYBOOK, RaceCase
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeRace(RaceCase):
+    """Two requests at once on real connections: advisory locks keep "one open X per Y" (PP-8, ST-14)."""
+
+    def race(self, first, second):
+        """Run ``first(env1)``, then ``second(env2)`` in a thread as Odoo runs a request (retried on a
+        serialization failure), wait until the second waits for the first's lock, commit the first.
+        Returns (first's result, second's result)."""
+        with self.workers(lock_timeout="20s") as (env1, env2):
+            result = first(env1)
+            pid = env2.cr._cnx.get_backend_pid()
+            outcome = {}
+
+            def run():
+                # As Odoo's ``retrying`` does for a request, without its sleeps and registry signals.
+                try:
+                    for _try in range(5):
+                        try:
+                            outcome["result"] = second(env2)
+                            env2.cr.commit()
+                            return
+                        except errors.SerializationFailure:
+                            env2.cr.rollback()
+                            env2.reset()
+                            outcome["retries"] = outcome.get("retries", 0) + 1
+                except Exception as error:  # noqa: BLE001 - reported by the main thread
+                    outcome["error"] = error
+
+            thread = threading.Thread(target=run)
+            thread.start()
+            for _attempt in range(200):
+                env1.cr.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
+                if env1.cr.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                self.fail("the second request should wait for the first one's lock")
+            env1.cr.commit()
+            thread.join(30)
+            self.assertFalse(thread.is_alive(), "the second request should end once the first one committed")
+            self.assertNotIn("error", outcome, "the second request should end well, retried if needed")
+            return result, outcome["result"]
+
+    def test_two_requests_for_one_client_and_product_make_one_lead(self):
+        """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,
+        чтобы исключить дублирование. Если по клиенту уже есть созданная ПП по Продукту, то новая ПП не будет
+        создана, а в существующей ПП может быть обновлена информация, например, температура, добавлены новые
+        контакты и т.д.»"""
+
+        def build(env):
+            partner = env["res.partner"].create({"name": "Race client", "email": "race.client@example.com"})
+            product = env["product.product"].create({"name": "Race product"})
+            return {"partner": partner, "product": product}
+
+        def cleanup(env, records):
+            env["crm.lead"].with_context(active_test=False).search(
+                [("partner_id", "=", records["partner"].id)]
+            ).unlink()
+            records["product"].unlink()
+            records["partner"].unlink()
+
+        with self.committed(build, cleanup) as ids:
+            vals = {"name": "Race request", "type": "opportunity", "partner_id": ids["partner"]}
+            vals["product_id"] = ids["product"]
+
+            def submit(env):
+                return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
+
+            first, second = self.race(submit, submit)
+            with self.workers(1) as (env,):
+                leads = env["crm.lead"].search([("partner_id", "=", ids["partner"])])
+                self.assertEqual(leads.ids, [first], "one lead for the client and product")
+                self.assertEqual(second, first, "the second request returns the first one's lead")
+                asked = leads.message_ids.filtered(lambda m: "asked again" in (m.body or ""))
+                self.assertEqual(len(asked), 1, "the retried request was logged once on the lead")
+
+    def test_two_requests_plan_one_pending_followup_of_a_kind(self):
+        """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,
+        чтобы исключить дублирование.»"""
+
+        def build(env):
+            leader = new_test_user(env, login="pb_race_leader", groups=PLAYBOOK + "head")
+            team = env["crm.team"].create(
+                {"name": "Race team", "tz": "Europe/Moscow", "playbook_guards": True, "user_id": leader.id}
+            )
+            lead = (
+                env["crm.lead"]
+                .with_context(playbook_no_request_followups=True)
+                .create({"name": "Race web request", "type": "opportunity", "team_id": team.id, "channel": "web_form"})
+            )
+            return {"partner": leader.partner_id, "leader": leader, "team": team, "lead": lead}
+
+        def cleanup(env, records):
+            lead = records["lead"]
+            env["crm.lead.followup"].search([("lead_id", "=", lead.id)]).unlink()
+            lead.activity_ids.unlink()
+            lead.unlink()
+            records["team"].unlink()
+            records["leader"].unlink()
+            records["partner"].unlink()
+
+        with self.committed(build, cleanup) as ids:
+
+            def plan(env):
+                env["crm.lead"].browse(ids["lead"])._playbook_plan_request_followups()
+                return True
+
+            self.race(plan, plan)
+            with self.workers(1) as (env,):
+                followups = env["crm.lead.followup"].search([("lead_id", "=", ids["lead"]), ("state", "=", "pending")])
+                self.assertEqual(followups.mapped("kind"), ["confirm_call"], "one pending confirmation call")
+
+
+@tagged("post_install", "-at_install")
+class TestRetriedMergeRace(RaceCase):
+    """A merge whose attempt is rolled back and retried sends what it sends once (PP-8, PP-2)."""
+
+    def test_a_retried_merge_queues_one_email(self):
+        """Seed 004: «При поступлении горячей ПП уведомление в СЦ приходит сразу после ее загрузки в сервис ПП.»"""
+
+        def build(env):
+            team = env["crm.team"].create(
+                {
+                    "name": "Race team",
+                    "tz": "Europe/Moscow",
+                    "user_id": False,
+                    "playbook_notify_email": "race.team@example.com",
+                }
+            )
+            partner = env["res.partner"].create({"name": "Race client"})
+            product = env["product.product"].create({"name": "Race product"})
+            lead = env["crm.lead"].create(
+                {
+                    "name": "Warm lead",
+                    "type": "opportunity",
+                    "team_id": team.id,
+                    "partner_id": partner.id,
+                    "product_id": product.id,
+                    "temperature": "warm",
+                }
+            )
+            return {"team": team, "partner": partner, "product": product, "lead": lead}
+
+        def cleanup(env, records):
+            env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", records["lead"].id)]).unlink()
+            for name in ("lead", "product", "partner", "team"):
+                records[name].unlink()
+
+        Lead = type(self.env["crm.lead"])
+        merge = Lead._playbook_merge_intake
+        attempts = []
+
+        def fail_once(lead, vals):
+            merge(lead, vals)
+            attempts.append(lead.id)
+            if len(attempts) == 1:
+                lead.env.flush_all()
+                lead.env.cr.execute("SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id WHERE msg.res_id = %s", [lead.id])
+                self.assertEqual(lead.env.cr.fetchone()[0], 1, "the first attempt queued the announcement")
+                # The attempt loses a race, as when another request updated the lead meanwhile.
+                lead.env.cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'lost race' USING ERRCODE = 'serialization_failure'; END $$",
+                    log_exceptions=False,
+                )
+
+        with self.committed(build, cleanup) as ids, self.workers(1) as (env,):
+            vals = {
+                "name": "Hot request",
+                "type": "opportunity",
+                "partner_id": ids["partner"],
+                "product_id": ids["product"],
+                "temperature": "hot",
+            }
+            with (
+                patch.object(Lead, "_playbook_merge_intake", fail_once),
+                patch("odoo.service.model.time.sleep"),
+                patch.object(type(env["ir.mail_server"]), "send_email") as send_email,
+            ):
+                lead_id = retrying(lambda: env["crm.lead"].create(vals).id, env)
+            self.assertEqual(lead_id, ids["lead"], "the request merged into the open lead")
+            self.assertEqual(len(attempts), 2, "the merge was tried twice")
+            send_email.assert_not_called()
+            mails = env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", lead_id)])
+            self.assertEqual(mails.mapped("email_to"), ["race.team@example.com"], "one announcement queued")
+            self.assertEqual(mails.state, "outgoing", "queued, sent by the mail queue after the commit")
+            lead = env["crm.lead"].browse(lead_id)
+            asked = lead.message_ids.filtered(lambda m: "asked again" in (m.body or ""))
+            self.assertEqual(len(asked), 1, "the merge was logged once")
+
+
+@tagged("post_install", "-at_install")
+class TestDigestAssignmentRace(RaceCase):
+    """The daily digest and the waiting-leads assignment on the same leads at once (PP-2)."""
+
+    @staticmethod
+    def build(env):
+        user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
+        team = env["crm.team"].create(
+            {
+                "name": "Race team",
+                "tz": "Europe/Moscow",
+                "playbook_assignment": True,
+                "playbook_notify_email": "race.team@example.com",
+                "crm_team_member_ids": [(0, 0, {"user_id": user.id})],
+            }
+        )
+        lead = env["crm.lead"].create(
+            {"name": "Race lead", "type": "opportunity", "team_id": team.id, "temperature": "warm", "user_id": False}
+        )
+        return {"partner": user.partner_id, "user": user, "team": team, "lead": lead}
+
+    @staticmethod
+    def cleanup(env, records):
+        leads = records["lead"]
+        env["mail.mail"].search([("model", "=", "crm.team"), ("res_id", "=", records["team"].id)]).unlink()
+        leads.unlink()
+        records["team"].unlink()
+        records["user"].unlink()
+        records["partner"].unlink()
+
+    def run_crons(self, assign_env, digest_env, commit_assignment_first):
+        with patch.object(assign_env.cr, "now", lambda: MON_1100_MSK):
+            self.assertEqual(assign_env["crm.team"]._cron_playbook_assign(), 1, "the assignment gives the lead")
+        if commit_assignment_first:
+            assign_env.cr.commit()
+        with (
+            patch.object(digest_env.cr, "now", lambda: MON_1100_MSK),
+            self.assertLogs("odoo", "INFO") as logs,
+        ):
+            digest_env["crm.team"]._cron_playbook_digest()
+        self.assertFalse(
+            [record.getMessage() for record in logs.records if record.levelno >= 30],
+            "the digest that lost the race logs no warning or error",
+        )
+        return logs
+
+    def test_digest_skips_the_leads_the_assignment_holds(self):
+        """Seed 004: «При поступлении горячей ПП уведомление в СЦ приходит сразу после ее загрузки в сервис ПП.»"""
+        with self.committed(self.build, self.cleanup) as ids, self.workers() as (assign_env, digest_env):
+            self.run_crons(assign_env, digest_env, commit_assignment_first=False)
+            lead = digest_env["crm.lead"].browse(ids["lead"])
+            self.assertFalse(lead.playbook_announced, "the held lead waits for a digest")
+
+    def test_digest_after_a_concurrent_assignment_logs_info_only(self):
+        """Seed 004: «При поступлении горячей ПП уведомление в СЦ приходит сразу после ее загрузки в сервис ПП.»"""
+        with self.committed(self.build, self.cleanup) as ids, self.workers() as (assign_env, digest_env):
+            digest_env.cr.execute("SELECT id FROM crm_lead WHERE id = %s", [ids["lead"]])  # its snapshot starts
+            logs = self.run_crons(assign_env, digest_env, commit_assignment_first=True)
+            self.assertTrue(
+                [record for record in logs.records if "changed by another transaction" in record.getMessage()],
+                "the lost race is logged at INFO",
+            )
+            team = digest_env["crm.team"].browse(ids["team"])
+            self.assertFalse(team.playbook_digest_date, "the team's digest is left for the next run")
