@@ -287,7 +287,7 @@ class CrmTeam(models.Model):
         hour = (self.company_id or self.env.company).playbook_digest_hour
         if self.playbook_digest_date == today or working_time.local_hour(now, tz) < hour:
             return self.browse()
-        leads = lock_skip_locked(self.playbook_digest_lead_ids, SQL("NOT playbook_announced"))
+        leads = lock_skip_locked(self.playbook_digest_lead_ids, SQL("playbook_announced IS NOT TRUE"))
         if leads:
             template = self.env.ref("crm_sales_playbook.mail_template_team_digest")
             self._playbook_announce(template.with_context(playbook_digest_locked=leads.ids), self)

@@ -319,5 +319,6 @@ class RaceCase(TransactionCase):
             for _index in range(count):
                 cr = stack.enter_context(sql_db.db_connect(self.env.cr.dbname).cursor())
                 cr.execute("SET lock_timeout = %s", [lock_timeout])
+                cr.commit()  # pylint: disable=invalid-commit  # a setting of the session: a rollback keeps it
                 envs.append(api.Environment(cr, SUPERUSER_ID, self.CONTEXT))
             yield envs
