@@ -206,7 +206,8 @@ class TestRetriedMergeRace(RaceCase):
             if len(attempts) == 1:
                 lead.env.flush_all()
                 lead.env.cr.execute(
-                    "SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id WHERE msg.res_id = %s",
+                    "SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id"
+                    " WHERE msg.res_id = %s",
                     [lead.id],
                 )
                 self.assertEqual(lead.env.cr.fetchone()[0], 1, "the first attempt queued the announcement")
