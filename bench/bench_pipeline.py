@@ -17,7 +17,8 @@ salesperson group in the addon database) with the default context: tracking on.
     builds from the kanban arch of ``get_views``, and ``web_read_group`` of its stage columns.
     Target: addon <= 1.10x stock, no more queries.
 (c) In the addon database, HOT hot leads registered by a call-centre operator one request at a time (one
-    create each: assigned at once and announced) against as many warm leads created the same way. Target: hot <= 1.3x warm.
+    create each: assigned at once and announced) against as many warm leads created the same way.
+    Target: hot <= 1.3x warm.
 
 bench/run_bench.sh prepares both databases; this script adds its own users, team, clients and leads the first
 time it runs on a database (committed, marked by the login ``bench_pipeline_seller``).
