@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepare two fresh databases (stock Odoo CRM, and the same with crm_sales_playbook) and run
 # the benchmarks on them: bench_dedup.py (intake), bench_sla.py (deadlines and escalation),
-# bench_assign.py (assignment and planning) and bench_reports.py (reports and the weekly review).
+# bench_assign.py (assignment and planning), bench_reports.py (reports and the weekly review) and
+# bench_pipeline.py (lead create and the pipeline kanban against stock, hot against warm leads).
 set -eu
 # shellcheck source=tools/odoo_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/odoo_env.sh"
@@ -29,4 +30,7 @@ echo "== Assignment and planning"
     --addons-path="$ADDONS_PATH")
 echo "== Management reports and the weekly database review"
 (cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_reports.py" --db "$ADDON" --stock-db "$STOCK" \
+    --addons-path="$ADDONS_PATH")
+echo "== Intake and the pipeline kanban against stock Odoo; hot against warm leads"
+(cd "$WORK" && "$ODOO_PY" "$ADDON_DIR/bench/bench_pipeline.py" --db "$ADDON" --stock-db "$STOCK" \
     --addons-path="$ADDONS_PATH")

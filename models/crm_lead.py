@@ -52,6 +52,7 @@ class CrmLead(models.Model):
     deal_closes_with_comment = fields.Boolean(compute="_compute_deal_type_rule")
     closing_comment = fields.Text(
         tracking=True,
+        prefetch="playbook_notes",  # read when a lead is closed, not with every card of the kanban
         help="What was done for the client. Service and activation leads are closed with it.",
     )
 

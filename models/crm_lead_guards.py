@@ -13,6 +13,7 @@ class CrmLead(models.Model):
     playbook_override_reason = fields.Text(
         string="Rule Override Reason",
         copy=False,
+        prefetch="playbook_notes",  # read when a rule is overridden, not with every card of the kanban
         tracking=True,
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.",

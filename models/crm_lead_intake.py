@@ -363,6 +363,15 @@ class CrmLead(models.Model):
             for followup in Followup.search([("lead_id", "in", new.ids), ("state", "=", "pending")])
         }
         now = self.env.cr.now()
+        deadlines = {}
+
+        def due(team, company, minutes):
+            # Every lead of the batch starts now: one reading of the calendar per team, company and delay.
+            key = (team, company, minutes)
+            if key not in deadlines:
+                deadlines[key] = team._playbook_add_working_time(now, minutes, company)
+            return deadlines[key]
+
         values = []
         for lead in new:
             company = lead.company_id or self.env.company
@@ -375,9 +384,7 @@ class CrmLead(models.Model):
                             "kind": "confirm_call",
                             "user_id": operator.id,
                             "name": self.env._("Confirmation call: %(lead)s", lead=lead.display_name),
-                            "date_due": lead.team_id._playbook_add_working_time(
-                                now, company.playbook_confirm_minutes, company
-                            ),
+                            "date_due": due(lead.team_id, company, company.playbook_confirm_minutes),
                         }
                     )
             if (
@@ -392,9 +399,7 @@ class CrmLead(models.Model):
                         "kind": "answer_call",
                         "user_id": lead.user_id.id,
                         "name": self.env._("Call the client back: %(lead)s", lead=lead.display_name),
-                        "date_due": lead.team_id._playbook_add_working_time(
-                            now, company.playbook_answer_minutes, company
-                        ),
+                        "date_due": due(lead.team_id, company, company.playbook_answer_minutes),
                     }
                 )
         if values:
