@@ -1,5 +1,6 @@
 """The weekly review of the client database (RC-5): what each manager has on the list, and what is wrong."""
 
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -103,39 +104,14 @@ class CrmDbReview(models.Model):
                 "previous_id": previous.id,
             }
         )
-        collector = _Collector(Review.env, company, zone, today, week_start)
-        items = collector.collect()
-        vals_list = [
-            dict(item, review_id=review.id, company_id=company.id, is_inconsistency=item["kind"] in INCONSISTENCIES)
-            for item in items
-        ]
+        # The items are written set-based (RC-5): a review holds tens of thousands, and a line has nothing to
+        # compute, track or translate; the counts of the review are recomputed once afterwards.
+        collector = _Collector(Review.env, company, zone, today, week_start, review)
+        collector.collect()
         if previous:
-            now_keys = {(item["kind"], item["res_model"], item["res_id"]) for item in items}
-            fixed = previous.line_ids.filtered(
-                lambda line: (
-                    line.is_inconsistency
-                    and line.state == "open"
-                    and (line.kind, line.res_model, line.res_id) not in now_keys
-                )
-            )
-            vals_list += [
-                {
-                    "review_id": review.id,
-                    "company_id": company.id,
-                    "is_inconsistency": True,
-                    "kind": line.kind,
-                    "res_model": line.res_model,
-                    "res_id": line.res_id,
-                    "name": line.name,
-                    "manager_id": line.manager_id.id,
-                    "partner_id": line.partner_id.id,
-                    "state": "fixed",
-                }
-                for line in fixed
-            ]
-        Line = Review.env["crm.db.review.line"]
-        for start in range(0, len(vals_list), 5000):
-            Line.create(vals_list[start : start + 5000])
+            collector.insert_fixed(previous)
+        for name in ("item_count", "problem_count", "fixed_count"):
+            Review.env.add_to_compute(Review._fields[name], review)
         review.invalidate_recordset(["line_ids", "item_count", "problem_count", "fixed_count"])
         if notify:
             review._notify()
@@ -290,79 +266,189 @@ class CrmDbReviewLine(models.Model):
 
 
 class _Collector:
-    """Reads every list of the review with set-based queries: no query per record."""
+    """Writes every list of the review with set-based queries: no query, and no ORM record, per item.
 
-    def __init__(self, env, company, zone, today, week_start):
+    Lists of leads go from one ``INSERT ... SELECT`` each. Lists of clients read their rows in one query and
+    take the clients' names from the ORM in batch (a partner's name depends on its company and the language),
+    then go with the other rows in one insert.
+    """
+
+    def __init__(self, env, company, zone, today, week_start, review):
         self.env = env
         self.company = company
+        self.review = review
         self.today = today
         self.week_start = week_start
         self.next_start = week_start + timedelta(days=7)
         self.next_end = week_start + timedelta(days=13)
 
         self.utc = lambda day: working_time.day_start_utc(zone, day)
-        self.items = []
+        # (kind, model, id, name or None for a client's name, manager id, partner id, detail)
+        self.rows = []
         self.seen = set()
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def _columns(self):
+        """The columns every line gets, and their values, after (kind, is_inconsistency)."""
+        now = self.env.cr.now()
+        return SQL(
+            "%s::int, %s::int, 'open', %s::int, %s::timestamp, %s::int, %s::timestamp",
+            self.review.id,
+            self.company.id,
+            self.env.uid,
+            now,
+            self.env.uid,
+            now,
+        )
+
+    def insert_leads(self, kind, domain):
+        """Write one item per lead of ``domain`` in one query: its salesperson, else its team's leader."""
+        Lead = self.env["crm.lead"]
+        query = Lead._search(domain)
+        self.insert_lead_query(kind, query, SQL("''"))
+
+    def insert_lead_query(self, kind, query, detail):
+        """Write one item per lead selected by ``query`` (a ``Query`` on crm_lead), with ``detail`` (SQL)."""
+        alias = query.table
+        query.add_join(
+            "LEFT JOIN", "review_team", "crm_team", SQL('"review_team".id = %s', SQL.identifier(alias, "team_id"))
+        )
+        self.env["crm.lead"].flush_model(["name", "user_id", "team_id", "partner_id"])
+        self.env["crm.team"].flush_model(["user_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_db_review_line (kind, is_inconsistency, review_id, company_id, state, create_uid,
+                                            create_date, write_uid, write_date, res_model, res_id, name,
+                                            manager_id, partner_id, detail)
+            %s
+            """,
+                query.select(
+                    SQL("%s, %s", kind, kind in INCONSISTENCIES),
+                    self._columns(),
+                    SQL("'crm.lead'"),
+                    SQL.identifier(alias, "id"),
+                    SQL.identifier(alias, "name"),
+                    SQL('COALESCE(%s, "review_team".user_id)', SQL.identifier(alias, "user_id")),
+                    SQL.identifier(alias, "partner_id"),
+                    detail,
+                ),
+            )
+        )
 
     def add(self, kind, record, manager, partner, name, detail=""):
         key = (kind, record._name, record.id)
         if key in self.seen:
             return
         self.seen.add(key)
-        self.items.append(
-            {
-                "kind": kind,
-                "res_model": record._name,
-                "res_id": record.id,
-                "name": name,
-                "manager_id": manager.id or False,
-                "partner_id": partner.id or False,
-                "detail": detail,
-            }
+        self.rows.append((kind, record._name, record.id, name, manager.id or None, partner.id or None, detail))
+
+    def add_clients(self, kind, domain, manager=None, detail=None):
+        """One item per client of ``domain``, for its manager (``manager``: SQL on the client ``partner``)."""
+        query = self.env["res.partner"]._search(domain)
+        alias = query.table
+        if manager is None:
+            query.add_join(
+                "LEFT JOIN",
+                "review_client",
+                "res_partner",
+                SQL('"review_client".id = %s', SQL.identifier(alias, "commercial_partner_id")),
+            )
+            manager = SQL('COALESCE("review_client".playbook_regular_manager_id, "review_client".user_id)')
+        self.env["res.partner"].flush_model(["commercial_partner_id", "playbook_regular_manager_id", "user_id"])
+        for partner_id, manager_id, value in self.env.execute_query(
+            query.select(SQL.identifier(alias, "id"), manager, detail or SQL("NULL"))
+        ):
+            self.rows.append((kind, "res.partner", partner_id, None, manager_id, partner_id, value or ""))
+
+    def insert_rows(self):
+        """Write the rows gathered in Python in one query, the clients' names read in batch."""
+        if not self.rows:
+            return
+        client_ids = list({row[2] for row in self.rows if row[3] is None})
+        clients = self.env["res.partner"].with_context(active_test=False).browse(client_ids)
+        # What a client's name is made of, read in one query (the other fields of the clients are not needed).
+        clients.fetch(["name", "type", "is_company", "company_name", "commercial_company_name", "parent_id"])
+        clients.parent_id.fetch(["name"])
+        names = dict(zip(client_ids, clients.mapped("display_name"), strict=True))
+        items = [
+            (kind, model, res_id, names[res_id] if name is None else name, manager, partner, detail)
+            for kind, model, res_id, name, manager, partner, detail in self.rows
+        ]
+        # One JSON parameter: the database reads it much faster than arrays of tens of thousands of values.
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_db_review_line (kind, is_inconsistency, review_id, company_id, state, create_uid,
+                                            create_date, write_uid, write_date, res_model, res_id, name,
+                                            manager_id, partner_id, detail)
+            SELECT item->>0, (item->>0) = ANY(%s), %s, item->>1, (item->>2)::int, item->>3, (item->>4)::int,
+                   (item->>5)::int, item->>6
+              FROM json_array_elements(%s::json) WITH ORDINALITY AS list(item, seq)
+             ORDER BY list.seq
+            """,
+                sorted(INCONSISTENCIES),
+                self._columns(),
+                json.dumps(items),
+            )
+        )
+        self.rows = []
+
+    def insert_fixed(self, previous):
+        """The open inconsistencies of ``previous`` that this review no longer finds, shown fixed."""
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_db_review_line (kind, is_inconsistency, review_id, company_id, state, create_uid,
+                                            create_date, write_uid, write_date, res_model, res_id, name,
+                                            manager_id, partner_id)
+            SELECT old.kind, TRUE, %(review)s, %(company)s, 'fixed', %(uid)s, %(now)s, %(uid)s, %(now)s,
+                   old.res_model, old.res_id, old.name, old.manager_id, old.partner_id
+              FROM crm_db_review_line old
+             WHERE old.review_id = %(previous)s AND old.is_inconsistency AND old.state = 'open'
+               AND NOT EXISTS (SELECT 1 FROM crm_db_review_line now
+                                WHERE now.review_id = %(review)s AND now.kind = old.kind
+                                  AND now.res_model = old.res_model AND now.res_id = old.res_id)
+             ORDER BY old.kind, old.manager_id, old.id
+            """,
+                review=self.review.id,
+                company=self.company.id,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                previous=previous.id,
+            )
         )
 
-    @staticmethod
-    def client_manager(partner):
-        client = partner.commercial_partner_id
-        return client.playbook_regular_manager_id or client.user_id
+    # Reading ---------------------------------------------------------------------------------
 
     def collect(self):
-        env = self.env
-        Lead = env["crm.lead"]
-        Partner = env["res.partner"]
         company = self.company
         lead_company = [("company_id", "in", (company.id, False))]
         week_from, week_to = self.utc(self.week_start), self.utc(self.next_start)
         # Records of the week
-        for lead in Lead.search(lead_company + [("create_date", ">=", week_from), ("create_date", "<", week_to)]):
-            self.add("week_lead", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
-        clients = Partner.search(
+        self.insert_leads("week_lead", lead_company + [("create_date", ">=", week_from), ("create_date", "<", week_to)])
+        self.add_clients(
+            "week_client",
             [
                 ("create_date", ">=", week_from),
                 ("create_date", "<", week_to),
                 ("company_id", "in", (company.id, False)),
                 ("parent_id", "=", False),
-            ]
+            ],
         )
-        for partner in clients:
-            self.add("week_client", partner, self.client_manager(partner), partner, partner.display_name)
         # Next week's calls and requests
-        for partner in Partner.search(
+        self.add_clients(
+            "next_call",
             [
                 ("playbook_next_contact", ">=", self.next_start),
                 ("playbook_next_contact", "<=", self.next_end),
                 ("company_id", "in", (company.id, False)),
-            ]
-        ):
-            self.add(
-                "next_call",
-                partner,
-                self.client_manager(partner),
-                partner,
-                partner.display_name,
-                fields.Date.to_string(partner.playbook_next_contact),
-            )
-        planned = Lead.search(
+            ],
+            detail=SQL("to_char(res_partner.playbook_next_contact, 'YYYY-MM-DD')"),
+        )
+        self.insert_leads(
+            "planned_request",
             lead_company
             + [
                 ("work_status", "in", ("new", "in_work")),
@@ -373,44 +459,54 @@ class _Collector:
                 "&",
                 ("date_deadline", ">=", self.next_start),
                 ("date_deadline", "<=", self.next_end),
-            ]
+            ],
         )
-        for lead in planned:
-            self.add("planned_request", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
         self._debtors()
         self._claims_and_complaints()
         self._open_questions()
         self._inconsistencies()
-        return self.items
+        self.insert_rows()
 
     def _debtors(self):
+        """One item per client with overdue invoices, grouped in one query."""
         Move = self.env["account.move"]
-        groups = Move._read_group(
+        query = Move._search(
             [
                 ("company_id", "=", self.company.id),
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("invoice_date_due", "<", self.today),
-            ],
-            ["commercial_partner_id"],
-            ["__count", "amount_residual_signed:sum", "invoice_user_id:array_agg"],
+            ]
         )
-        users = self.env["res.users"]
-        for partner, count, residual, user_ids in groups:
-            manager = self.client_manager(partner) or users.browse([uid for uid in user_ids if uid][:1])
-            self.add(
-                "debtor",
-                partner,
-                manager,
-                partner,
-                partner.display_name,
-                self.env._(
-                    "%(count)s overdue invoices, %(amount)s due",
-                    count=count,
-                    amount=self.company.currency_id.format(residual),
-                ),
+        Move.flush_model(["commercial_partner_id", "amount_residual_signed", "invoice_user_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id", "playbook_regular_manager_id", "user_id"])
+        groups = self.env.execute_query(
+            SQL(
+                """
+            SELECT move.commercial_partner_id, COUNT(*), SUM(move.amount_residual_signed),
+                   COALESCE(client.playbook_regular_manager_id, client.user_id,
+                            (ARRAY_AGG(move.invoice_user_id ORDER BY move.id)
+                                FILTER (WHERE move.invoice_user_id IS NOT NULL))[1])
+              FROM account_move move
+              JOIN res_partner partner ON partner.id = move.commercial_partner_id
+              LEFT JOIN res_partner client ON client.id = partner.commercial_partner_id
+             WHERE move.id IN %s
+             GROUP BY move.commercial_partner_id, partner.complete_name, client.id
+             ORDER BY partner.complete_name, move.commercial_partner_id DESC
+            """,
+                query.subselect(),
             )
+        )
+        currency = self.company.currency_id
+        # One formatting per amount: clients often owe the same sums (a product's price).
+        amounts = {}
+        for partner_id, count, residual, manager_id in groups:
+            rounded = currency.round(residual)
+            if rounded not in amounts:
+                amounts[rounded] = currency.format(rounded)
+            detail = self.env._("%(count)s overdue invoices, %(amount)s due", count=count, amount=amounts[rounded])
+            self.rows.append(("debtor", "res.partner", partner_id, None, manager_id, partner_id, detail))
 
     def _claims_and_complaints(self):
         for claim in self.env["crm.customer.claim"].search(
@@ -467,9 +563,8 @@ class _Collector:
             )
 
     def _inconsistencies(self):
-        env, company = self.env, self.company
-        Partner = env["res.partner"]
-        Lead = env["crm.lead"]
+        company = self.company
+        Partner = self.env["res.partner"]
         customers = [
             ("company_id", "in", (company.id, False)),
             ("parent_id", "=", False),
@@ -477,20 +572,23 @@ class _Collector:
             ("customer_rank", ">", 0),
             ("playbook_is_regular", "=", True),
         ]
-        for partner in Partner.search(
+        self.add_clients(
+            "no_contact",
             customers
             + [("phone", "=", False), ("email", "=", False)]
-            + ([("mobile", "=", False)] if "mobile" in Partner._fields else [])
-        ):
-            self.add("no_contact", partner, self.client_manager(partner), partner, partner.display_name)
-        for partner in Partner.search(customers + [("user_id", "=", False)]):
-            self.add("no_salesperson", partner, partner.playbook_regular_manager_id, partner, partner.display_name)
+            + ([("mobile", "=", False)] if "mobile" in Partner._fields else []),
+        )
+        self.add_clients(
+            "no_salesperson",
+            customers + [("user_id", "=", False)],
+            manager=SQL("res_partner.playbook_regular_manager_id"),
+        )
         open_leads = [("company_id", "in", (company.id, False)), ("work_status", "in", ("new", "in_work"))]
         stale_before = self.utc(self.today - timedelta(days=company.playbook_stale_new_days or 3))
-        for lead in Lead.search(open_leads[:1] + [("work_status", "=", "new"), ("create_date", "<", stale_before)]):
-            self.add("stale_new", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
-        for lead in Lead.search(open_leads + [("deal_type", "in", PRODUCT_TYPES), ("product_id", "=", False)]):
-            self.add("no_product", lead, lead.user_id or lead.team_id.user_id, lead.partner_id, lead.display_name)
+        self.insert_leads(
+            "stale_new", open_leads[:1] + [("work_status", "=", "new"), ("create_date", "<", stale_before)]
+        )
+        self.insert_leads("no_product", open_leads + [("deal_type", "in", PRODUCT_TYPES), ("product_id", "=", False)])
         self._duplicates()
 
     def _duplicates(self):
@@ -507,16 +605,27 @@ class _Collector:
         """,
             company=self.company.id,
         )
-        pairs = [(lead_id, found[0]) for lead_id, found in same_request_leads(self.env, rows, older_only=True).items()]
-        leads = self.env["crm.lead"].browse({lead_id for pair in pairs for lead_id in pair})
-        by_id = {lead.id: lead for lead in leads}
-        for lead_id, first_id in sorted(pairs):
-            lead = by_id[lead_id]
-            self.add(
-                "duplicate",
-                lead,
-                lead.user_id or lead.team_id.user_id,
-                lead.partner_id,
-                lead.display_name,
-                self.env._("Same as %(lead)s", lead=by_id[first_id].display_name),
-            )
+        pairs = sorted(
+            (lead_id, found[0]) for lead_id, found in same_request_leads(self.env, rows, older_only=True).items()
+        )
+        if not pairs:
+            return
+        # "Same as <the original>": the sentence translated once, each original's name put in by the database.
+        same_as = self.env._("Same as %(lead)s", lead="\x00")
+        before, _sep, after = same_as.partition("\x00")
+        query = (
+            self.env["crm.lead"].with_context(active_test=False)._search([("id", "in", [pair[0] for pair in pairs])])
+        )
+        query.add_join(
+            "JOIN",
+            "review_pair",
+            SQL(
+                "(SELECT * FROM unnest(%s::int[], %s::int[]) AS pair(lead_id, first_id))",
+                [pair[0] for pair in pairs],
+                [pair[1] for pair in pairs],
+            ),
+            SQL('"review_pair".lead_id = %s', SQL.identifier(query.table, "id")),
+        )
+        query.add_join("JOIN", "review_first", "crm_lead", SQL('"review_first".id = "review_pair".first_id'))
+        query.order = SQL.identifier(query.table, "id")
+        self.insert_lead_query("duplicate", query, SQL('%s || "review_first".name || %s', before, after))

@@ -227,6 +227,63 @@ class TestDatabaseReview(PlaybookCase):
         few, many = queries(5), queries(100)
         self.assertLess(many - few, 15, "95 more stale leads cost %s more queries" % (many - few))
 
+    def test_query_count_does_not_grow_with_the_items(self):
+        """The items are written set-based: a review with eight times more items of every list costs the same queries.
+
+        More stale leads, duplicate leads, clients of the week without contact and clients to call next week.
+        """
+        self.run_review(FRI_1600_MSK, notify=False)  # warm the caches
+        Partner = self.env["res.partner"]
+
+        def queries(count):
+            with self.pinned_time(datetime(2026, 11, 17, 7, 0)):
+                clients = Partner.create(
+                    [
+                        {
+                            "name": "Mute client %s" % index,
+                            "is_company": True,
+                            "customer_rank": 1,
+                            "user_id": self.user_salesperson.id,
+                            "playbook_regular_manager_id": self.user_regular.id,
+                            "playbook_next_contact": date(2026, 11, 24),
+                        }
+                        for index in range(count)
+                    ]
+                )
+            with self.pinned_time(datetime(2026, 11, 10, 7, 0)):
+                self.Lead.create(
+                    [
+                        {
+                            "name": "Request %s" % index,
+                            "type": "opportunity",
+                            "team_id": self.team_a.id,
+                            "user_id": self.user_salesperson.id,
+                            "partner_id": client.id,
+                            "product_id": self.product.id,
+                        }
+                        for client in clients
+                        for index in range(2)
+                    ]
+                )
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            review = self.run_review(FRI_1600_MSK, notify=False)
+            spent = self.env.cr.sql_log_count - before
+            kinds = review.line_ids.filtered(lambda line: line.partner_id in clients).mapped("kind")
+            return spent, {kind: kinds.count(kind) for kind in set(kinds)}
+
+        few, few_items = queries(3)
+        many, many_items = queries(24)
+        self.assertEqual(
+            few_items,
+            {"week_client": 3, "no_contact": 3, "next_call": 3, "stale_new": 6, "duplicate": 3},
+        )
+        self.assertEqual(
+            many_items,
+            {"week_client": 24, "no_contact": 24, "next_call": 24, "stale_new": 48, "duplicate": 24},
+        )
+        self.assertEqual(many, few, "%s more items cost %s more queries" % (5 * 21, many - few))
+
     def test_who_reads_the_review(self):
         review = self.run_review(FRI_1600_MSK, notify=False)
         Line = self.env["crm.db.review.line"]

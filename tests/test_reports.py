@@ -166,6 +166,36 @@ class TestHeadReport(ReportCase):
             counts = (row["proposals"], row["issued"], row["paid"]) if row else (0, 0, 0)
             self.assertEqual(counts, (proposals.get(channel, 0), issued.get(channel, 0), paid.get(channel, 0)))
 
+    def test_query_count_does_not_grow_with_the_range(self):
+        """Both daily reports read their figures grouped: a month costs the queries of a day."""
+        earlier = self.invoice(self.call_lead, datetime(2026, 11, 13, 7, 0), 700.0)
+        self.pay(earlier, datetime(2026, 11, 16, 6, 30))  # recorded Monday before 10:00: a late entry
+        friday = self.invoice(self.web_lead, FRI_1000_MSK, 500.0)
+        self.pay(friday, MON_0930_MSK)
+        monday = self.invoice(self.web_lead, MON_0930_MSK, 1000.0)
+        self.pay(monday, MON_1500_MSK)
+        self.proposal(self.web_lead, self.user_salesperson_b, MON_1500_MSK)
+        self.proposal(self.call_lead, self.user_salesperson, datetime(2026, 11, 10, 12, 0))
+        self.assertTrue(earlier.playbook_paid_late_entry)
+
+        def queries(day_from, day_to):
+            spent, rows = 0, 0
+            for kind in ("operator", "head"):
+                report = self.report(kind, day_from, day_to)
+                self.env.invalidate_all()
+                before = self.env.cr.sql_log_count
+                figures = report._figures()
+                report._render_body()
+                spent += self.env.cr.sql_log_count - before
+                rows += len(figures.get("late", [])) + sum(row["issued"] for row in figures.get("by_origin", []))
+            return spent, rows
+
+        queries(date(2026, 11, 23), date(2026, 11, 23))  # warm the caches
+        day, day_rows = queries(date(2026, 11, 23), date(2026, 11, 23))
+        month, month_rows = queries(date(2026, 10, 25), date(2026, 11, 23))
+        self.assertEqual((day_rows, month_rows), (2, 5), "a late entry and an invoice the day, two and three the month")
+        self.assertEqual(month, day)
+
 
 @tagged("post_install", "-at_install")
 class TestReportSending(ReportCase):
