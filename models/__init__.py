@@ -23,6 +23,7 @@ from . import crm_lead_guards
 from . import crm_lead_steps
 from . import crm_lead_assignment
 from . import crm_lead_batch
+from . import crm_lead_followers
 from . import crm_lead_sanction
 from . import res_partner
 from . import account_move

@@ -260,6 +260,7 @@ class CrmCustomerClaim(models.Model):
     @api.depends_context("uid")
     def _compute_notice_state(self):
         now = fields.Datetime.now()
+        texts = working_time.time_left_texts(self.env)
         for claim in self:
             waiting = claim.notice_deadline and not claim.client_notified_at and not claim.is_closed
             left = (claim.notice_deadline - now) if waiting else None
@@ -276,7 +277,7 @@ class CrmCustomerClaim(models.Model):
                 if left is None
                 else ("late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3 * 3600 else "ok")
             )
-            claim.notice_remaining = left is not None and working_time.format_time_left(self.env, left)
+            claim.notice_remaining = left is not None and working_time.format_time_left(self.env, left, texts)
 
     def _search_notice_breached(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

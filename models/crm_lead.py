@@ -228,7 +228,8 @@ class CrmLead(models.Model):
                 source = self.env["utm.source"].browse(vals.get("source_id"))
                 vals["temperature_manual"] = self._playbook_is_manual_temperature(vals["temperature"], source)
         matcher, new_vals = self._playbook_intake_match(vals_list)
-        leads = super().create(new_vals)
+        with self._playbook_deferred_team_followers(new_vals):
+            leads = super().create(new_vals)
         leads._playbook_history_on_create()
         leads._playbook_sla_on_create()
         leads._playbook_reservation_on_create()

@@ -4,9 +4,10 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from .lead_planning import spread_over_days
-from .locking import lock_skip_locked
+from .locking import lock_skip_locked, run_batch
 from .playbook_rules import TEMPERATURE_RANK
 
 # The longest period leads are planned over at once (PP-10): a quarter, so a typo in the year cannot spread
@@ -30,20 +31,86 @@ class CrmLead(models.Model):
         readonly=True,
         help="The current team was told about this lead: at once when hot, in the daily digest otherwise.",
     )
+    playbook_hot_pending = fields.Boolean(
+        string="Hot Lead Being Dealt",
+        copy=False,
+        readonly=True,
+        help="A hot lead that arrived or moved: the job woken at that moment gives it to a member at work and "
+        "tells the team, within seconds, outside the request that created it.",
+    )
+
+    def init(self):
+        result = super().init()
+        # The hot-lead job looks for the few flagged leads among all: keep exactly those at hand.
+        create_index(
+            self.env.cr,
+            "crm_lead_playbook_hot_pending",
+            self._table,
+            ["id"],
+            where="playbook_hot_pending",
+        )
+        return result
 
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
 
     def _playbook_assignment_on_create(self):
-        self._playbook_assign_hot()
-        self._playbook_notify_hot()
+        self._playbook_queue_hot()
 
     def _playbook_assignment_after_write(self, vals):
         if {"team_id", "user_id", "temperature", "source_id", "active"} & set(vals):
-            self._playbook_notify_hot()
+            self._playbook_queue_hot()
+
+    def _playbook_hot_to_deal(self):
+        """The hot leads that wait for a salesperson of a team assigning by working time, or for their team's
+        announcement."""
+        return self.filtered(
+            lambda lead: (
+                lead.temperature == "hot"
+                and lead.team_id
+                and lead.active
+                and lead.work_status == "new"
+                and (not lead.playbook_announced or (not lead.user_id and lead.team_id.playbook_assignment))
+            )
+        )
+
+    def _playbook_queue_hot(self):
+        """Flag the hot leads to deal out and announce, and wake the job that does it at once (PP-2, PP-6).
+
+        The request that created or moved the lead only flags it: the job gives it to the member at work and
+        tells the team right after the commit (``ir.cron._trigger``), in its own transaction, where a lead
+        another worker holds is skipped, not waited for. A request retried after a serialization failure
+        flags again and sends nothing twice."""
+        hot = self._playbook_hot_to_deal().filtered(lambda lead: not lead.playbook_hot_pending)
+        if not hot:
+            return
+        hot.flush_recordset()
+        self.env.cr.execute(SQL("UPDATE crm_lead SET playbook_hot_pending = TRUE WHERE id IN %s", tuple(hot.ids)))
+        hot.invalidate_recordset(["playbook_hot_pending"])
+        # sudo: the hot-lead job is woken for whoever created or moved the lead (PP-2)
+        self.env.ref("crm_sales_playbook.crm_lead_cron_hot").sudo()._trigger()
+
+    def _cron_playbook_hot_leads(self, batch_size=200):
+        """Deal out and announce the flagged hot leads, each locked (``SKIP LOCKED``) and in its own savepoint."""
+        return run_batch(
+            self,
+            [("playbook_hot_pending", "=", True)],
+            lambda lead: lead._playbook_deal_hot(),
+            job="hot leads",
+            batch_size=batch_size,
+            condition=SQL("playbook_hot_pending"),
+        )
+
+    def _playbook_deal_hot(self):
+        """Give the hot lead to the member at work, tell its team once, and clear its flag."""
+        self._playbook_assign_hot()
+        self._playbook_notify_hot()
+        self.env.cr.execute(SQL("UPDATE crm_lead SET playbook_hot_pending = FALSE WHERE id IN %s", tuple(self.ids)))
+        self.invalidate_recordset(["playbook_hot_pending"])
 
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
         buttons["playbook_announced"] = self.env._("the hot-lead alert and the daily digest set it")
+        buttons["playbook_hot_pending"] = self.env._("the hot-lead job sets it")
         return buttons
 
     def _playbook_assign_hot(self):

@@ -179,17 +179,24 @@ class CrmLead(models.Model):
     @api.depends("sla_deadline", "sla_status", "sla_stopped_at")
     @api.depends_context("uid")
     def _compute_sla_breached(self):
+        """The countdown of each lead, at every read: computed for the whole list and put in the cache at once
+        (three values a card in the kanban, where assigning them one by one cost a tenth of the read)."""
         now = fields.Datetime.now()
-        for lead in self:
-            running = lead.sla_status in ("running", "breached") and not lead.sla_stopped_at
-            left = (lead.sla_deadline - now) if running and lead.sla_deadline else None
-            lead.sla_breached = bool(left is not None and left.total_seconds() < 0)
-            lead.sla_urgency = (
-                False
-                if left is None
-                else ("late" if left.total_seconds() < 0 else "soon" if left.total_seconds() <= 3600 else "ok")
+        texts = working_time.time_left_texts(self.env)
+        breached, urgency, remaining = [], [], []
+        for status, stopped_at, deadline in zip(
+            self.mapped("sla_status"), self.mapped("sla_stopped_at"), self.mapped("sla_deadline"), strict=True
+        ):
+            running = status in ("running", "breached") and not stopped_at and deadline
+            left = (deadline - now).total_seconds() if running else None
+            breached.append(left is not None and left < 0)
+            urgency.append(None if left is None else "late" if left < 0 else "soon" if left <= 3600 else "ok")
+            remaining.append(
+                working_time.format_time_left(self.env, deadline - now, texts) if left is not None else None
             )
-            lead.sla_remaining = left is not None and working_time.format_time_left(self.env, left)
+        for name, values in (("sla_breached", breached), ("sla_urgency", urgency), ("sla_remaining", remaining)):
+            # Odoo's own way of filling a field for many records (as ``fetch`` does), in the cache's format.
+            self.env.cache.update(self, self._fields[name], values)
 
     def _search_sla_breached(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -216,11 +216,20 @@ class CrmTeam(models.Model):
         return result
 
     def _playbook_subscribe_members(self):
-        """Members follow the team, hence its new leads through Odoo's team subtypes (PP-2)."""
+        """Members follow the team's discussions, hence its new leads' discussions (PP-2).
+
+        Not Odoo's default team subtypes: *Opportunity Created* and *Stage Changed* would email every member
+        about every new lead and every move, where the playbook tells the team about hot leads at once and
+        about the others once a day (seed 004, 5.2.2)."""
+        subtypes = self._playbook_member_subtypes()
         for team in self.filtered("playbook_members_follow"):
             partners = team.crm_team_member_ids.user_id.partner_id - team.message_partner_ids
             if partners:
-                team.message_subscribe(partner_ids=partners.ids)
+                team.message_subscribe(partner_ids=partners.ids, subtype_ids=subtypes.ids)
+
+    def _playbook_member_subtypes(self):
+        """The subtypes members follow their team with: its discussions."""
+        return self.env.ref("mail.mt_comment")
 
     def _playbook_announce(self, template, records):
         """Queue ``template`` about each of ``records`` for the team's address, and notify its people in Odoo.

@@ -139,17 +139,29 @@ def format_local(value, tz):
     return "%s (%s)" % (babel_format_datetime(to_local(value, tz), LOCAL_PATTERN, locale="en_US"), tz.zone)
 
 
-def format_time_left(env, left):
-    """A countdown such as "2 h 15 min left" or "late by 1 d 3 h", in the user's language."""
+def time_left_texts(env):
+    """The countdown's words in the user's language, looked up once for a whole list of records."""
+    return {
+        "days": env._("%(days)s d"),
+        "hours": env._("%(hours)s h"),
+        "minutes": env._("%(minutes)s min"),
+        "late": env._("late by %(time)s"),
+        "left": env._("%(time)s left"),
+    }
+
+
+def format_time_left(env, left, texts=None):
+    """A countdown such as "2 h 15 min left" or "late by 1 d 3 h", in the user's language.
+
+    ``texts``: ``time_left_texts(env)``, to translate once for many records."""
+    texts = texts or time_left_texts(env)
     minutes = int(abs(left.total_seconds()) // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     parts = (
-        ([env._("%(days)s d", days=days)] if days else [])
-        + ([env._("%(hours)s h", hours=hours)] if hours else [])
-        + ([env._("%(minutes)s min", minutes=minutes)] if minutes or not (days or hours) else [])
+        ([texts["days"] % {"days": days}] if days else [])
+        + ([texts["hours"] % {"hours": hours}] if hours else [])
+        + ([texts["minutes"] % {"minutes": minutes}] if minutes or not (days or hours) else [])
     )
     text = " ".join(parts[:2])
-    if left.total_seconds() < 0:
-        return env._("late by %(time)s", time=text)
-    return env._("%(time)s left", time=text)
+    return texts["late" if left.total_seconds() < 0 else "left"] % {"time": text}

@@ -131,6 +131,11 @@ class PlaybookCase(TransactionCase):
             yield
             self.env.flush_all()
 
+    def deal_hot_leads(self):
+        """Run the hot-lead job, as the cron runner does at once when a request woke it (``_trigger``)."""
+        # sudo: the job runs as the cron runner's superuser
+        return self.env["crm.lead"].sudo()._cron_playbook_hot_leads()
+
     def flush_tracking(self):
         """Run the tracking that Odoo does at commit (it skips records created in the same transaction)."""
         self.env.flush_all()

@@ -45,6 +45,8 @@ class TestAutoAssignment(PlaybookCase):
         # Loads for capacity: 2/30, 3/60, 30/300: the second seller is the least loaded.
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead()
+            self.assertFalse(lead.user_id, "the request only flags the hot lead and wakes the job")
+            self.deal_hot_leads()
         self.assertEqual(lead.user_id, seller_1)
         self.assertEqual(lead.type, "lead", "the lead stays a lead as the team uses leads")
         self.assertEqual(lead.team_id, self.team)
@@ -66,12 +68,15 @@ class TestAutoAssignment(PlaybookCase):
         )
         with self.pinned_time(MON_1100_MSK):
             leads = self.lead() | self.lead()
+            self.deal_hot_leads()
         self.assertEqual(leads.user_id, seller_2, "the only member at work and taking leads gets both")
 
     def test_nobody_is_at_work_on_saturday(self):
         with self.pinned_time(SAT_1000_MSK):
             lead = self.lead()
+            self.deal_hot_leads()
         self.assertFalse(lead.user_id, "the hot lead waits for the team; its deadline runs on working time")
+        self.assertFalse(lead.playbook_hot_pending, "the job tried; the hourly assignment gives it out later")
         with self.pinned_time(MON_1100_MSK):
             self.team._action_assign_leads()
         self.assertIn(lead.user_id, self.team.member_ids, "Monday's run gives it out")

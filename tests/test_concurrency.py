@@ -205,12 +205,10 @@ class TestRetriedMergeRace(RaceCase):
             attempts.append(lead.id)
             if len(attempts) == 1:
                 lead.env.flush_all()
-                lead.env.cr.execute(
-                    "SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id"
-                    " WHERE msg.res_id = %s",
-                    [lead.id],
-                )
-                self.assertEqual(lead.env.cr.fetchone()[0], 1, "the first attempt queued the announcement")
+                lead.env.cr.execute("SELECT playbook_hot_pending FROM crm_lead WHERE id = %s", [lead.id])
+                self.assertEqual(lead.env.cr.fetchone()[0], True, "the first attempt flagged the hot lead")
+                lead.env.cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [hot_job])
+                self.assertEqual(lead.env.cr.fetchone()[0], triggers + 1, "and woke the hot-lead job")
                 # The attempt loses a race, as when another request updated the lead meanwhile.
                 lead.env.cr.execute(
                     "DO $$ BEGIN RAISE EXCEPTION 'lost race' USING ERRCODE = 'serialization_failure'; END $$",
@@ -218,6 +216,8 @@ class TestRetriedMergeRace(RaceCase):
                 )
 
         with self.committed(build, cleanup) as ids, self.workers(1) as (env,):
+            hot_job = env.ref("crm_sales_playbook.crm_lead_cron_hot").id
+            triggers = env["ir.cron.trigger"].search_count([("cron_id", "=", hot_job)])
             vals = {
                 "name": "Hot request",
                 "type": "opportunity",
@@ -231,8 +231,16 @@ class TestRetriedMergeRace(RaceCase):
                 patch.object(type(env["ir.mail_server"]), "send_email") as send_email,
             ):
                 lead_id = retrying(lambda: env["crm.lead"].create(vals).id, env)
-            self.assertEqual(lead_id, ids["lead"], "the request merged into the open lead")
-            self.assertEqual(len(attempts), 2, "the merge was tried twice")
+                self.assertEqual(lead_id, ids["lead"], "the request merged into the open lead")
+                self.assertEqual(len(attempts), 2, "the merge was tried twice")
+                self.assertEqual(
+                    env["ir.cron.trigger"].search_count([("cron_id", "=", hot_job)]),
+                    triggers + 1,
+                    "the failed attempt's wake-up was rolled back with it: the job is woken once",
+                )
+                # The job woken after the commit, twice over as two cron threads would: one announcement.
+                env["crm.lead"]._cron_playbook_hot_leads()
+                env["crm.lead"]._cron_playbook_hot_leads()
             send_email.assert_not_called()
             mails = env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", lead_id)])
             self.assertEqual(mails.mapped("email_to"), ["race.team@example.com"], "one announcement queued")

@@ -1,7 +1,9 @@
+import importlib.util
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import MON_1100_MSK, PlaybookCase
 
@@ -67,9 +69,57 @@ class TestTeamNotifications(PlaybookCase):
             "a member added from the Members menu follows too",
         )
 
+    def test_members_follow_new_leads_without_an_email_per_lead(self):
+        """Seed 004, 5.2.2: «Уведомление о назначении теплой ПП приходит в СЦ 1 (Один) раз в сутки.»
+
+        The members follow the team's discussions, so they follow each new lead's discussions and get no email
+        about its creation; someone else following the team with Odoo's subtypes follows the new leads with
+        Odoo's subtypes, added for the whole batch at once."""
+        self.user_salesperson_b.notification_type = "email"
+        comment = self.env.ref("mail.mt_comment")
+        [member] = self.team_b.message_follower_ids.filtered(
+            lambda follower: follower.partner_id == self.user_salesperson_b.partner_id
+        )
+        self.assertEqual(member.subtype_ids, comment, "members follow the team's discussions only")
+        self.team_b.message_subscribe(partner_ids=self.user_head.partner_id.ids)
+        with self.pinned_time(MON_1100_MSK):
+            leads = self.Lead.create(
+                [
+                    {
+                        "name": f"warm {n}",
+                        "type": "opportunity",
+                        "temperature": "warm",
+                        "team_id": self.team_b.id,
+                        "user_id": False,
+                    }
+                    for n in range(3)
+                ]
+            )
+            self.flush_tracking()
+        for lead in leads:
+            followers = {f.partner_id: f.subtype_ids for f in lead.message_follower_ids}
+            self.assertEqual(followers[self.user_salesperson_b.partner_id], comment)
+            self.assertEqual(
+                followers[self.user_head.partner_id],
+                comment
+                | self.env.ref("crm.mt_lead_create")
+                | self.env.ref("crm.mt_lead_stage")
+                | self.env.ref("crm.mt_lead_won"),
+                "the team's Discussions, Opportunity Created, Stage Changed and Won become the lead's, as in Odoo",
+            )
+        mails = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)])
+        self.assertFalse(
+            mails.recipient_ids & (self.user_salesperson_b | self.user_head).partner_id,
+            "no email per new lead: the team hears of warm leads in the daily digest",
+        )
+
     def test_hot_lead_is_announced_at_once_and_once(self):
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead("hot")
+            self.assertTrue(lead.playbook_hot_pending, "the request flags the hot lead for the job")
+            self.assertFalse(self.mails_to("moscow-sales@example.com"), "nothing is rendered in the request")
+            self.deal_hot_leads()
+        self.assertFalse(lead.playbook_hot_pending, "dealt with")
         [mail] = self.mails_to("moscow-sales@example.com")
         self.assertEqual(mail.subject, "Hot lead: hot request")
         self.assertIn(f"/mail/view?model=crm.lead&amp;res_id={lead.id}", mail.body_html)
@@ -80,6 +130,8 @@ class TestTeamNotifications(PlaybookCase):
         with self.pinned_time(MON_1100_MSK + timedelta(minutes=10)):
             lead.write({"stage_id": self.stage_contact.id, "user_id": self.user_salesperson_b.id})
             lead.write({"temperature": "hot", "description": "called"})
+            self.assertFalse(lead.playbook_hot_pending, "an announced lead in work is not flagged again")
+            self.deal_hot_leads()
         self.assertEqual(len(self.mails_to("moscow-sales@example.com")), 1, "announced once")
         self.assertEqual(len(self.in_app(lead)), 1)
 
@@ -87,14 +139,19 @@ class TestTeamNotifications(PlaybookCase):
         """- 3.3. В случае назначения ПП на СЦ в адрес СЦ приходит уведомление, содержащее ссылку на ПП. Информация
         направляется на адрес для информирования, который указал СЦ в сервисе ПП."""
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        hot_job = self.env.ref("crm_sales_playbook.crm_lead_cron_hot")
         Trigger = self.env["ir.cron.trigger"]
-        before = Trigger.search([("cron_id", "=", cron.id)])
+        before = Trigger.search([("cron_id", "in", (cron | hot_job).ids)])
         self.user_salesperson_b.notification_type = "email"
         with (
             patch.object(self.registry["ir.mail_server"], "send_email", autospec=True) as send_email,
             self.pinned_time(MON_1100_MSK),
         ):
             lead = self.lead("hot")
+            [job_woken] = Trigger.search([("cron_id", "=", hot_job.id)]) - before
+            self.assertEqual(job_woken.call_at, MON_1100_MSK, "the request wakes the hot-lead job at once")
+            self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]) - before, "the request queues no mail")
+            self.deal_hot_leads()
         sent = [call.args[1]["Subject"] for call in send_email.call_args_list]
         self.assertFalse(
             [subject for subject in sent if subject.startswith("Hot lead:")], "nothing of the announcement is sent"
@@ -112,15 +169,19 @@ class TestTeamNotifications(PlaybookCase):
     def test_a_new_team_is_told_about_the_hot_lead_it_receives(self):
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead("hot", team=self.team_a)
+            self.deal_hot_leads()
             self.assertEqual(len(self.mails_to("ekb-sales@example.com")), 1)
             lead._playbook_transfer_to_team(self.team_b, "Client is in Moscow")
+            self.assertTrue(lead.playbook_hot_pending, "the transfer flags it for the new team's announcement")
+            self.deal_hot_leads()
         self.assertEqual(len(self.mails_to("moscow-sales@example.com")), 1)
         self.assertEqual(len(self.mails_to("ekb-sales@example.com")), 1)
 
     def test_warm_and_cold_leads_are_not_announced_at_once(self):
         with self.pinned_time(MON_1100_MSK):
-            self.lead("warm")
-            self.lead("cold")
+            leads = self.lead("warm") | self.lead("cold")
+            self.assertFalse(leads.filtered("playbook_hot_pending"), "only hot leads wait for the hot-lead job")
+            self.deal_hot_leads()
         self.assertFalse(self.mails_to("moscow-sales@example.com"))
 
     def test_daily_digest_at_the_team_hour(self):
@@ -163,3 +224,37 @@ class TestTeamNotifications(PlaybookCase):
         self.assertEqual(len(mails), 2)
         self.assertEqual(mails[1].subject, "New leads for Team Moscow: 1")
         self.assertIn(f'res_id={tuesday.id}"', mails[1].body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestMembersFollowMigration(PlaybookCase):
+    """18.0.1.7.0: members subscribed to their team with Odoo's default subtypes follow its discussions only."""
+
+    def test_upgrade_stops_the_email_per_new_lead(self):
+        """Seed 004, 5.2.2: «Уведомление о назначении теплой ПП приходит в СЦ 1 (Один) раз в сутки.»"""
+        path = file_path("crm_sales_playbook/migrations/18.0.1.7.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("crm_sales_playbook_post_migrate_18_0_1_7_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        ref = self.env.ref
+        created, stage, won = (
+            ref("crm.mt_salesteam_lead"),
+            ref("crm.mt_salesteam_lead_stage"),
+            ref("crm.mt_salesteam_lead_won"),
+        )
+        self.team_b.playbook_members_follow = True
+        self.team_a.playbook_members_follow = False
+        member_b = self.user_salesperson_b.partner_id
+        self.team_a.message_subscribe(partner_ids=self.user_salesperson.partner_id.ids)
+        self.team_b.message_subscribe(partner_ids=(member_b | self.user_head.partner_id).ids)
+        follower = self.team_b.message_follower_ids.filtered(lambda f: f.partner_id == member_b)
+        follower.subtype_ids = ref("mail.mt_comment") | created | stage | won  # as 18.0.1.6.0 subscribed them
+        head = self.team_b.message_follower_ids.filtered(lambda f: f.partner_id == self.user_head.partner_id)
+        head_subtypes = head.subtype_ids
+        other = self.team_a.message_follower_ids.filtered(lambda f: f.partner_id == self.user_salesperson.partner_id)
+        other_subtypes = other.subtype_ids
+        self.assertIn(created, head_subtypes)
+        migration.members_follow_discussions_only(self.env)
+        self.assertEqual(follower.subtype_ids, ref("mail.mt_comment") | won, "a member keeps the discussions and won")
+        self.assertEqual(head.subtype_ids, head_subtypes, "someone who is not a member keeps their choice")
+        self.assertEqual(other.subtype_ids, other_subtypes, "a team whose members do not follow it is left alone")
