@@ -51,6 +51,7 @@ ADDON_CRONS = [
     "crm_sales_playbook.crm_lead_cron_escalate_sla_daily",
     "crm_sales_playbook.crm_team_cron_assign",
     "crm_sales_playbook.crm_team_cron_digest",
+    "crm_sales_playbook.crm_lead_cron_hot",
 ]
 STOCK_CRONS = ["crm.ir_cron_crm_lead_assign"]
 DISABLE_CRONS = (
