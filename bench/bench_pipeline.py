@@ -17,7 +17,7 @@ salesperson group in the addon database) with the default context: tracking on.
     builds from the kanban arch of ``get_views``, and ``web_read_group`` of its stage columns.
     Target: addon <= 1.10x stock, no more queries.
 (c) In the addon database, HOT hot leads registered by a call-centre operator one request at a time (one
-    create each, which flags the lead and wakes the hot-lead job) against as many warm leads created the same
+    create each, which flags the lead and wakes the job of new requests) against as many warm leads created the same
     way. Target: hot <= 1.3x warm. The job that then gives each hot lead to a member at work and announces it,
     right after the commit and outside the request, is measured too and shown on its own line.
 
@@ -318,12 +318,12 @@ def measure_one_by_one(registry, temperature, count, round_no):
         created = []
         seconds, queries = measured(env, create)
         if temperature == "hot":
-            # The request flagged the lead and woke the hot-lead job, which deals it out and announces it right
+            # The request flagged the lead and woke the job of new requests, which deals it out and announces it right
             # after the commit, as the cron runner's superuser: measured apart (JOB_COST), outside the request.
             leads = env["crm.lead"].browse(created)
             assert all(leads.mapped("playbook_hot_pending")), "each hot lead waits for the job"
             job_env = env(user=SUPERUSER_ID, su=True)
-            JOB_COST.append(measured(job_env, job_env["crm.lead"]._cron_playbook_hot_leads))
+            JOB_COST.append(measured(job_env, job_env["crm.lead"]._cron_playbook_deal_requests))
             leads.invalidate_recordset()
             assert all(leads.mapped("user_id")) and all(leads.mapped("playbook_announced")), "dealt and announced"
             JOB_COST[-1] = (JOB_COST[-1][0] / count, JOB_COST[-1][1] / count)
@@ -426,7 +426,14 @@ def main():
         )
         job = (statistics.median(c[0] for c in JOB_COST), statistics.median(c[1] for c in JOB_COST))
         lines.append(
-            ("    then the hot-lead job, after the commit", "ms/lead", res["warm"], job, "(outside the request)", "")
+            (
+                "    then the job of new requests, after the commit",
+                "ms/lead",
+                res["warm"],
+                job,
+                "(outside the request)",
+                "",
+            )
         )
     print(f"\nMedians of {args.rounds} interleaved rounds, CPU time of the Odoo process (process_time):")
     print(f"{'measure':<40} {'unit':<8} {'base ms':>9} {'base q':>8} {'addon ms':>9} {'addon q':>8}  ratio / verdict")

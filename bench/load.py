@@ -7,8 +7,8 @@ starts one Odoo per database with ``--workers`` and two cron threads, on loopbac
 alternating rounds (stock, addon, stock, addon, ...), the same load goes against each server:
 
 (a) intake: CLIENTS parallel XML-RPC clients send REQUESTS lead-creation requests each; some requests repeat the
-    same client (partner, email, phone) and product, and every fifth request of every client is the same client and
-    product sent by all of them at the same moment;
+    same client (partner, email, phone) and product, and every fifth request of every client (``--burst-every``)
+    is the same client and product sent by all of them at the same moment;
 (b) work: CLIENTS salespeople log a call and move the round's leads to the next stage while the SLA escalation,
     assignment and digest crons are triggered again and again (``ir.cron.method_direct_trigger`` as admin, and
     their next call set to now for the cron threads); in the addon half of the round's leads get a missed
@@ -51,7 +51,7 @@ ADDON_CRONS = [
     "crm_sales_playbook.crm_lead_cron_escalate_sla_daily",
     "crm_sales_playbook.crm_team_cron_assign",
     "crm_sales_playbook.crm_team_cron_digest",
-    "crm_sales_playbook.crm_lead_cron_hot",
+    "crm_sales_playbook.crm_lead_cron_deal_requests",
 ]
 STOCK_CRONS = ["crm.ir_cron_crm_lead_assign"]
 DISABLE_CRONS = (
@@ -286,6 +286,11 @@ def setup(server, args, addon):
         "ir.model.data", "search_read", [("module", "=", "mail"), ("name", "=", "mail_activity_data_call")]
     )[0]["res_id"]
     lead_model = admin.call("ir.model", "search", [("model", "=", "crm.lead")])[0]
+    # The requests' source: warm in the addon (a response deadline of 7 calendar days, which the work phase moves
+    # into the past so that the escalation has work), a plain source in stock Odoo.
+    source = admin.call(
+        "utm.source", "create", dict({"name": "Load web form"}, **({"temperature": "warm"} if addon else {}))
+    )
     crons = []
     for xmlid in ADDON_CRONS + STOCK_CRONS if addon else STOCK_CRONS:
         module, name = xmlid.split(".")
@@ -298,6 +303,7 @@ def setup(server, args, addon):
         "call_type": call_type,
         "crons": crons,
         "lead_model": lead_model,
+        "source": source,
     }
 
 
@@ -312,7 +318,7 @@ def requests_of_round(round_no, args):
     for _worker in range(args.clients):
         rows = []
         for n in range(args.requests):
-            if n % 5 == 0:
+            if args.burst_every and n % args.burst_every == 0:
                 rows.append((f"s{n}", n % PRODUCTS, True))  # every client at once, same client and product
             else:
                 rows.append((f"c{rng.randrange(pool)}", rng.randrange(PRODUCTS), False))
@@ -329,6 +335,7 @@ def client_values(key, product, round_no, tag, data, addon, partners):
         "contact_name": f"Client {key}",
         "email_from": f"client.{tag}.{key}@load-test.ru",
         "phone": f"+7 912 {number // 10000 % 1000:03d}-{number % 10000 // 100:02d}-{number % 100:02d}",
+        "source_id": data["source"],
     }
     if key in partners:
         vals["partner_id"] = partners[key]
@@ -542,6 +549,12 @@ def main():
     parser.add_argument("--template", help="database with the dependencies installed, copied instead of installing")
     parser.add_argument("--db-prefix", default="crm_sales_playbook_load", help="names the two databases")
     parser.add_argument("--keep", action="store_true", help="keep the databases and logs afterwards")
+    parser.add_argument(
+        "--burst-every",
+        type=int,
+        default=5,
+        help="every Nth request of each client is the same client and product sent by all clients at once (0: none)",
+    )
     args = parser.parse_args()
     if args.clients < 2 or args.requests < 1 or args.rounds < 1:
         parser.error("at least 2 clients, 1 request and 1 round")

@@ -38,16 +38,23 @@ class CrmLead(models.Model):
         help="A hot lead that arrived or moved: the job woken at that moment gives it to a member at work and "
         "tells the team, within seconds, outside the request that created it.",
     )
+    playbook_followups_pending = fields.Boolean(
+        string="Follow-ups Being Planned",
+        copy=False,
+        readonly=True,
+        help="A new request whose confirmation call or call back the job woken at its arrival plans, within "
+        "seconds, due from the minute it arrived.",
+    )
 
     def init(self):
         result = super().init()
-        # The hot-lead job looks for the few flagged leads among all: keep exactly those at hand.
+        # The job of new requests looks for the few flagged leads among all: keep exactly those at hand.
         create_index(
             self.env.cr,
-            "crm_lead_playbook_hot_pending",
+            "crm_lead_playbook_deal_pending",
             self._table,
             ["id"],
-            where="playbook_hot_pending",
+            where="playbook_hot_pending OR playbook_followups_pending",
         )
         return result
 
@@ -74,43 +81,57 @@ class CrmLead(models.Model):
         )
 
     def _playbook_queue_hot(self):
-        """Flag the hot leads to deal out and announce, and wake the job that does it at once (PP-2, PP-6).
+        """Flag the hot leads to deal out and announce, and wake the job that does it at once (PP-2, PP-6)."""
+        self._playbook_queue_request_work(self._playbook_hot_to_deal(), "playbook_hot_pending")
 
-        The request that created or moved the lead only flags it: the job gives it to the member at work and
-        tells the team right after the commit (``ir.cron._trigger``), in its own transaction, where a lead
-        another worker holds is skipped, not waited for. A request retried after a serialization failure
-        flags again and sends nothing twice."""
-        hot = self._playbook_hot_to_deal().filtered(lambda lead: not lead.playbook_hot_pending)
-        if not hot:
+    def _playbook_queue_request_work(self, leads, flag):
+        """Flag ``leads`` for the job of new requests and wake it at once.
+
+        The request that created or moved the leads only flags them: the job does the work right after the
+        commit (``ir.cron._trigger``), in its own transaction, where a lead another worker holds is skipped,
+        not waited for. A request retried after a serialization failure flags again and sends nothing twice."""
+        leads = leads.filtered(lambda lead: not lead[flag])
+        if not leads:
             return
-        hot.flush_recordset()
-        self.env.cr.execute(SQL("UPDATE crm_lead SET playbook_hot_pending = TRUE WHERE id IN %s", tuple(hot.ids)))
-        hot.invalidate_recordset(["playbook_hot_pending"])
-        # sudo: the hot-lead job is woken for whoever created or moved the lead (PP-2)
-        self.env.ref("crm_sales_playbook.crm_lead_cron_hot").sudo()._trigger()
+        leads.flush_recordset()
+        self.env.cr.execute(SQL("UPDATE crm_lead SET %s = TRUE WHERE id IN %s", SQL.identifier(flag), tuple(leads.ids)))
+        leads.invalidate_recordset([flag])
+        # sudo: the job of new requests is woken for whoever created or moved the lead (PP-2)
+        self.env.ref("crm_sales_playbook.crm_lead_cron_deal_requests").sudo()._trigger()
 
-    def _cron_playbook_hot_leads(self, batch_size=200):
-        """Deal out and announce the flagged hot leads, each locked (``SKIP LOCKED``) and in its own savepoint."""
+    def _cron_playbook_deal_requests(self, batch_size=200):
+        """Deal out and announce the flagged hot leads and plan the flagged requests' follow-ups, each lead locked
+        (``SKIP LOCKED``) and in its own savepoint."""
         return run_batch(
             self,
-            [("playbook_hot_pending", "=", True)],
-            lambda lead: lead._playbook_deal_hot(),
-            job="hot leads",
+            ["|", ("playbook_hot_pending", "=", True), ("playbook_followups_pending", "=", True)],
+            lambda lead: lead._playbook_deal_request(),
+            job="new requests",
             batch_size=batch_size,
-            condition=SQL("playbook_hot_pending"),
+            condition=SQL("(playbook_hot_pending OR playbook_followups_pending)"),
         )
 
-    def _playbook_deal_hot(self):
-        """Give the hot lead to the member at work, tell its team once, and clear its flag."""
-        self._playbook_assign_hot()
-        self._playbook_notify_hot()
-        self.env.cr.execute(SQL("UPDATE crm_lead SET playbook_hot_pending = FALSE WHERE id IN %s", tuple(self.ids)))
-        self.invalidate_recordset(["playbook_hot_pending"])
+    def _playbook_deal_request(self):
+        """Give the hot lead to the member at work and tell its team once, then plan the request's follow-ups due
+        from its arrival, and clear the flags."""
+        if self.playbook_hot_pending:
+            self._playbook_assign_hot()
+            self._playbook_notify_hot()
+        if self.playbook_followups_pending:
+            self._playbook_plan_request_followups(start=self.create_date)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_lead SET playbook_hot_pending = FALSE, playbook_followups_pending = FALSE WHERE id = %s",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["playbook_hot_pending", "playbook_followups_pending"])
 
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
         buttons["playbook_announced"] = self.env._("the hot-lead alert and the daily digest set it")
-        buttons["playbook_hot_pending"] = self.env._("the hot-lead job sets it")
+        buttons["playbook_hot_pending"] = self.env._("the job of new requests sets it")
+        buttons["playbook_followups_pending"] = self.env._("the job of new requests sets it")
         return buttons
 
     def _playbook_assign_hot(self):

@@ -149,7 +149,13 @@ class CrmLeadFollowup(models.Model):
         for vals in vals_list:
             refuse_workflow_writes(self, vals, buttons, create=True)
         self._check_creator_rights(vals_list)
-        followups = super().create(vals_list)
+        if self.env.su:
+            # Planned by the playbook itself (a request, a call, a promise): the follow-up's own chatter needs no
+            # "created" note nor the requester as follower; its responsible gets the activity (below).
+            quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            followups = super(CrmLeadFollowup, quiet).create(vals_list).with_env(self.env)
+        else:
+            followups = super().create(vals_list)
         followups._schedule_activities()
         followups.filtered(lambda f: f.priority == "1")._notify(
             self.env._("Urgent: %(name)s"), self.env._("Due at %(due)s. %(note)s")

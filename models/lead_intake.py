@@ -48,11 +48,13 @@ def same_request_leads(env, rows, older_only=False):
     ``rows`` are (row, key) with key {company, product, team, partner, email, phone, vat}, or an ``SQL``
     selecting those columns with the row first (``idx``). Returns {row: [lead ids]}, the best match first: by
     the order of the kinds above, then the oldest lead. With ``older_only`` (rows being leads) only older leads
-    count. A batch costs one query per kind of match, whatever its size.
+    count. A batch costs one query, whatever its size.
     """
+    given = None  # the kinds of match the rows name (None: unknown, rows given as SQL)
     if not isinstance(rows, SQL):
         if not rows:
             return {}
+        given = {kind for _row, key in rows for kind in MATCH_ORDER if key[kind]}
         values = SQL(", ").join(
             SQL(
                 "(%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -87,32 +89,38 @@ def same_request_leads(env, rows, older_only=False):
     )
     env["res.partner"].flush_model(["vat"])
     follow = playbook_team_ids(env)
-    found = {}
-    for rank, kind in enumerate(MATCH_ORDER):
-        env.cr.execute(
-            SQL(
-                """
-            SELECT row.idx, lead.id
-              FROM (%(rows)s) row
-              JOIN (crm_lead lead LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id)
-                ON %(column)s = row.%(kind)s
-               AND (lead.product_id = row.product
-                    OR (row.product IS NULL AND lead.product_id IS NULL AND lead.team_id = ANY(%(follow)s)
-                        AND (row.team IS NULL OR row.team = ANY(%(follow)s))))
-               AND (lead.company_id = row.company OR lead.company_id IS NULL)
-             WHERE row.%(kind)s IS NOT NULL AND lead.active AND lead.work_status IN %(open)s
-               AND lead.id != row.idx %(older)s
-            """,
-                rows=rows,
-                column=MATCH_COLUMNS[kind],
-                kind=SQL.identifier(kind),
-                open=OPEN_STATUSES,
-                follow=SQL("%s::int[]", follow),
-                older=SQL("AND lead.id < row.idx") if older_only else SQL(),
-            )
+    kinds = MATCH_ORDER if given is None else [kind for kind in MATCH_ORDER if kind in given]
+    if not kinds:
+        return {}
+    # One statement for every kind of match (each branch uses its own index), in the order of the kinds.
+    branches = [
+        SQL(
+            """
+        SELECT %(rank)s AS rank, row.idx, lead.id
+          FROM (%(rows)s) row
+          JOIN (crm_lead lead LEFT JOIN res_partner client ON client.id = lead.commercial_partner_id)
+            ON %(column)s = row.%(kind)s
+           AND (lead.product_id = row.product
+                OR (row.product IS NULL AND lead.product_id IS NULL AND lead.team_id = ANY(%(follow)s)
+                    AND (row.team IS NULL OR row.team = ANY(%(follow)s))))
+           AND (lead.company_id = row.company OR lead.company_id IS NULL)
+         WHERE row.%(kind)s IS NOT NULL AND lead.active AND lead.work_status IN %(open)s
+           AND lead.id != row.idx %(older)s
+        """,
+            rank=MATCH_ORDER.index(kind),
+            rows=rows,
+            column=MATCH_COLUMNS[kind],
+            kind=SQL.identifier(kind),
+            open=OPEN_STATUSES,
+            follow=SQL("%s::int[]", follow),
+            older=SQL("AND lead.id < row.idx") if older_only else SQL(),
         )
-        for idx, lead_id in env.cr.fetchall():
-            found.setdefault(idx, []).append((rank, lead_id))
+        for kind in kinds
+    ]
+    env.cr.execute(SQL(" UNION ALL ").join(branches))
+    found = {}
+    for rank, idx, lead_id in env.cr.fetchall():
+        found.setdefault(idx, []).append((rank, lead_id))
     return {idx: list(dict.fromkeys(lead_id for _rank, lead_id in sorted(matches))) for idx, matches in found.items()}
 
 

@@ -131,10 +131,10 @@ class PlaybookCase(TransactionCase):
             yield
             self.env.flush_all()
 
-    def deal_hot_leads(self):
-        """Run the hot-lead job, as the cron runner does at once when a request woke it (``_trigger``)."""
+    def deal_new_requests(self):
+        """Run the job of new requests, as the cron runner does at once when a request woke it (``_trigger``)."""
         # sudo: the job runs as the cron runner's superuser
-        return self.env["crm.lead"].sudo()._cron_playbook_hot_leads()
+        return self.env["crm.lead"].sudo()._cron_playbook_deal_requests()
 
     def flush_tracking(self):
         """Run the tracking that Odoo does at commit (it skips records created in the same transaction)."""

@@ -46,7 +46,7 @@ class TestAutoAssignment(PlaybookCase):
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead()
             self.assertFalse(lead.user_id, "the request only flags the hot lead and wakes the job")
-            self.deal_hot_leads()
+            self.deal_new_requests()
         self.assertEqual(lead.user_id, seller_1)
         self.assertEqual(lead.type, "lead", "the lead stays a lead as the team uses leads")
         self.assertEqual(lead.team_id, self.team)
@@ -68,13 +68,13 @@ class TestAutoAssignment(PlaybookCase):
         )
         with self.pinned_time(MON_1100_MSK):
             leads = self.lead() | self.lead()
-            self.deal_hot_leads()
+            self.deal_new_requests()
         self.assertEqual(leads.user_id, seller_2, "the only member at work and taking leads gets both")
 
     def test_nobody_is_at_work_on_saturday(self):
         with self.pinned_time(SAT_1000_MSK):
             lead = self.lead()
-            self.deal_hot_leads()
+            self.deal_new_requests()
         self.assertFalse(lead.user_id, "the hot lead waits for the team; its deadline runs on working time")
         self.assertFalse(lead.playbook_hot_pending, "the job tried; the hourly assignment gives it out later")
         with self.pinned_time(MON_1100_MSK):

@@ -208,7 +208,7 @@ class TestRetriedMergeRace(RaceCase):
                 lead.env.cr.execute("SELECT playbook_hot_pending FROM crm_lead WHERE id = %s", [lead.id])
                 self.assertEqual(lead.env.cr.fetchone()[0], True, "the first attempt flagged the hot lead")
                 lead.env.cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [hot_job])
-                self.assertEqual(lead.env.cr.fetchone()[0], triggers + 1, "and woke the hot-lead job")
+                self.assertEqual(lead.env.cr.fetchone()[0], triggers + 1, "and woke the job of new requests")
                 # The attempt loses a race, as when another request updated the lead meanwhile.
                 lead.env.cr.execute(
                     "DO $$ BEGIN RAISE EXCEPTION 'lost race' USING ERRCODE = 'serialization_failure'; END $$",
@@ -216,7 +216,7 @@ class TestRetriedMergeRace(RaceCase):
                 )
 
         with self.committed(build, cleanup) as ids, self.workers(1) as (env,):
-            hot_job = env.ref("crm_sales_playbook.crm_lead_cron_hot").id
+            hot_job = env.ref("crm_sales_playbook.crm_lead_cron_deal_requests").id
             triggers = env["ir.cron.trigger"].search_count([("cron_id", "=", hot_job)])
             vals = {
                 "name": "Hot request",
@@ -239,8 +239,8 @@ class TestRetriedMergeRace(RaceCase):
                     "the failed attempt's wake-up was rolled back with it: the job is woken once",
                 )
                 # The job woken after the commit, twice over as two cron threads would: one announcement.
-                env["crm.lead"]._cron_playbook_hot_leads()
-                env["crm.lead"]._cron_playbook_hot_leads()
+                env["crm.lead"]._cron_playbook_deal_requests()
+                env["crm.lead"]._cron_playbook_deal_requests()
             send_email.assert_not_called()
             mails = env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", lead_id)])
             self.assertEqual(mails.mapped("email_to"), ["race.team@example.com"], "one announcement queued")

@@ -41,7 +41,7 @@ class TestRussian(PlaybookCase):
         self.user_salesperson_b.lang = "ru_RU"
         with self.pinned_time(MON_1100_MSK):
             self.create_lead(name="Ромашка", temperature="hot", team_id=self.team_b.id, user_id=False)
-            self.deal_hot_leads()
+            self.deal_new_requests()
         [mail] = self.env["mail.mail"].search([("email_to", "=", "moscow-sales@example.com")])
         self.assertEqual(mail.subject, "Горячий лид: Ромашка")
         self.assertIn("Срок ответа: 2026-11-23 14:00", mail.body_html)

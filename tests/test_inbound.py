@@ -171,6 +171,11 @@ class TestRequestFollowups(GuardCase):
     def test_web_request_confirmation_call_within_ten_working_minutes(self):
         with self.pinned_time(MON_1100_MSK):
             lead = self.create_lead(name="Web request", channel="web_form", phone=REAL_PHONE, user_id=False)
+            self.assertFalse(lead.followup_ids, "the request only flags the lead and wakes the job of new requests")
+            self.assertTrue(lead.playbook_followups_pending)
+        with self.pinned_time(MON_1100_MSK + timedelta(minutes=3)):
+            self.deal_new_requests()
+        self.assertFalse(lead.playbook_followups_pending)
         [followup] = lead.followup_ids
         self.assertEqual(
             (followup.kind, followup.user_id, followup.date_due),

@@ -118,7 +118,7 @@ class TestTeamNotifications(PlaybookCase):
             lead = self.lead("hot")
             self.assertTrue(lead.playbook_hot_pending, "the request flags the hot lead for the job")
             self.assertFalse(self.mails_to("moscow-sales@example.com"), "nothing is rendered in the request")
-            self.deal_hot_leads()
+            self.deal_new_requests()
         self.assertFalse(lead.playbook_hot_pending, "dealt with")
         [mail] = self.mails_to("moscow-sales@example.com")
         self.assertEqual(mail.subject, "Hot lead: hot request")
@@ -131,7 +131,7 @@ class TestTeamNotifications(PlaybookCase):
             lead.write({"stage_id": self.stage_contact.id, "user_id": self.user_salesperson_b.id})
             lead.write({"temperature": "hot", "description": "called"})
             self.assertFalse(lead.playbook_hot_pending, "an announced lead in work is not flagged again")
-            self.deal_hot_leads()
+            self.deal_new_requests()
         self.assertEqual(len(self.mails_to("moscow-sales@example.com")), 1, "announced once")
         self.assertEqual(len(self.in_app(lead)), 1)
 
@@ -139,7 +139,7 @@ class TestTeamNotifications(PlaybookCase):
         """- 3.3. В случае назначения ПП на СЦ в адрес СЦ приходит уведомление, содержащее ссылку на ПП. Информация
         направляется на адрес для информирования, который указал СЦ в сервисе ПП."""
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
-        hot_job = self.env.ref("crm_sales_playbook.crm_lead_cron_hot")
+        hot_job = self.env.ref("crm_sales_playbook.crm_lead_cron_deal_requests")
         Trigger = self.env["ir.cron.trigger"]
         before = Trigger.search([("cron_id", "in", (cron | hot_job).ids)])
         self.user_salesperson_b.notification_type = "email"
@@ -149,9 +149,9 @@ class TestTeamNotifications(PlaybookCase):
         ):
             lead = self.lead("hot")
             [job_woken] = Trigger.search([("cron_id", "=", hot_job.id)]) - before
-            self.assertEqual(job_woken.call_at, MON_1100_MSK, "the request wakes the hot-lead job at once")
+            self.assertEqual(job_woken.call_at, MON_1100_MSK, "the request wakes the job of new requests at once")
             self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]) - before, "the request queues no mail")
-            self.deal_hot_leads()
+            self.deal_new_requests()
         sent = [call.args[1]["Subject"] for call in send_email.call_args_list]
         self.assertFalse(
             [subject for subject in sent if subject.startswith("Hot lead:")], "nothing of the announcement is sent"
@@ -169,19 +169,21 @@ class TestTeamNotifications(PlaybookCase):
     def test_a_new_team_is_told_about_the_hot_lead_it_receives(self):
         with self.pinned_time(MON_1100_MSK):
             lead = self.lead("hot", team=self.team_a)
-            self.deal_hot_leads()
+            self.deal_new_requests()
             self.assertEqual(len(self.mails_to("ekb-sales@example.com")), 1)
             lead._playbook_transfer_to_team(self.team_b, "Client is in Moscow")
             self.assertTrue(lead.playbook_hot_pending, "the transfer flags it for the new team's announcement")
-            self.deal_hot_leads()
+            self.deal_new_requests()
         self.assertEqual(len(self.mails_to("moscow-sales@example.com")), 1)
         self.assertEqual(len(self.mails_to("ekb-sales@example.com")), 1)
 
     def test_warm_and_cold_leads_are_not_announced_at_once(self):
         with self.pinned_time(MON_1100_MSK):
             leads = self.lead("warm") | self.lead("cold")
-            self.assertFalse(leads.filtered("playbook_hot_pending"), "only hot leads wait for the hot-lead job")
-            self.deal_hot_leads()
+            self.assertFalse(
+                leads.filtered("playbook_hot_pending"), "only hot leads wait to be dealt out and announced"
+            )
+            self.deal_new_requests()
         self.assertFalse(self.mails_to("moscow-sales@example.com"))
 
     def test_daily_digest_at_the_team_hour(self):
