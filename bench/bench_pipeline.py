@@ -44,6 +44,7 @@ LOGIN = "bench_pipeline_seller"
 OPERATOR = "bench_pipeline_operator"
 PIPELINE_LEADS = 240
 MONDAY_1100_MSK = datetime(2026, 11, 23, 8, 0)
+CREATE_JOB_COST = []  # (CPU seconds, queries) per lead of the job after the batch create (a), per round
 JOB_COST = []  # (CPU seconds, queries) per hot lead of the job that deals hot leads out, per round
 USER_CONTEXT = {"lang": "en_US", "tz": "Europe/Moscow"}
 
@@ -234,6 +235,11 @@ def measure_create(registry, addon, batch, round_no):
         rows = intake_rows(env, batch, addon, f"r{round_no}")
         Lead = env["crm.lead"]
         seconds, queries = measured(env, lambda: Lead.create(rows))
+        if addon:
+            # The job the requests woke (follow-ups of new requests), run by the cron runner after the commit.
+            job_env = env(user=SUPERUSER_ID, su=True)
+            job = measured(job_env, job_env["crm.lead"]._cron_playbook_deal_requests)
+            CREATE_JOB_COST.append((job[0] / batch, job[1] / batch))
         return seconds / batch, queries / batch
 
 
@@ -386,6 +392,8 @@ def main():
                 verdict(ratio <= 1.05 and extra <= 0.1),
             )
         )
+        job = (statistics.median(c[0] for c in CREATE_JOB_COST), statistics.median(c[1] for c in CREATE_JOB_COST))
+        lines.append(("    then the job of new requests", "ms/lead", res["stock"], job, "(outside the request)", ""))
     if "b" in args.only:
         res = interleaved(
             args.rounds,

@@ -209,9 +209,11 @@ class CrmLeadFollowup(models.Model):
 
     def _schedule_activities(self):
         """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
-        call = self.env.ref("mail.mail_activity_data_call")
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        email = self.env.ref("mail.mail_activity_data_email")
+        # Odoo's own activity types, by id (``env.ref`` would read each one to check it exists).
+        type_id = self.env["ir.model.data"]._xmlid_to_res_id
+        call = type_id("mail.mail_activity_data_call", raise_if_not_found=True)
+        todo = type_id("mail.mail_activity_data_todo", raise_if_not_found=True)
+        email = type_id("mail.mail_activity_data_email", raise_if_not_found=True)
         # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
         activities = (
             self.env["mail.activity"]
@@ -228,7 +230,7 @@ class CrmLeadFollowup(models.Model):
                             else email
                             if followup.kind in PROMISE_KINDS
                             else call
-                        ).id,
+                        ),
                         "user_id": followup.user_id.id,
                         "summary": followup.name,
                         "date_deadline": fields.Datetime.context_timestamp(

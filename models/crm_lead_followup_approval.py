@@ -32,8 +32,10 @@ class CrmLeadFollowup(models.Model):
         return buttons
 
     def _wake_approval_escalations(self):
-        cron = self.env.ref("crm_sales_playbook.crm_lead_followup_cron_escalate_approvals", raise_if_not_found=False)
         pending = self.filtered(lambda f: f.kind in APPROVAL_KINDS and f.state == "pending" and f.escalate_at)
+        if not pending:
+            return
+        cron = self.env.ref("crm_sales_playbook.crm_lead_followup_cron_escalate_approvals", raise_if_not_found=False)
         if cron:
             for moment in sorted(set(pending.mapped("escalate_at"))):
                 cron._trigger(at=moment)

@@ -61,7 +61,8 @@ def work_intervals(calendar, tz, first, last, seconds):
     One read of the calendar serves a whole batch of starts."""
     start = UTC.localize(first)
     latest = UTC.localize(last)
-    span = timedelta(days=14 + int(seconds // (8 * 3600)) * 2)
+    # A few days cover a weekend after the last start; a longer holiday makes the loop read further (x5 each time).
+    span = timedelta(days=4 + int(seconds // (8 * 3600)) * 2)
     end = latest + span
     while True:
         found = calendar._work_intervals_batch(start, end, tz=tz)[False]

@@ -13,9 +13,14 @@ find_odoo() {
         return 0
     fi
     if python3 -c "import odoo.release as r; assert r.version_info[0] == 18" 2>/dev/null; then
-        ODOO=(python3 -c "import sys, odoo.cli; sys.argv[0] = 'odoo'; odoo.cli.main()")
         ODOO_PY=python3
         ODOO_ROOT=$(python3 -c "import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))")
+        if [ -f "$ODOO_ROOT/odoo-bin" ]; then
+            # A script path, so that --workers can start its long-polling process with the same command.
+            ODOO=(python3 "$ODOO_ROOT/odoo-bin")
+        else
+            ODOO=(python3 -c "import sys, odoo.cli; sys.argv[0] = 'odoo'; odoo.cli.main()")
+        fi
         return 0
     fi
     return 1
