@@ -100,32 +100,47 @@ class CrmLead(models.Model):
         self.env.ref("crm_sales_playbook.crm_lead_cron_deal_requests").sudo()._trigger()
 
     def _cron_playbook_deal_requests(self, batch_size=200):
-        """Deal out and announce the flagged hot leads and plan the flagged requests' follow-ups, each lead locked
-        (``SKIP LOCKED``) and in its own savepoint."""
-        return run_batch(
+        """Deal out and announce the flagged hot leads, one by one, then plan the flagged requests' follow-ups, a
+        batch at once; each lead locked (``SKIP LOCKED``), a failing one on its own (``run_batch``)."""
+        hot = run_batch(
             self,
-            ["|", ("playbook_hot_pending", "=", True), ("playbook_followups_pending", "=", True)],
-            lambda lead: lead._playbook_deal_request(),
-            job="new requests",
+            [("playbook_hot_pending", "=", True)],
+            lambda lead: lead._playbook_deal_hot(),
+            job="hot leads",
             batch_size=batch_size,
-            condition=SQL("(playbook_hot_pending OR playbook_followups_pending)"),
+            condition=SQL("playbook_hot_pending"),
+            notify=False,
         )
+        followups = run_batch(
+            self,
+            [("playbook_followups_pending", "=", True)],
+            lambda lead: lead._playbook_plan_pending_followups(),
+            job="follow-ups of new requests",
+            batch_size=batch_size,
+            condition=SQL("playbook_followups_pending"),
+            notify=False,
+            together=lambda leads: leads._playbook_plan_pending_followups(),
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=hot.done + followups.done, remaining=hot.remaining + followups.remaining
+        )
+        return hot, followups
 
-    def _playbook_deal_request(self):
-        """Give the hot lead to the member at work and tell its team once, then plan the request's follow-ups due
-        from its arrival, and clear the flags."""
-        if self.playbook_hot_pending:
-            self._playbook_assign_hot()
-            self._playbook_notify_hot()
-        if self.playbook_followups_pending:
-            self._playbook_plan_request_followups(start=self.create_date)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE crm_lead SET playbook_hot_pending = FALSE, playbook_followups_pending = FALSE WHERE id = %s",
-                self.id,
-            )
-        )
-        self.invalidate_recordset(["playbook_hot_pending", "playbook_followups_pending"])
+    def _playbook_deal_hot(self):
+        """Give the hot lead to the member at work, tell its team once, and clear its flag."""
+        self._playbook_assign_hot()
+        self._playbook_notify_hot()
+        self._playbook_clear_flag("playbook_hot_pending")
+
+    def _playbook_plan_pending_followups(self):
+        """Plan the new requests' follow-ups, due from each one's arrival, and clear their flag."""
+        for arrival, leads in self.grouped("create_date").items():
+            leads._playbook_plan_request_followups(start=arrival)
+        self._playbook_clear_flag("playbook_followups_pending")
+
+    def _playbook_clear_flag(self, flag):
+        self.env.cr.execute(SQL("UPDATE crm_lead SET %s = FALSE WHERE id IN %s", SQL.identifier(flag), tuple(self.ids)))
+        self.invalidate_recordset([flag])
 
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
