@@ -17,7 +17,7 @@ salesperson group in the addon database) with the default context: tracking on.
     builds from the kanban arch of ``get_views``, and ``web_read_group`` of its stage columns.
     Target: addon <= 1.10x stock, no more queries.
 (c) In the addon database, HOT hot leads registered by a call-centre operator one request at a time (one
-    create each, which flags the lead and wakes the job of new requests) against as many warm leads created the same
+    create each, which flags the lead and wakes the hot-lead job) against as many warm leads created the same
     way. Target: hot <= 1.3x warm. The job that then gives each hot lead to a member at work and announces it,
     right after the commit and outside the request, is measured too and shown on its own line.
 
@@ -236,7 +236,7 @@ def measure_create(registry, addon, batch, round_no):
         Lead = env["crm.lead"]
         seconds, queries = measured(env, lambda: Lead.create(rows))
         if addon:
-            # The job the requests woke (follow-ups of new requests), run by the cron runner after the commit.
+            # The hot-lead job, had the batch woken it, run by the cron runner after the commit (nothing to do here).
             job_env = env(user=SUPERUSER_ID, su=True)
             job = measured(job_env, job_env["crm.lead"]._cron_playbook_deal_requests)
             CREATE_JOB_COST.append((job[0] / batch, job[1] / batch))
@@ -324,7 +324,7 @@ def measure_one_by_one(registry, temperature, count, round_no):
         created = []
         seconds, queries = measured(env, create)
         if temperature == "hot":
-            # The request flagged the lead and woke the job of new requests, which deals it out and announces it right
+            # The request flagged the lead and woke the hot-lead job, which deals it out and announces it right
             # after the commit, as the cron runner's superuser: measured apart (JOB_COST), outside the request.
             leads = env["crm.lead"].browse(created)
             assert all(leads.mapped("playbook_hot_pending")), "each hot lead waits for the job"
@@ -393,7 +393,7 @@ def main():
             )
         )
         job = (statistics.median(c[0] for c in CREATE_JOB_COST), statistics.median(c[1] for c in CREATE_JOB_COST))
-        lines.append(("    then the job of new requests", "ms/lead", res["stock"], job, "(outside the request)", ""))
+        lines.append(("    then the hot-lead job", "ms/lead", res["stock"], job, "(outside the request)", ""))
     if "b" in args.only:
         res = interleaved(
             args.rounds,
@@ -435,7 +435,7 @@ def main():
         job = (statistics.median(c[0] for c in JOB_COST), statistics.median(c[1] for c in JOB_COST))
         lines.append(
             (
-                "    then the job of new requests, after the commit",
+                "    then the hot-lead job, after the commit",
                 "ms/lead",
                 res["warm"],
                 job,

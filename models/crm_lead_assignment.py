@@ -38,23 +38,16 @@ class CrmLead(models.Model):
         help="A hot lead that arrived or moved: the job woken at that moment gives it to a member at work and "
         "tells the team, within seconds, outside the request that created it.",
     )
-    playbook_followups_pending = fields.Boolean(
-        string="Follow-ups Being Planned",
-        copy=False,
-        readonly=True,
-        help="A new request whose confirmation call or call back the job woken at its arrival plans, within "
-        "seconds, due from the minute it arrived.",
-    )
 
     def init(self):
         result = super().init()
-        # The job of new requests looks for the few flagged leads among all: keep exactly those at hand.
+        # The hot-lead job looks for the few flagged leads among all: keep exactly those at hand.
         create_index(
             self.env.cr,
-            "crm_lead_playbook_deal_pending",
+            "crm_lead_playbook_hot_pending",
             self._table,
             ["id"],
-            where="playbook_hot_pending OR playbook_followups_pending",
+            where="playbook_hot_pending",
         )
         return result
 
@@ -85,7 +78,7 @@ class CrmLead(models.Model):
         self._playbook_queue_request_work(self._playbook_hot_to_deal(), "playbook_hot_pending")
 
     def _playbook_queue_request_work(self, leads, flag):
-        """Flag ``leads`` for the job of new requests and wake it at once.
+        """Flag ``leads`` for the hot-lead job and wake it at once.
 
         The request that created or moved the leads only flags them: the job does the work right after the
         commit (``ir.cron._trigger``), in its own transaction, where a lead another worker holds is skipped,
@@ -96,47 +89,25 @@ class CrmLead(models.Model):
         leads.flush_recordset()
         self.env.cr.execute(SQL("UPDATE crm_lead SET %s = TRUE WHERE id IN %s", SQL.identifier(flag), tuple(leads.ids)))
         leads.invalidate_recordset([flag])
-        # sudo: the job of new requests is woken for whoever created or moved the lead (PP-2)
+        # sudo: the hot-lead job is woken for whoever created or moved the lead (PP-2)
         self.env.ref("crm_sales_playbook.crm_lead_cron_deal_requests").sudo()._trigger()
 
     def _cron_playbook_deal_requests(self, batch_size=200):
-        """Deal out and announce the flagged hot leads, one by one, then plan the flagged requests' follow-ups, a
-        batch at once; each lead locked (``SKIP LOCKED``), a failing one on its own (``run_batch``)."""
-        hot = run_batch(
+        """Deal out and announce the flagged hot leads, each locked (``SKIP LOCKED``) and in its own savepoint."""
+        return run_batch(
             self,
             [("playbook_hot_pending", "=", True)],
             lambda lead: lead._playbook_deal_hot(),
             job="hot leads",
             batch_size=batch_size,
             condition=SQL("playbook_hot_pending"),
-            notify=False,
         )
-        followups = run_batch(
-            self,
-            [("playbook_followups_pending", "=", True)],
-            lambda lead: lead._playbook_plan_pending_followups(),
-            job="follow-ups of new requests",
-            batch_size=batch_size,
-            condition=SQL("playbook_followups_pending"),
-            notify=False,
-            together=lambda leads: leads._playbook_plan_pending_followups(),
-        )
-        self.env["ir.cron"]._notify_progress(
-            done=hot.done + followups.done, remaining=hot.remaining + followups.remaining
-        )
-        return hot, followups
 
     def _playbook_deal_hot(self):
         """Give the hot lead to the member at work, tell its team once, and clear its flag."""
         self._playbook_assign_hot()
         self._playbook_notify_hot()
         self._playbook_clear_flag("playbook_hot_pending")
-
-    def _playbook_plan_pending_followups(self):
-        """Plan the new requests' follow-ups, due from each one's arrival, and clear their flag."""
-        for arrival, leads in self.grouped("create_date").items():
-            leads._playbook_plan_request_followups(start=arrival)
-        self._playbook_clear_flag("playbook_followups_pending")
 
     def _playbook_clear_flag(self, flag):
         self.env.cr.execute(SQL("UPDATE crm_lead SET %s = FALSE WHERE id IN %s", SQL.identifier(flag), tuple(self.ids)))
@@ -145,8 +116,7 @@ class CrmLead(models.Model):
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
         buttons["playbook_announced"] = self.env._("the hot-lead alert and the daily digest set it")
-        buttons["playbook_hot_pending"] = self.env._("the job of new requests sets it")
-        buttons["playbook_followups_pending"] = self.env._("the job of new requests sets it")
+        buttons["playbook_hot_pending"] = self.env._("the hot-lead job sets it")
         return buttons
 
     def _playbook_assign_hot(self):

@@ -88,7 +88,7 @@ class CrmLead(models.Model):
 
     def _playbook_intake_on_create(self):
         self._playbook_route_request_category(created=True)
-        self._playbook_queue_request_followups()
+        self._playbook_plan_request_followups(created=True)
         self.filtered(lambda lead: lead.playbook_vip and lead.work_status == "new")._playbook_flag_vip()
 
     def _playbook_intake_after_write(self, vals):
@@ -347,21 +347,10 @@ class CrmLead(models.Model):
     def _playbook_request_followup_candidates(self):
         return self.filtered(lambda lead: lead.work_status == "new" and lead.team_id.playbook_guards and lead.active)
 
-    def _playbook_queue_request_followups(self):
-        """New requests get their follow-ups from the job of new requests, woken at once (ST-2, ST-4): the request
-        that creates the lead stays as light as Odoo's own; the follow-ups are due from the lead's arrival."""
-        if self.env.context.get("playbook_no_request_followups"):
-            return
-        leads = self._playbook_request_followup_candidates().filtered(
-            lambda lead: lead.channel == "web_form" or lead.user_id
-        )
-        self._playbook_queue_request_work(leads, "playbook_followups_pending")
-
-    def _playbook_plan_request_followups(self, created=False, start=None):
+    def _playbook_plan_request_followups(self, created=False):
         """A web request gets a confirmation call; a new request given to a manager a call back in an hour.
 
-        ``created``: the leads were created by this transaction, which no other one sees yet: nothing to lock.
-        ``start``: when the working minutes start (the request's arrival), by default now."""
+        ``created``: the leads were created by this transaction, which no other one sees yet: nothing to lock."""
         if self.env.context.get("playbook_no_request_followups"):
             return
         # sudo: the request's follow-ups go to the operator and the manager, whoever created the lead (ST-2, ST-4)
@@ -376,7 +365,7 @@ class CrmLead(models.Model):
             (followup.lead_id.id, followup.kind)
             for followup in Followup.search([("lead_id", "in", new.ids), ("state", "=", "pending")])
         }
-        now = start or self.env.cr.now()
+        now = self.env.cr.now()
         deadlines = {}
 
         def due(team, company, minutes):

@@ -51,13 +51,8 @@ def lock_skip_locked(records, condition=None):
     return locked
 
 
-def run_batch(
-    model, domain, process, *, job, order="id", batch_size=None, condition=None, lock=True, notify=True, together=None
-):
+def run_batch(model, domain, process, *, job, order="id", batch_size=None, condition=None, lock=True, notify=True):
     """Process one batch of the records of ``model`` matching ``domain`` with ``process(record)``.
-
-    With ``together``, the locked records are first processed all at once with ``together(records)``, in one
-    savepoint; if that fails (a bad record, a lost race), each one is processed on its own as below.
 
     ``job`` names the work in the log of failed items. ``batch_size`` bounds the batch (None: every record,
     for crons over a handful of teams or companies). ``condition`` (an ``SQL``) is checked again under the
@@ -79,17 +74,6 @@ def run_batch(
                 records = lock_skip_locked(records, condition)
         except LOST_RACE:
             one_by_one = True  # a record changed meanwhile: lock each in its own savepoint, skip the lost ones
-    taken = len(records)
-    if together and records and not one_by_one:
-        try:
-            with model.env.cr.savepoint():
-                together(records)
-        except Exception as error:  # pylint: disable=broad-except
-            _logger.info("%s: %s records at once failed (%s), each on its own now", job, len(records), error)
-        else:
-            done, handled, records = len(records), records, records.browse()
-            for record in handled.filtered(lambda r: r.id in failing):
-                Failure._clear(job, record)
     for record in records:
         try:
             with model.env.cr.savepoint():
@@ -107,7 +91,7 @@ def run_batch(
             if record.id in failing:
                 Failure._clear(job, record)
     remaining = 0
-    if batch_size is not None and taken >= batch_size:
+    if batch_size is not None and len(records) >= batch_size:
         remaining = max(model.search_count(domain) - done, 0)
     if notify:
         model.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -132,7 +132,7 @@ class PlaybookCase(TransactionCase):
             self.env.flush_all()
 
     def deal_new_requests(self):
-        """Run the job of new requests, as the cron runner does at once when a request woke it (``_trigger``)."""
+        """Run the hot-lead job, as the cron runner does at once when a request woke it (``_trigger``)."""
         # sudo: the job runs as the cron runner's superuser
         return self.env["crm.lead"].sudo()._cron_playbook_deal_requests()
 

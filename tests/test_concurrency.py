@@ -208,7 +208,7 @@ class TestRetriedMergeRace(RaceCase):
                 lead.env.cr.execute("SELECT playbook_hot_pending FROM crm_lead WHERE id = %s", [lead.id])
                 self.assertEqual(lead.env.cr.fetchone()[0], True, "the first attempt flagged the hot lead")
                 lead.env.cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [hot_job])
-                self.assertEqual(lead.env.cr.fetchone()[0], triggers + 1, "and woke the job of new requests")
+                self.assertEqual(lead.env.cr.fetchone()[0], triggers + 1, "and woke the hot-lead job")
                 # The attempt loses a race, as when another request updated the lead meanwhile.
                 lead.env.cr.execute(
                     "DO $$ BEGIN RAISE EXCEPTION 'lost race' USING ERRCODE = 'serialization_failure'; END $$",

@@ -1,5 +1,4 @@
 from datetime import datetime, timedelta
-from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -172,62 +171,11 @@ class TestRequestFollowups(GuardCase):
     def test_web_request_confirmation_call_within_ten_working_minutes(self):
         with self.pinned_time(MON_1100_MSK):
             lead = self.create_lead(name="Web request", channel="web_form", phone=REAL_PHONE, user_id=False)
-            self.assertFalse(lead.followup_ids, "the request only flags the lead and wakes the job of new requests")
-            self.assertTrue(lead.playbook_followups_pending)
-        with self.pinned_time(MON_1100_MSK + timedelta(minutes=3)):
-            self.deal_new_requests()
-        self.assertFalse(lead.playbook_followups_pending)
         [followup] = lead.followup_ids
         self.assertEqual(
             (followup.kind, followup.user_id, followup.date_due),
             ("confirm_call", self.user_operator, MON_1100_MSK + timedelta(minutes=10)),
         )
-
-    def test_the_job_plans_a_batch_of_requests_and_one_bad_request_stops_nothing(self):
-        """Seed 003: «1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.»
-
-        The job of new requests plans the confirmation calls of a whole batch at once; when one request fails,
-        the others are planned one by one, and the failing one is recorded and stays flagged for the next run."""
-        phones = ["+7 912 604-18-61", "+7 912 604-18-62", "+7 912 604-18-63"]
-        with self.pinned_time(MON_1100_MSK):
-            leads = self.Lead.create(
-                [
-                    {
-                        "name": f"Web request {n}",
-                        "type": "opportunity",
-                        "team_id": self.team_a.id,
-                        "channel": "web_form",
-                        "phone": phone,
-                        "user_id": False,
-                    }
-                    for n, phone in enumerate(phones)
-                ]
-            )
-            bad = leads[1]
-            Lead = type(self.env["crm.lead"])
-            plan = Lead._playbook_plan_request_followups
-
-            def fail_for_bad(records, *args, **kwargs):
-                if bad in records:
-                    raise ValueError("broken request")
-                return plan(records, *args, **kwargs)
-
-            with (
-                patch.object(Lead, "_playbook_plan_request_followups", fail_for_bad),
-                self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", "ERROR") as logs,
-            ):
-                _hot, followups = self.deal_new_requests()
-        self.assertIn(f"follow-ups of new requests failed on crm.lead {bad.id}", logs.output[0])
-        self.assertEqual((followups.done, followups.failed), (2, 1))
-        self.assertEqual((leads - bad).followup_ids.mapped("kind"), ["confirm_call", "confirm_call"])
-        self.assertEqual(set((leads - bad).followup_ids.mapped("date_due")), {MON_1100_MSK + timedelta(minutes=10)})
-        self.assertFalse(bad.followup_ids)
-        self.assertTrue(bad.playbook_followups_pending, "the failing request waits for the next run")
-        failure = self.env["crm.playbook.batch.failure"].search([("res_id", "=", bad.id)])
-        self.assertEqual((failure.job, failure.res_model), ("follow-ups of new requests", "crm.lead"))
-        with self.pinned_time(MON_1100_MSK + timedelta(minutes=2)):
-            self.deal_new_requests()
-        self.assertEqual(bad.followup_ids.date_due, MON_1100_MSK + timedelta(minutes=10), "due from its arrival")
 
     def test_request_given_to_a_manager_is_called_back_within_an_hour(self):
         with self.pinned_time(SAT_1000_MSK):

@@ -260,7 +260,7 @@ class TestRequestCategories(IntakeCase):
 
     def web_request(self, category, **values):
         with self.pinned_time(MON_1100_MSK):
-            lead = (
+            return (
                 self.Lead.sudo()
                 .create(
                     self.request(
@@ -274,8 +274,6 @@ class TestRequestCategories(IntakeCase):
                 )
                 .with_env(self.env)
             )
-            self.deal_new_requests()  # the job the request woke plans the confirmation call and the call back
-            return lead
 
     def followups(self, lead):
         return [

@@ -149,7 +149,7 @@ class TestTeamNotifications(PlaybookCase):
         ):
             lead = self.lead("hot")
             [job_woken] = Trigger.search([("cron_id", "=", hot_job.id)]) - before
-            self.assertEqual(job_woken.call_at, MON_1100_MSK, "the request wakes the job of new requests at once")
+            self.assertEqual(job_woken.call_at, MON_1100_MSK, "the request wakes the hot-lead job at once")
             self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]) - before, "the request queues no mail")
             self.deal_new_requests()
         sent = [call.args[1]["Subject"] for call in send_email.call_args_list]
