@@ -195,14 +195,19 @@ class LeadMatcher:
     def _lock_keys(self):
         """The advisory lock keys of the batch: each kind of match with its value, company and product (PP-8).
 
-        A request without a product locks the client's keys without a product: the leads it may join."""
-        return {
+        A request without a product locks the client's keys without a product: the leads it may join. A known
+        client is also locked whatever the product: Odoo writes the lead's phone and email back to the client,
+        so two requests of one client at once would collide there (an error in the log, then a retry); they
+        take turns here instead, and the later one is retried cleanly."""
+        keys = {
             ("crm.lead.intake", kind, key["company"], key["product"] or 0, key[kind])
             for key in self.keys
             if key
             for kind in MATCH_ORDER
             if key[kind]
         }
+        keys |= {("crm.lead.client", key["company"], key["partner"]) for key in self.keys if key and key["partner"]}
+        return keys
 
     def _sanitize_phone(self, phone, country):
         if not phone:
