@@ -285,6 +285,25 @@ class RaceCase(TransactionCase):
 
     CONTEXT = {"tracking_disable": True, "mail_notrack": True}
 
+    @staticmethod
+    def build_race_team(env, **team_values):
+        """A salesperson, a team assigning by working time with them as member, and a warm lead waiting for a
+        salesperson: what the races of assignment are about. Returns them by name, as ``committed`` wants."""
+        user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
+        team = env["crm.team"].create(
+            {
+                "name": "Race team",
+                "tz": "Europe/Moscow",
+                "playbook_assignment": True,
+                "crm_team_member_ids": [(0, 0, {"user_id": user.id})],
+                **team_values,
+            }
+        )
+        lead = env["crm.lead"].create(
+            {"name": "Race lead", "type": "opportunity", "team_id": team.id, "temperature": "warm", "user_id": False}
+        )
+        return {"partner": user.partner_id, "user": user, "team": team, "lead": lead}
+
     @contextmanager
     def committed(self, build, cleanup=None):
         """Create records with ``build(env)`` and commit them; yield {name: id} of the records it returns.

@@ -172,28 +172,7 @@ class TestAutoAssignmentRace(RaceCase):
     """A user and the cron assigning the same lead at once (PP-2)."""
 
     def test_a_locked_lead_is_left_to_whoever_holds_it(self):
-        def build(env):
-            user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
-            team = env["crm.team"].create(
-                {
-                    "name": "Race team",
-                    "tz": "Europe/Moscow",
-                    "playbook_assignment": True,
-                    "crm_team_member_ids": [(0, 0, {"user_id": user.id})],
-                }
-            )
-            lead = env["crm.lead"].create(
-                {
-                    "name": "Race lead",
-                    "type": "opportunity",
-                    "team_id": team.id,
-                    "temperature": "warm",
-                    "user_id": False,
-                }
-            )
-            return {"partner": user.partner_id, "user": user, "team": team, "lead": lead}
-
-        with self.committed(build) as ids, self.workers() as (user_env, cron_env):
+        with self.committed(self.build_race_team) as ids, self.workers() as (user_env, cron_env):
             lead = user_env["crm.lead"].browse(ids["lead"])
             self.assertEqual(lead._playbook_lock_unassigned(), lead, "a user opened the lead to take it")
             with patch.object(cron_env.cr, "now", lambda: MON_1100_MSK):

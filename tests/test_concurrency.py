@@ -254,22 +254,8 @@ class TestRetriedMergeRace(RaceCase):
 class TestDigestAssignmentRace(RaceCase):
     """The daily digest and the waiting-leads assignment on the same leads at once (PP-2)."""
 
-    @staticmethod
-    def build(env):
-        user = new_test_user(env, login="pb_race_seller", groups=PLAYBOOK + "salesperson")
-        team = env["crm.team"].create(
-            {
-                "name": "Race team",
-                "tz": "Europe/Moscow",
-                "playbook_assignment": True,
-                "playbook_notify_email": "race.team@example.com",
-                "crm_team_member_ids": [(0, 0, {"user_id": user.id})],
-            }
-        )
-        lead = env["crm.lead"].create(
-            {"name": "Race lead", "type": "opportunity", "team_id": team.id, "temperature": "warm", "user_id": False}
-        )
-        return {"partner": user.partner_id, "user": user, "team": team, "lead": lead}
+    def build(self, env):
+        return self.build_race_team(env, playbook_notify_email="race.team@example.com")
 
     @staticmethod
     def cleanup(env, records):
