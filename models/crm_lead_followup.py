@@ -151,8 +151,9 @@ class CrmLeadFollowup(models.Model):
         self._check_creator_rights(vals_list)
         if self.env.su:
             # Planned by the playbook itself (a request, a call, a promise): the follow-up's own chatter needs no
-            # "created" note nor the requester as follower; its responsible gets the activity (below).
-            quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            # "created" note nor followers; its responsible gets the activity (below) and the reminders by name.
+            # Later changes of its state are tracked as usual.
+            quiet = self.with_context(tracking_disable=True)
             followups = super(CrmLeadFollowup, quiet).create(vals_list).with_env(self.env)
         else:
             followups = super().create(vals_list)
