@@ -247,7 +247,9 @@ class CrmLeadFollowup(models.Model):
             followup.activity_id = activity
 
     def _wake_reminders(self):
-        cron = self.env.ref("crm_sales_playbook.crm_lead_followup_cron_remind", raise_if_not_found=False)
+        # By id: ``env.ref`` would read the job to check it exists, at every follow-up planned.
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id("crm_sales_playbook.crm_lead_followup_cron_remind")
+        cron = self.env["ir.cron"].browse(cron_id)
         if cron:
             for moment in sorted(set(self.mapped("date_due"))):
                 cron._trigger(at=moment)
