@@ -225,13 +225,14 @@ class CrmLead(models.Model):
         return (self.date_received, calendar, tz.zone)
 
     @api.model
-    def _cron_escalate_sla(self, units=None, batch_size=200):
+    def _cron_escalate_sla(self, units=None, batch_size=50):
         """Escalate each missed response deadline once (PP-6, PP-15), a batch at a time.
 
         ``units`` picks the policies: deadlines in working time (hot leads, web requests) are watched
         every hour, deadlines in calendar days (warm and cold leads) once a day. A lead another worker or a
         user holds is left for the next run, one escalated meanwhile is skipped, and one that fails is logged
-        and does not stop the batch (``run_batch``). Returns the leads escalated.
+        and does not stop the batch (``run_batch``). Batches are small: the leads of a batch stay locked until the
+        cron runner commits it, and a user moving one of them waits that long. Returns the leads escalated.
         """
         domain = [("sla_status", "=", "running"), ("sla_deadline", "<", fields.Datetime.now())]
         if units:
