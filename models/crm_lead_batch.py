@@ -91,10 +91,9 @@ class CrmLead(models.Model):
                     "message_id": message_id,
                 }
             )
-        # sudo: the notes log a change the user was allowed to make; users do not create messages directly
-        messages = self.env["mail.message"].sudo().create(values)
-        # sudo: tracking values are written by the tracking only, here for the change logged above
-        Tracking.sudo().create(
+        # The notes log a change the user was allowed to make; users do not create messages directly.
+        messages = self.env["mail.message"].sudo().create(values)  # sudo: the notes of the user's allowed change
+        Tracking.sudo().create(  # sudo: tracking values are written by the tracking only, for the change above
             [
                 dict(change, mail_message_id=message.id)
                 for message, lead_changes in zip(messages, changes, strict=True)

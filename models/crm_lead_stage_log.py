@@ -14,8 +14,8 @@ class CrmLead(models.Model):
 
     def _playbook_history_on_create(self):
         """A new lead entered its first stage."""
-        # sudo: the history is the playbook's record of the leads the user just created
-        self._playbook_history_insert({lead.id: False for lead in self.sudo() if lead.stage_id})
+        leads = self.sudo()  # sudo: the history is the playbook's record of the leads the user just created
+        self._playbook_history_insert({lead.id: False for lead in leads if lead.stage_id})
 
     def _playbook_history_before_write(self, vals):
         """The stage of each lead this write may move, before it: {lead id: stage id}.
@@ -34,12 +34,8 @@ class CrmLead(models.Model):
         one insert, no read of the history."""
         if not before:
             return
-        # sudo: the history is the playbook's record of the write the user just made
-        moved = (
-            self.browse(list(before))
-            .sudo()
-            .filtered(lambda lead: lead.stage_id and lead.stage_id.id != before[lead.id])
-        )
+        leads = self.browse(list(before)).sudo()  # sudo: the history records the write the user just made
+        moved = leads.filtered(lambda lead: lead.stage_id and lead.stage_id.id != before[lead.id])
         if moved:
             moved._playbook_history_insert({lead.id: before[lead.id] for lead in moved})
 
@@ -57,9 +53,8 @@ class CrmLead(models.Model):
                 "company_id": lead.company_id.id,
                 "lead_type": lead.type,
             }
-            # sudo: the row names the lead's team and salesperson, whoever made the write
-            for lead in self.browse(list(previous)).sudo()
+            for lead in self.browse(list(previous)).sudo()  # sudo: the row names the lead's team and salesperson
         ]
         if rows:
-            # sudo: nobody creates history rows by hand; the lead's write records its own moves
-            self.env["crm.lead.stage.history"].sudo().create(rows)
+            History = self.env["crm.lead.stage.history"]
+            History.sudo().create(rows)  # sudo: nobody creates history rows by hand; the write records its moves

@@ -54,8 +54,7 @@ class CrmPlaybookJob(models.Model):
     @api.model
     def _playbook_enqueue(self, kind, label, payload, count):
         """Queue the work for the current user and wake the cron; return the notification the wizard shows."""
-        # sudo: the job is the wizard's bookkeeping; users read their own jobs, never write them
-        self.sudo().create(
+        self.sudo().create(  # sudo: the job is the wizard's bookkeeping; users read their own jobs, never write
             {
                 "name": label,
                 "kind": kind,

@@ -408,10 +408,8 @@ class ResCompany(models.Model):
     def _playbook_demo_without_enrichment(self):
         """Demo data only: lead enrichment manual, as *Settings → CRM → Lead Enrichment → Enrich leads on demand
         only* sets it (the enrichment job off, the setting manual)."""
-        # sudo: the demo data is loaded by the installer; the job and the setting are the system's
         cron = self.env.ref("crm_iap_enrich.ir_cron_lead_enrichment", raise_if_not_found=False)
         if cron:
             cron.sudo().active = False  # sudo: the enrichment job is the system's
-        self.env["ir.config_parameter"].sudo().set_param(
-            "crm.iap.lead.enrich.setting", "manual"
-        )  # sudo: a system setting
+        params = self.env["ir.config_parameter"].sudo()  # sudo: the enrichment setting is the system's
+        params.set_param("crm.iap.lead.enrich.setting", "manual")

@@ -133,8 +133,7 @@ class PlaybookCase(TransactionCase):
 
     def deal_new_requests(self):
         """Run the hot-lead job, as the cron runner does at once when a request woke it (``_trigger``)."""
-        # sudo: the job runs as the cron runner's superuser
-        return self.env["crm.lead"].sudo()._cron_playbook_deal_requests()
+        return self.env["crm.lead"].sudo()._cron_playbook_deal_requests()  # sudo: as the cron runner runs it
 
     def flush_tracking(self):
         """Run the tracking that Odoo does at commit (it skips records created in the same transaction)."""
@@ -146,7 +145,7 @@ class PlaybookCase(TransactionCase):
         self.flush_tracking()
         values = (
             self.env["mail.tracking.value"]
-            .sudo()
+            .sudo()  # sudo: tracking values are readable by the system only
             .search(
                 [
                     ("mail_message_id.model", "=", "crm.lead"),
