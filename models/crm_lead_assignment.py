@@ -74,23 +74,16 @@ class CrmLead(models.Model):
         )
 
     def _playbook_queue_hot(self):
-        """Flag the hot leads to deal out and announce, and wake the job that does it at once (PP-2, PP-6)."""
-        self._playbook_queue_request_work(self._playbook_hot_to_deal(), "playbook_hot_pending")
-
-    def _playbook_queue_request_work(self, leads, flag):
-        """Flag ``leads`` for the hot-lead job and wake it at once.
+        """Flag the hot leads to deal out and announce, and wake the job that does it at once (PP-2, PP-6).
 
         The request that created or moved the leads only flags them: the job does the work right after the
         commit (``ir.cron._trigger``), in its own transaction, where a lead another worker holds is skipped,
         not waited for. A request retried after a serialization failure flags again and sends nothing twice."""
-        leads = leads.filtered(lambda lead: not lead[flag])
-        if not leads:
-            return
-        leads.flush_recordset()
-        self.env.cr.execute(SQL("UPDATE crm_lead SET %s = TRUE WHERE id IN %s", SQL.identifier(flag), tuple(leads.ids)))
-        leads.invalidate_recordset([flag])
-        # sudo: the hot-lead job is woken for whoever created or moved the lead (PP-2)
-        self.env.ref("crm_sales_playbook.crm_lead_cron_deal_requests").sudo()._trigger()
+        leads = self._playbook_hot_to_deal().filtered(lambda lead: not lead.playbook_hot_pending)
+        if leads:
+            leads._playbook_set_hot_pending(True)
+            job = self.env.ref("crm_sales_playbook.crm_lead_cron_deal_requests")
+            job.sudo()._trigger()  # sudo: the hot-lead job is woken for whoever created or moved the lead (PP-2)
 
     def _cron_playbook_deal_requests(self, batch_size=200):
         """Deal out and announce the flagged hot leads, each locked (``SKIP LOCKED``) and in its own savepoint."""
@@ -107,11 +100,13 @@ class CrmLead(models.Model):
         """Give the hot lead to the member at work, tell its team once, and clear its flag."""
         self._playbook_assign_hot()
         self._playbook_notify_hot()
-        self._playbook_clear_flag("playbook_hot_pending")
+        self._playbook_set_hot_pending(False)
 
-    def _playbook_clear_flag(self, flag):
-        self.env.cr.execute(SQL("UPDATE crm_lead SET %s = FALSE WHERE id IN %s", SQL.identifier(flag), tuple(self.ids)))
-        self.invalidate_recordset([flag])
+    def _playbook_set_hot_pending(self, value):
+        """Set the flag in SQL: the playbook's bookkeeping, not a change of the lead (no write hooks, no tracking)."""
+        self.flush_recordset()
+        self.env.cr.execute(SQL("UPDATE crm_lead SET playbook_hot_pending = %s WHERE id IN %s", value, tuple(self.ids)))
+        self.invalidate_recordset(["playbook_hot_pending"])
 
     def _playbook_workflow_buttons(self):
         buttons = super()._playbook_workflow_buttons()
@@ -125,8 +120,7 @@ class CrmLead(models.Model):
             lambda lead: lead.temperature == "hot" and not lead.user_id and lead.team_id.playbook_assignment
         )
         if hot:
-            # sudo: a hot lead goes at once to the member at work, whoever created it (PP-2)
-            hot = hot.sudo()
+            hot = hot.sudo()  # sudo: a hot lead goes at once to the member at work, whoever created it (PP-2)
             hot.env["crm.team"]._playbook_assign_leads(hot, force_quota=True)
 
     def _playbook_priority(self):
@@ -146,8 +140,7 @@ class CrmLead(models.Model):
         )
         if not hot:
             return
-        # sudo: the team is told once of its new hot lead, whoever created or moved it (PP-2)
-        hot = hot.sudo()
+        hot = hot.sudo()  # sudo: the team is told once of its new hot lead, whoever created or moved it (PP-2)
         template = hot.env.ref("crm_sales_playbook.mail_template_hot_lead")
         hot.write({"playbook_announced": True})
         for team, leads in hot.grouped("team_id").items():
