@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from . import working_time
+from .locking import lock_for_write
 from .playbook_rules import (
     CHANNELS,
     DEAL_TYPE_RULES,
@@ -242,6 +243,8 @@ class CrmLead(models.Model):
         """The only write of the lead: each concern checks before and reacts after, in a fixed order."""
         refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
         self._playbook_check_values(vals, self)
+        if not self.env.su:
+            lock_for_write(self)  # a user's write waits for the crons' locks; the crons skip the user's
         self._playbook_reservation_before_write(vals)
         self._playbook_guards_before_write(vals)
         manual = self._playbook_manual_temperature(vals)
@@ -334,6 +337,8 @@ class CrmLead(models.Model):
 
         ``label`` names the lead in the message: the new lead's name, or the leads written.
         """
+        if "work_status" not in vals and not any(vals.get(fname) for fname in ("deal_type", "temperature", "channel")):
+            return  # nothing to check: the leads' names are not even read
         if isinstance(label, models.BaseModel):
             label = ", ".join(label[:3].mapped("display_name")) + ("..." if len(label) > 3 else "")
         if "work_status" in vals:

@@ -137,7 +137,7 @@ class LeadMatcher:
         self._prefetch(vals_list)
         self.keys = [self._row_key(vals) for vals in vals_list]
         if lock:
-            lock_keys(self.env, self._lock_keys())
+            lock_keys(self.env, self._lock_keys(), restart=True)
         # row -> existing lead, or the index of an earlier row of the batch, or None
         self.targets = self._find_targets()
 

@@ -51,6 +51,27 @@ def lock_skip_locked(records, condition=None):
     return locked
 
 
+def lock_for_write(records):
+    """Lock the rows a user is about to write, in id order, before the write itself (the user's side of the
+    rule whose cron side is ``lock_skip_locked``).
+
+    A cron running meanwhile then skips these leads and leaves them for its next run. Without this lock, a
+    lead a cron changed after the user's request began would fail only at the request's flush, where Odoo logs
+    the UPDATE as a bad query (ERROR) before retrying the request. Here the same lost race raises the same
+    serialization failure, retried the same way, without an ERROR; a lead a cron holds is waited for.
+    """
+    ids = sorted(id_ for id_ in records._ids if isinstance(id_, int))
+    if ids:
+        records.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(records._table),
+                tuple(ids),
+            ),
+            log_exceptions=False,  # a lost race: the request is retried by Odoo, not a bad query
+        )
+
+
 def run_batch(model, domain, process, *, job, order="id", batch_size=None, condition=None, lock=True, notify=True):
     """Process one batch of the records of ``model`` matching ``domain`` with ``process(record)``.
 

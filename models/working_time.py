@@ -56,17 +56,18 @@ def add_calendar_days(start, days):
 
 
 def work_intervals(calendar, tz, first, last, seconds):
-    """The working intervals of ``calendar`` in zone ``tz``, public holidays removed, from ``first`` on and
-    long enough to count ``seconds`` of working time from any start between ``first`` and ``last`` (naive UTC).
-    One read of the calendar serves a whole batch of starts."""
-    start = UTC.localize(first)
+    """The working intervals of ``calendar`` in zone ``tz``, public holidays removed, from the day of ``first``
+    on and long enough to count ``seconds`` of working time from any start between ``first`` and ``last`` (naive
+    UTC). One read of the calendar serves a whole batch of starts, and every batch of the day."""
+    # Whole days (UTC midnight to midnight): every request of a day reads the same window, which the calendar
+    # keeps in its cache (``resource.calendar._playbook_work_intervals``).
+    start = UTC.localize(datetime.combine(first.date(), time.min))
     latest = UTC.localize(last)
     # A few days cover a weekend after the last start; a longer holiday makes the loop read further (x5 each time).
     span = timedelta(days=4 + int(seconds // (8 * 3600)) * 2)
-    end = latest + span
+    end = UTC.localize(datetime.combine((last + span).date() + timedelta(days=1), time.min))
     while True:
-        found = calendar._work_intervals_batch(start, end, tz=tz)[False]
-        intervals = [(begin, stop) for begin, stop, _meta in found]
+        intervals = calendar._playbook_work_intervals(tz, start, end)
         available = sum((stop - max(begin, latest)).total_seconds() for begin, stop in intervals if stop > latest)
         if available >= seconds or end - start > timedelta(days=3650):
             return intervals

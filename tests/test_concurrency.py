@@ -10,6 +10,7 @@ from psycopg2 import errors
 from odoo.service.model import retrying
 from odoo.tests import new_test_user, tagged
 
+from ..models.locking import lock_skip_locked
 from .common import MON_1100_MSK, PLAYBOOK, RaceCase
 
 
@@ -85,6 +86,7 @@ class TestIntakeRace(RaceCase):
                 )
                 self.fail(f"the second request should end once the first one committed; held by {env1.cr.fetchall()}")
             self.assertNotIn("error", outcome, "the second request should end well, retried if needed")
+            self.retries = outcome.get("retries", 0)
             return result, outcome["result"]
 
     def test_two_requests_for_one_client_and_product_make_one_lead(self):
@@ -113,12 +115,60 @@ class TestIntakeRace(RaceCase):
                 return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
 
             first, second = self.race(submit, submit)
+            self.assertEqual(
+                self.retries,
+                0,
+                "the second request wrote nothing before its lock: it waited, then began its transaction again "
+                "instead of failing into Odoo's retry and its sleep of up to two seconds",
+            )
             with self.workers(1) as (env,):
                 leads = env["crm.lead"].search([("partner_id", "=", ids["partner"])])
                 self.assertEqual(leads.ids, [first], "one lead for the client and product")
                 self.assertEqual(second, first, "the second request returns the first one's lead")
                 asked = leads.message_ids.filtered(lambda m: "asked again" in (m.body or ""))
                 self.assertEqual(len(asked), 1, "the retried request was logged once on the lead")
+
+    def test_a_request_that_wrote_before_its_lock_is_retried_and_makes_one_lead(self):
+        """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,
+        чтобы исключить дублирование.» A request that wrote before it creates the lead cannot begin again on
+        its own: it fails with a serialization failure, Odoo retries it, and it joins the first request's lead."""
+
+        def build(env):
+            partner = env["res.partner"].create({"name": "Race client", "email": "race.client@example.com"})
+            product = env["product.product"].create({"name": "Race product"})
+            return {"partner": partner, "product": product}
+
+        def cleanup(env, records):
+            env["crm.lead"].with_context(active_test=False).search(
+                [("partner_id", "=", records["partner"].id)]
+            ).unlink()
+            env["res.partner"].search([("name", "=", "Race note")]).unlink()
+            records["product"].unlink()
+            records["partner"].unlink()
+
+        with self.committed(build, cleanup) as ids:
+            vals = {"name": "Race request", "type": "opportunity", "partner_id": ids["partner"]}
+            vals["product_id"] = ids["product"]
+
+            def submit(env):
+                return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
+
+            def write_then_submit(env):
+                env["res.partner"].create({"name": "Race note"})
+                env.flush_all()
+                return submit(env)
+
+            first, second = self.race(submit, write_then_submit)
+            self.assertEqual(self.retries, 1, "the request that had written is retried by Odoo, once")
+            with self.workers(1) as (env,):
+                leads = env["crm.lead"].search([("partner_id", "=", ids["partner"])])
+                self.assertEqual(leads.ids, [first], "one lead for the client and product")
+                self.assertEqual(second, first, "the retried request returns the first one's lead")
+                self.assertEqual(
+                    env["res.partner"].search_count([("name", "=", "Race note")]),
+                    1,
+                    "what the retried request wrote before its lock was written once",
+                )
 
     def test_two_requests_plan_one_pending_followup_of_a_kind(self):
         """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,
@@ -333,3 +383,53 @@ class TestDigestAssignmentRace(RaceCase):
             team = digest_env["crm.team"].browse(ids["team"])
             self.assertFalse(team.playbook_digest_date, "the team's digest is left for the next run")
             self.assertFalse(digest_env["crm.lead"].browse(ids["lead"]).playbook_announced)
+
+
+@tagged("post_install", "-at_install")
+class TestUserWriteCronRace(RaceCase):
+    """A salesperson moving a lead while a cron handles the same lead: the user locks first, the cron skips (PP-2)."""
+
+    def build(self, env):
+        return self.build_race_team(env)
+
+    @staticmethod
+    def cleanup(env, records):
+        records["lead"].unlink()
+        records["team"].unlink()
+        records["user"].unlink()
+        records["partner"].unlink()
+
+    def stage(self, env):
+        return env["crm.stage"].search([("is_won", "=", False)], order="sequence, id")[1]
+
+    def test_a_cron_skips_the_lead_a_user_is_writing(self):
+        """Seed 004: «При поступлении горячей ПП уведомление в СЦ приходит сразу после ее загрузки в сервис ПП.»
+        The lead a salesperson is moving is locked before the move: a cron running meanwhile leaves it for its
+        next run instead of changing it under the user."""
+        with self.committed(self.build, self.cleanup) as ids, self.workers() as (user_env, cron_env):
+            lead = user_env["crm.lead"].browse(ids["lead"]).with_user(ids["user"])
+            lead.write({"stage_id": self.stage(user_env).id})  # not committed: the user's request goes on
+            held = lock_skip_locked(cron_env["crm.lead"].browse(ids["lead"]))
+            self.assertFalse(held, "the cron skips the lead the user holds")
+
+    def test_a_move_after_a_cron_changed_the_lead_is_retried_without_an_error(self):
+        """Seed 004: «При поступлении горячей ПП уведомление в СЦ приходит сразу после ее загрузки в сервис ПП.»
+        A cron committed a change to the lead after the user's request began: the move fails at its lock with
+        the serialization failure Odoo retries, and no "bad query" ERROR is logged; the retry moves the lead."""
+        with self.committed(self.build, self.cleanup) as ids, self.workers() as (user_env, cron_env):
+            user_env.cr.execute("SELECT id FROM crm_lead WHERE id = %s", [ids["lead"]])  # the request's snapshot
+            cron_env["crm.lead"].browse(ids["lead"]).write({"priority": "2"})
+            cron_env.cr.commit()
+            target = self.stage(cron_env)
+            lead = user_env["crm.lead"].browse(ids["lead"]).with_user(ids["user"])
+            with captured_logs("odoo.sql_db", logging.ERROR) as logs:
+                with self.assertRaises(errors.SerializationFailure):
+                    lead.write({"stage_id": target.id})
+                    user_env.flush_all()
+            self.assertFalse([record.getMessage() for record in logs.records], "no bad query in the log")
+            user_env.cr.rollback()
+            user_env.transaction.clear()
+            lead.write({"stage_id": target.id})
+            user_env.flush_all()
+            self.assertEqual(lead.stage_id, target, "the retried request moves the lead")
+            self.assertEqual(lead.priority, "2", "and keeps what the cron wrote")

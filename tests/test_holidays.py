@@ -91,3 +91,64 @@ class TestPublicHolidays(PlaybookCase):
             self.env["resource.calendar.holidays"].with_user(self.user_admin).create(
                 {"calendar_id": self.calendar.id, "country_id": self.env.ref("base.ru").id}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestWorkingTimeKept(PlaybookCase):
+    """Each worker keeps a calendar's working time per day window: a request plans its deadlines without reading
+    the calendar, and a change of hours or holidays is seen at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {"name": "Kept 8-17", "tz": "Europe/Moscow", "company_id": False}
+        )
+        cls.team = cls.env["crm.team"].create(
+            {"name": "Kept team", "resource_calendar_id": cls.calendar.id, "tz": "Europe/Moscow"}
+        )
+
+    def deadline(self, minutes=60):
+        # Monday 9 November 2026, 16:30 in Moscow (13:30 UTC); the calendar works 8-12 and 13-17.
+        return self.team._playbook_add_working_time(datetime(2026, 11, 9, 13, 30), minutes)
+
+    def test_a_second_deadline_of_the_day_reads_no_calendar(self):
+        """Seed 003: «1. ШАГ Важно, после получения запроса от клиента позвонить ему в течение часа.»
+        The hour is counted in working time."""
+        self.assertEqual(self.deadline(), datetime(2026, 11, 10, 5, 30), "half an hour on Monday, half on Tuesday")
+        with self.assertQueryCount(0):
+            self.assertEqual(self.deadline(), datetime(2026, 11, 10, 5, 30))
+            self.assertEqual(self.deadline(90), datetime(2026, 11, 10, 6, 0), "the same day window serves it")
+
+    def test_a_new_public_holiday_moves_the_next_deadline(self):
+        """Seed 004: «7.1. ... при контроле горячих ПП также исключаются выходные и праздничные дни.»"""
+        self.assertEqual(self.deadline(), datetime(2026, 11, 10, 5, 30))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Day off by decree",
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 11, 9, 21, 0),
+                "date_to": datetime(2026, 11, 10, 20, 59, 59),
+            }
+        )
+        self.assertEqual(self.deadline(), datetime(2026, 11, 11, 5, 30), "Tuesday is off: the hour ends Wednesday")
+
+    def test_a_persons_leave_keeps_the_team_deadline_and_changed_hours_move_it(self):
+        """Seed 004: «7.1. Для целей контроля рабочее время СЦ условно принято с 9:00 до 18:00»: the team's hours
+        count, not one person's days off."""
+        self.assertEqual(self.deadline(), datetime(2026, 11, 10, 5, 30))
+        person = self.env["resource.resource"].create({"name": "On leave", "calendar_id": self.calendar.id})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Leave of one person",
+                "calendar_id": self.calendar.id,
+                "resource_id": person.id,
+                "date_from": datetime(2026, 11, 9, 21, 0),
+                "date_to": datetime(2026, 11, 10, 20, 59, 59),
+            }
+        )
+        with self.assertQueryCount(0):
+            self.assertEqual(self.deadline(), datetime(2026, 11, 10, 5, 30), "still kept, and still Tuesday")
+        # Tuesday's hours start at 10:00 instead of 08:00 (Moscow).
+        self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "1" and a.hour_from == 8).hour_from = 10
+        self.assertEqual(self.deadline(), datetime(2026, 11, 10, 7, 30), "half an hour from 10:00 on Tuesday")
