@@ -9,14 +9,17 @@ alternating rounds (stock, addon, stock, addon, ...), the same load goes against
 (a) intake: CLIENTS parallel XML-RPC clients send REQUESTS lead-creation requests each; some requests repeat the
     same client (partner, email, phone) and product, and every fifth request of every client (``--burst-every``)
     is the same client and product sent by all of them at the same moment;
-(b) work: CLIENTS salespeople log a call and move the round's leads to the next stage while the SLA escalation,
-    assignment and digest crons are triggered again and again (``ir.cron.method_direct_trigger`` as admin, and
-    their next call set to now for the cron threads); in the addon half of the round's leads get a missed
-    response deadline first, so that the escalation has work.
+(b) work: CLIENTS salespeople each log a call on REQUESTS leads and move them to the next stage while the SLA
+    escalation, assignment and digest crons run in the cron workers, woken again and again (their next call set
+    to now; the servers run with ODOO_NOTIFY_CRON_CHANGES=1, so that this wakes the workers at once). The leads
+    are made for the phase, the same number on both servers (the intake's would not do: the addon merges
+    repeated requests, so it has fewer); in the addon half of them get a missed response deadline first, so
+    that the escalation has work.
 
-It prints, side by side: throughput (requests/s), p50/p95 latency, duplicate open leads (client and product with more
-than one open lead), server errors (RPC faults other than the refusals a user may get, plus ERROR lines in the
-server's log), escalations done twice (leads with more than one crm.sla.breach), and a one-line verdict.
+It prints, side by side: throughput (the users' requests a second; the cron jobs run meanwhile, counted apart),
+p50/p95 latency, duplicate open leads (client and product with more than one open lead), server errors (RPC
+faults other than the refusals a user may get, plus ERROR lines in the server's log), escalations done twice
+(leads with more than one crm.sla.breach), and a one-line verdict.
 
     python3 bench/load.py [--clients 8] [--requests 12] [--rounds 3] [--workers 2] [--port 0]
         [--template DB] [--db-prefix crm_sales_playbook_load] [--keep]
@@ -59,6 +62,7 @@ DISABLE_CRONS = (
     "(SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module = 'crm_sales_playbook')"
 )
 ERROR_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+CRON_RUN = re.compile(r"ir_cron: Job ['\"].*['\"] \(\d+\) starting")
 
 
 # Odoo and its processes ---------------------------------------------------------------------------------------
@@ -109,7 +113,11 @@ class Server:
             "--limit-time-real=300",
             "--limit-time-cpu=240",
         ]
-        self.process = subprocess.Popen(command, cwd=self.args.work, start_new_session=True, stdin=subprocess.DEVNULL)
+        # Writing a job's next call wakes the cron workers at once, as a trigger does (Odoo's own switch).
+        env = dict(os.environ, ODOO_NOTIFY_CRON_CHANGES="1")
+        self.process = subprocess.Popen(
+            command, cwd=self.args.work, start_new_session=True, stdin=subprocess.DEVNULL, env=env
+        )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -143,6 +151,13 @@ class Server:
                 detail = next((nxt for nxt in lines[index + 1 : index + 3] if nxt.startswith("ERROR:")), "")
                 errors.append(f"{line[:160]} {detail}".strip())
         return errors
+
+    def cron_runs(self):
+        """How many times the cron workers ran a job (Odoo logs "Job '<name>' (<id>) starting")."""
+        if not os.path.exists(self.logfile):
+            return 0
+        with open(self.logfile, encoding="utf-8", errors="replace") as log:
+            return sum(1 for line in log if CRON_RUN.search(line))
 
     def error_kinds(self):
         """{what failed: how many times}, the timestamps and process ids left out."""
@@ -376,9 +391,25 @@ def intake(server, args, data, addon, round_no, tag, stats):
     stats.seconds += time.perf_counter() - start
 
 
-def move_leads(server, args, data, addon, tag, stats):
+def work_leads(admin, args, data, addon, tag):
+    """The leads the users work on in this round: the same number on both servers, REQUESTS for each user, made
+    beforehand (not timed) for clients of their own. The intake's leads would not do: the addon merges the
+    repeated requests, so it has fewer of them, and its users would do less work than stock's."""
+    values = [
+        dict(
+            client_values(f"w{n}", n % PRODUCTS, int(tag[1:]), tag, data, addon, {}),
+            name=f"Load {tag} work {n}",
+            team_id=data["teams"][n % 2],
+        )
+        for n in range(args.clients * args.requests)
+    ]
+    ids = admin.call("crm.lead", "create", values)
+    return admin.call("crm.lead", "read", ids, ["team_id"])
+
+
+def move_leads(server, args, data, addon, tag, stats, cron_stats):
     admin = Client(server, *ADMIN)
-    leads = admin.call("crm.lead", "search_read", [("name", "like", f"Load {tag} ")], ["team_id"], order="id")
+    leads = work_leads(admin, args, data, addon, tag)
     stages = admin.call("crm.stage", "search_read", [("is_won", "=", False)], ["id"], order="sequence, id")
     target = stages[1]["id"] if len(stages) > 1 else stages[0]["id"]
     if addon:
@@ -403,13 +434,16 @@ def move_leads(server, args, data, addon, tag, stats):
     deadline = time.monotonic() + args.phase_seconds
 
     def crons():
+        # The jobs run where Odoo runs them, in the cron workers, woken again and again while the users work: a
+        # job's next call set to now (refused while it runs, then it is simply running already).
         runner = Client(server, *ADMIN)
         for _run in range(args.cron_runs):
             if done.is_set() or time.monotonic() > deadline:
                 break
+            moment = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
             for cron in data["crons"]:
-                runner.timed(stats, "ir.cron", "method_direct_trigger", [cron])
-            time.sleep(0.2)
+                runner.timed(cron_stats, "ir.cron", "write", [cron], {"nextcall": moment})
+            time.sleep(0.5)
 
     def work(worker):
         login, team = data["users"][worker]
@@ -439,9 +473,9 @@ def move_leads(server, args, data, addon, tag, stats):
     with ThreadPoolExecutor(args.clients + 1) as pool:
         cron_job = pool.submit(crons)
         list(pool.map(work, range(args.clients)))
+        stats.seconds += time.perf_counter() - start  # the users' time: the crons run meanwhile, not counted
         done.set()
         cron_job.result()
-    stats.seconds += time.perf_counter() - start
 
 
 def duplicates(server, addon):
@@ -496,10 +530,21 @@ def report(results, servers, args):
                 f"{stats.ok} ok, {stats.refused} refused, {stats.errors} failed",
             )
         summary[side]["log"] = len(servers[side].error_lines())
-        summary[side]["faults"] = res["intake"].errors + res["work"].errors
+        summary[side]["faults"] = res["intake"].errors + res["work"].errors + res["crons"].errors
+        crons = res["crons"]
+        summary[side]["crons"] = (
+            f"{crons.ok} wake-ups ({crons.refused} while running), {servers[side].cron_runs()} job runs"
+        )
     for phase, title in (("intake", "(a) lead requests"), ("work", "(b) users moving leads, crons running")):
         for index, what in enumerate(("throughput", "p50 latency", "p95 latency", "calls")):
             lines.append(row(f"{title}: {what}", summary["stock"][phase][index], summary["addon"][phase][index]))
+    lines.append(
+        row(
+            "(b) meanwhile, in the cron workers (not in the throughput)",
+            summary["stock"]["crons"],
+            summary["addon"]["crons"],
+        )
+    )
     stock_dup, addon_dup = results["stock"]["duplicates"], results["addon"]["duplicates"]
     lines.append(row("duplicate open leads (client and product)", stock_dup, addon_dup))
     lines.append(row("RPC faults other than user refusals", summary["stock"]["faults"], summary["addon"]["faults"]))
@@ -508,7 +553,7 @@ def report(results, servers, args):
     lines.append(row("escalations done twice (breaches recorded)", "n/a", f"{twice} ({breaches})"))
     print("\n".join(lines))
     for side in ("stock", "addon"):
-        faults = results[side]["intake"].faults + results[side]["work"].faults
+        faults = results[side]["intake"].faults + results[side]["work"].faults + results[side]["crons"].faults
         for fault in faults[:5]:
             print(f"  {side} fault: {fault}")
         for kind, count in sorted(servers[side].error_kinds().items(), key=lambda item: -item[1])[:5]:
@@ -577,14 +622,14 @@ def main():
         for side, server in servers.items():
             server.start()
             data[side] = setup(server, args, side == "addon")
-            results[side] = {"intake": Stats(), "work": Stats()}
+            results[side] = {"intake": Stats(), "work": Stats(), "crons": Stats()}
         print(f"Servers up ({args.workers} workers, 2 cron threads each) after {time.monotonic() - started:.0f} s")
         for round_no in range(args.rounds):
             for side in ("stock", "addon") if round_no % 2 == 0 else ("addon", "stock"):
                 addon, tag = side == "addon", f"r{round_no}"
                 begin = time.monotonic()
                 intake(servers[side], args, data[side], addon, round_no, tag, results[side]["intake"])
-                move_leads(servers[side], args, data[side], addon, tag, results[side]["work"])
+                move_leads(servers[side], args, data[side], addon, tag, results[side]["work"], results[side]["crons"])
                 print(f"round {round_no + 1} {side}: {time.monotonic() - begin:.1f} s", flush=True)
         for side, server in servers.items():
             results[side]["duplicates"] = duplicates(server, side == "addon")
