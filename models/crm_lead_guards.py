@@ -53,7 +53,7 @@ class CrmLead(models.Model):
         if not self.ids:
             return self.browse()
         types = [
-            self.env.ref(xmlid).id
+            self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=True)  # cached; ``ref`` reads
             for xmlid in (
                 "mail.mail_activity_data_call",
                 "mail.mail_activity_data_meeting",
@@ -78,7 +78,7 @@ class CrmLead(models.Model):
     def _playbook_contact_data_problem(self):
         """Why the lead has no real contact data (a phone for the company's country or an email), or False."""
         self.ensure_one()
-        country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
+        country = self.country_id.code or (self.company_id or self.env.company)._playbook_country()[1]
         phones = [number for number in (self.phone, self.mobile) if number]
         if any(not phone_problem(number, country) for number in phones):
             return False

@@ -165,7 +165,9 @@ class CrmLead(models.Model):
         for field_name in ("playbook_request_category", "playbook_urgency", "playbook_request_date"):
             if vals.get(field_name) and not lead[field_name]:
                 updates[field_name] = vals[field_name]
-        country = lead.country_id or lead.company_id.country_id
+        country = lead.country_id or self.env["res.country"].browse(
+            (lead.company_id or self.env.company)._playbook_country()[0]
+        )
         known_phones = {lead.phone_sanitized, lead._phone_format(number=lead.mobile, country=country)} - {False, None}
         for number in (vals.get("phone"), vals.get("mobile")):
             sanitized = number and lead._phone_format(number=number, country=country)

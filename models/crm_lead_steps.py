@@ -155,8 +155,11 @@ class CrmLead(models.Model):
 
     def _playbook_enter_call_plan(self):
         """After the deal the client enters the regular customers' call plan (RC-3)."""
+        leads = self.filtered("partner_id")
+        if not leads:
+            return
         today = fields.Date.context_today(self)
-        for lead in self.filtered("partner_id"):
+        for lead in leads:
             client = lead.partner_id.commercial_partner_id.sudo()  # sudo: the deal plans the next contact (RC-3)
             values = {}
             if not client.playbook_next_contact or client.playbook_next_contact < today:

@@ -179,7 +179,7 @@ class LeadMatcher:
         if not self.env.su and company_id not in self.env.companies.ids:
             return None
         company = self.env["res.company"].browse(company_id)
-        country = self.env["res.country"].browse(vals.get("country_id")) or company.country_id
+        country = self.env["res.country"].browse(vals.get("country_id") or company._playbook_country()[0])
         email = vals.get("email_from") or (partner.email if partner else False)
         phone = vals.get("phone") or vals.get("mobile") or (partner.phone or partner.mobile if partner else False)
         return {

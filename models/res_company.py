@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from . import roles, working_time
@@ -333,7 +333,19 @@ class ResCompany(models.Model):
             if any(hour and not 0 <= hour < 24 for hour in hours):
                 raise ValidationError(self.env._("Report hours are between 0:00 and 23:59."))
 
+    @tools.ormcache("self.id")
+    def _playbook_country(self):
+        """(id, code) of the company's country, that is its partner's, or (False, False); kept per worker.
+
+        Every lead written reads its phone in that country. ``res.company.country_id`` is computed through an
+        address lookup at each read, and the partner's country would cost three reads per request."""
+        self.ensure_one()
+        country = self.sudo().partner_id.country_id  # sudo: the company's country reads its phone numbers
+        return country.id, country.code
+
     def write(self, vals):
+        if {"partner_id", "country_id"} & set(vals):
+            self.env.registry.clear_cache()  # ``_playbook_country``
         result = super().write(vals)
         hours = {"playbook_operator_report_hour", "playbook_head_report_hour", "playbook_regular_report_hour"}
         if (hours | {"resource_calendar_id"}) & set(vals):

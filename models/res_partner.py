@@ -63,11 +63,17 @@ class ResPartner(models.Model):
         help="Requests of a VIP client are flagged to the sales center and served first.",
     )
 
+    def write(self, vals):
+        # sudo: whether a company's own partner changes country, whoever edits it (``res.company._playbook_country``)
+        if "country_id" in vals and self.env["res.company"].sudo().search_count([("partner_id", "in", self.ids)]):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
     def _playbook_missing(self):
         """What the prospect lacks for a call list: a real phone or email, city, industry, where it was found."""
         self.ensure_one()
         missing = []
-        country = (self.country_id or self.company_id.country_id or self.env.company.country_id).code
+        country = self.country_id.code or (self.company_id or self.env.company)._playbook_country()[1]
         phones = [number for number in (self.phone, self.mobile) if number]
         if not any(not phone_problem(number, country) for number in phones) and (
             not self.email or email_problem(self.email)

@@ -198,6 +198,20 @@ class TestContactData(GuardCase):
         )
         self.assertEqual(lead.deal_type, "connection")
 
+    def test_a_local_number_reads_in_the_companys_country(self):
+        """Seed 004: «8.2.4. оставлять незаполненным раздел «контакты» в ПП или вносить фиктивные данные.»
+        A Yekaterinburg number written the local way is real in a Russian company, not in an American one; the
+        company's country is kept per worker and follows a change at once."""
+        self.company.country_id = self.env.ref("base.us")
+        lead = self.lead(name="Local", phone="8 (343) 379-52-16")
+        self.log_call(lead)
+        with self.assertRaisesRegex(ValidationError, r"phone 8 \(343\) 379-52-16: not a valid number for the country"):
+            lead.write({"stage_id": self.stage_contact.id})
+        self.env.cr.clear()
+        self.company.partner_id.country_id = self.env.ref("base.ru")  # as on the company's contact card
+        lead.write({"stage_id": self.stage_contact.id})
+        self.assertEqual(lead.work_status, "in_work", "the same number is real once the company is in Russia")
+
     def test_junk_may_still_be_marked_lost(self):
         lead = self.lead(phone="111", closing_comment="Spam call")
         lead.action_set_lost(lost_reason_id=self.lost_reason.id)
