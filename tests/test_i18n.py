@@ -1,3 +1,4 @@
+import importlib.util
 import re
 
 import polib
@@ -7,6 +8,7 @@ from odoo.tests import tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from ..models.crm_stage import PLAYBOOK_STAGES
 from .common import MON_1100_MSK, PlaybookCase
 
 
@@ -133,3 +135,72 @@ class TestRussian(PlaybookCase):
         self.assertIn("Вы получили письмо?", letter.body)
         callback = self.env.ref("crm_sales_playbook.crm_call_script_callback_individual").with_env(ru)
         self.assertIn("наличными или по безналичному расчёту", callback.body)
+
+
+PLAYBOOK_NAMES = ["Новая", "Первый контакт", "Коммерческое предложение", "Встреча", "Заказ и счёт", "Завершена"]
+ODOO_NAMES = {
+    "crm.stage_lead1": "Новый",
+    "crm.stage_lead2": "Квалифицированный",
+    "crm.stage_lead3": "Послелог",
+    "crm.stage_lead4": "Вона",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestRussianStageNames(PlaybookCase):
+    """Issue 20: the funnel reads as the playbook names it in Russian, not as Odoo's crm translates its stages."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.stages = [cls.env.ref(xmlid) for xmlid in PLAYBOOK_STAGES]
+
+    def odoos_names(self):
+        """The database as it was before: the stages read as crm's own Russian translation names them."""
+        for xmlid, name in ODOO_NAMES.items():
+            self.env.ref(xmlid).with_context(lang="ru_RU").name = name
+
+    def russian_names(self):
+        self.env.invalidate_all()
+        return [stage.with_context(lang="ru_RU").name for stage in self.stages]
+
+    def test_russian_loaded_after_the_addon(self):
+        """- 3.1. ... в сервисе ПП необходимо формировать ПП, в рамках которой отмечаются все этапы (сформировано
+        предложение, согласован счет и т.д.)"""
+        modules = self.env["ir.module.module"].search([("name", "in", ("crm", "crm_sales_playbook"))])
+        modules._update_translations(["ru_RU"])  # what loading a language does
+        self.assertEqual(self.russian_names(), PLAYBOOK_NAMES)
+        self.assertEqual(self.stages[0].with_context(lang="en_US").name, "New", "English stays the source text")
+
+    def test_addon_installed_into_a_russian_database(self):
+        """The addon's terms are loaded where crm's Russian already names the stages (the install does this)."""
+        self.odoos_names()
+        self.env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(["ru_RU"])
+        self.assertEqual(self.russian_names(), PLAYBOOK_NAMES)
+
+    def test_crm_terms_reloaded_with_overwrite(self):
+        self.env["ir.module.module"].search([("name", "=", "crm")])._update_translations(["ru_RU"], overwrite=True)
+        self.assertEqual(self.russian_names(), PLAYBOOK_NAMES)
+
+    def test_pipeline_and_form_read_the_playbook_names(self):
+        self.env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(["ru_RU"])
+        ru = self.env["crm.lead"].with_context(lang="ru_RU")
+        groups = ru.read_group([("id", "=", self.create_lead(name="Ромашка").id)], ["stage_id"], ["stage_id"])
+        self.assertEqual(groups[0]["stage_id"][1], "Новая")
+        arch = ru.get_view(self.env.ref("crm.crm_lead_view_form").id, "form")["arch"]
+        self.assertIn('title="Завершена"', arch, "the won ribbon names the stage as the pipeline does")
+        self.assertNotIn("Вона", arch)
+
+    def test_upgrade_renames_odoos_names_only(self):
+        self.odoos_names()
+        self.env.ref("crm.stage_lead3").with_context(lang="ru_RU").name = "КП отправлено"  # an admin's name
+        path = file_path("crm_sales_playbook/migrations/18.0.1.8.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("crm_sales_playbook_post_migrate_18_0_1_8_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.stages_named_as_the_playbook(self.env)
+        self.assertEqual(
+            self.russian_names(),
+            ["Новая", "Первый контакт", "КП отправлено", "Встреча", "Заказ и счёт", "Завершена"],
+        )
