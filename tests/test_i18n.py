@@ -10,6 +10,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from ..hooks import _restore_renamed_stages
 from ..models.crm_stage import PLAYBOOK_STAGES
 from .common import MON_1100_MSK, PlaybookCase
 
@@ -345,3 +346,15 @@ class TestGlossary(TransactionCase):
             ._description_selection(self.env(context={"lang": "ru_RU"}))
         )
         self.assertEqual(labels["rejected"], "Отклонена")
+
+
+@tagged("post_install", "-at_install")
+class TestRussianStageNamesUninstall(PlaybookCase):
+    def test_uninstall_gives_odoos_names_back(self):
+        """Uninstalling leaves crm's stages as crm names them, in Russian too."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(["ru_RU"])
+        _restore_renamed_stages(self.env)
+        self.env.invalidate_all()
+        names = [self.env.ref(xmlid).with_context(lang="ru_RU").name for xmlid in ODOO_NAMES]
+        self.assertEqual(names, ["Новый", "Квалифицированный", "Послелог", "Вона"])
