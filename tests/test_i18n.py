@@ -349,7 +349,9 @@ class TestGlossary(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRussianStageNamesUninstall(PlaybookCase):
+class TestRussianUpgradeAndUninstall(PlaybookCase):
+    """Issue 20: upgraded databases read the glossary's Russian; uninstalling gives Odoo's names back."""
+
     def test_uninstall_gives_odoos_names_back(self):
         """Uninstalling leaves crm's stages as crm names them, in Russian too."""
         self.env["res.lang"]._activate_lang("ru_RU")
@@ -358,3 +360,20 @@ class TestRussianStageNamesUninstall(PlaybookCase):
         self.env.invalidate_all()
         names = [self.env.ref(xmlid).with_context(lang="ru_RU").name for xmlid in ODOO_NAMES]
         self.assertEqual(names, ["Новый", "Квалифицированный", "Послелог", "Вона"])
+
+    def test_upgrade_gives_the_labels_the_glossarys_russian(self):
+        """An upgraded database had the old wording («Перезвонить» for a date field): the migration loads ru.po
+        over it."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(["ru_RU"])
+        field = self.env["ir.model.fields"]._get("crm.lead.call", "callback_at")
+        field.with_context(lang="ru_RU").field_description = "Перезвонить"
+        self.env.invalidate_all()
+        self.assertEqual(field.with_context(lang="ru_RU").field_description, "Перезвонить")
+        path = file_path("crm_sales_playbook/migrations/18.0.1.8.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("crm_sales_playbook_post_migrate_18_0_1_8_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.russian_wording_of_the_glossary(self.env)
+        self.env.invalidate_all()
+        self.assertEqual(field.with_context(lang="ru_RU").field_description, "Дата обратного звонка")

@@ -31,7 +31,16 @@ def claim_rejected_stage_named(env):
     env["crm.customer.claim.stage"].invalidate_model(["name"])
 
 
+def russian_wording_of_the_glossary(env):
+    """ru.po now follows i18n/GLOSSARY.md (ПП, менеджер, срок реакции, Дата обратного звонка...), but Odoo keeps a
+    translation a database already has: the addon's labels, selections, views, menus and actions read the new
+    Russian again. Records of noupdate data (mail templates, call scripts), which admins may have edited, keep
+    theirs."""
+    env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(overwrite=True)
+
+
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     stages_named_as_the_playbook(env)
     claim_rejected_stage_named(env)
+    russian_wording_of_the_glossary(env)
