@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
+from .models.crm_stage import po_stage_names
+
 
 def link_invoices_to_leads(cr):
     """Give the customer invoices already posted the lead of the orders they bill, and its channel.
@@ -69,6 +71,8 @@ RENAMED_STAGES = {
     "crm.stage_lead2": ("Contact", "Qualified"),
     "crm.stage_lead3": ("Proposal", "Proposition"),
 }
+# Odoo's stages the addon names in other languages only (New and Won keep their English name).
+TRANSLATED_STAGES = ("crm.stage_lead1", "crm.stage_lead4")
 # Odoo's activity type that takes over the open activities of each category of the addon's types.
 ACTIVITY_TYPE_BY_CATEGORY = {"phonecall": "mail.mail_activity_data_call"}
 DEFAULT_ACTIVITY_TYPE = "mail.mail_activity_data_todo"
@@ -167,6 +171,11 @@ def _restore_renamed_stages(env):
                 "UPDATE crm_stage SET name = jsonb_build_object('en_US', %s) WHERE id = %s", [odoos, stage.id]
             )
             restored.append(xmlid)
+    langs = [lang for lang, _name in env["res.lang"].get_installed() if lang != "en_US"]
+    for xmlid in TRANSLATED_STAGES:
+        stage = env.ref(xmlid, raise_if_not_found=False)
+        if stage and any(_still_named_by_the_addon(stage, xmlid, lang) for lang in langs):
+            restored.append(xmlid)
     if not restored:
         return
     env["crm.stage"].invalidate_model(["name"])
@@ -178,6 +187,12 @@ def _restore_renamed_stages(env):
             importer.load_file(path, lang, xmlids=set(restored))
     importer.save(force_overwrite=True)
     env["crm.stage"].invalidate_model(["name"])
+
+
+def _still_named_by_the_addon(stage, xmlid, lang):
+    """Whether ``stage`` reads in ``lang`` as the addon's translation file names it (e.g. «Новая», «Завершена»)."""
+    english = stage.with_context(lang="en_US").name
+    return stage.with_context(lang=lang).name == po_stage_names(MODULE, lang).get((xmlid, english))
 
 
 def _retype_own_activities(env):

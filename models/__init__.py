@@ -4,6 +4,7 @@ from . import crm_playbook_job
 from . import res_company
 from . import res_config_settings
 from . import crm_stage
+from . import ir_module
 from . import crm_team
 from . import crm_team_sanction
 from . import crm_team_exclusion

@@ -17,7 +17,7 @@ CLAIM_STEPS = [
     ("decision", "Decision"),
     ("execution", "Execution"),
     ("resolved", "Resolved"),
-    ("rejected", "Rejected"),
+    ("rejected", "Claim Rejected"),
 ]
 CLOSED_STEPS = ("resolved", "rejected")
 

@@ -39,7 +39,9 @@ class CrmLeadFollowup(models.Model):
 
     name = fields.Char(string="Summary", required=True)
     lead_id = fields.Many2one("crm.lead", ondelete="cascade", index=True, check_company=True)
-    order_id = fields.Many2one("sale.order", ondelete="cascade", index="btree_not_null", check_company=True)
+    order_id = fields.Many2one(
+        "sale.order", string="Sales Order", ondelete="cascade", index="btree_not_null", check_company=True
+    )
     proposal_id = fields.Many2one("crm.lead.proposal", ondelete="cascade", index="btree_not_null", check_company=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
     team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True)

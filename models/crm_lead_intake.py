@@ -300,7 +300,7 @@ class CrmLead(models.Model):
         lines = [self.env._("The client asked again: a new request was merged into this lead.")]
         labels = {
             "name": self.env._("Request"),
-            "contact_name": self.env._("Contact"),
+            "contact_name": self.env._("Contact Person"),
             "email_from": self.env._("Email"),
             "phone": self.env._("Phone"),
             "mobile": self.env._("Mobile"),

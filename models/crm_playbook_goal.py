@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 from odoo.tools.safe_eval import safe_eval
 
 from . import deadline_met, working_time
@@ -151,6 +152,9 @@ class CrmPlaybookGoal(models.Model):
     last_reached = fields.Boolean(compute="_compute_last_value")
     trend = fields.Selection([("up", "Up"), ("down", "Down"), ("flat", "Flat")], compute="_compute_last_value")
     progress = fields.Float(compute="_compute_last_value", help="Actual as a percentage of the target.")
+    last_figures = fields.Char(
+        string="Last Figures", compute="_compute_last_value", help="The last period's actual value of the target."
+    )
 
     _sql_constraints = [
         (
@@ -196,6 +200,7 @@ class CrmPlaybookGoal(models.Model):
             goal.last_period = last.display_name if last else False
             goal.last_reached = last.reached
             goal.progress = 100.0 * last.actual / goal.target if last and goal.target else 0.0
+            goal.last_figures = goal._figures(last.actual) if last else False
             if len(values) < 2:
                 goal.trend = False
             else:
@@ -292,13 +297,25 @@ class CrmPlaybookGoal(models.Model):
             value.notified = True
         return value
 
+    def _number(self, number):
+        """A figure as people read it: a whole number without decimals ("1", not "1.00"), others with two."""
+        if float(number).is_integer():
+            return formatLang(self.env, number, digits=0)
+        return formatLang(self.env, number, digits=2)
+
+    def _figures(self, actual):
+        """ "1 of 2 complaints": the actual value of the target, in the unit of the goal."""
+        self.ensure_one()
+        return self.env._(
+            "%(actual)s of %(target)s %(unit)s",
+            actual=self._number(actual),
+            target=self._number(self.target),
+            unit=self.unit or "",
+        ).strip()
+
     def _notify_short(self, value):
         summary = self.env._(
-            "%(code)s below target: %(actual)s of %(target)s %(unit)s",
-            code=self.indicator_code,
-            actual=value.actual,
-            target=self.target,
-            unit=self.unit or "",
+            "%(code)s below target: %(figures)s", code=self.indicator_code, figures=self._figures(value.actual)
         )
         note = self.env._(
             "%(goal)s (%(indicator)s), period %(period)s.",

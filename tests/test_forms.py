@@ -97,3 +97,32 @@ class TestPrintedForms(PlaybookCase):
             self.assertIn(text, html)
         self.assertEqual(lead.action_print_request_form()["report_name"], "crm_sales_playbook.report_request_lead")
         self.assertEqual(order.action_print_request_form()["report_name"], "crm_sales_playbook.report_request_order")
+
+    def test_printed_dates_without_seconds_in_the_clients_format(self):
+        """Issue 20: the PDFs showed seconds; a Russian client reads «20.11.2026 18:00»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(["ru_RU"])
+        self.partner.lang = "ru_RU"
+        claim = self.env["crm.customer.claim"].create(
+            {
+                "partner_id": self.partner.id,
+                "essence": "Треснула плитка.",
+                "date": datetime(2026, 11, 20, 15, 0, 7),
+                "filled_at": datetime(2026, 11, 20, 15, 20, 42),
+            }
+        )
+        with self.pinned_time(datetime(2026, 11, 23, 8, 30, 15)):
+            lead = self.create_lead(
+                name="Плитка для офиса", partner_id=self.partner.id, playbook_request_volume="40 м² плитки"
+            )
+        report = self.env["ir.actions.report"].with_context(tz="Europe/Moscow")
+        claim_html = report._render_qweb_html("crm_sales_playbook.report_customer_claim", claim.ids)[0].decode()
+        request_html = report._render_qweb_html("crm_sales_playbook.report_request_lead", lead.ids)[0].decode()
+        self.assertIn("20.11.2026 18:00", claim_html)
+        self.assertIn("20.11.2026 18:20", claim_html)
+        self.assertIn("23.11.2026 11:30", request_html)
+        for html in (claim_html, request_html):
+            self.assertNotRegex(html, r"\d\d:\d\d:\d\d", "no seconds on a printed form")
+        self.assertIn("Заявка на <span>40 м² плитки</span>", request_html, "RC-6: «Заявка на …»")
+        self.assertIn("Плитка для офиса", request_html)
+        self.assertNotIn("Обращение", request_html)

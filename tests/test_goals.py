@@ -133,6 +133,19 @@ class TestGoals(ReportCase):
         self.assertEqual(self.measure("claims_on_time"), 50.0)
         self.assertEqual(self.measure("complaints"), 1.0)
 
+    def test_goal_card_shows_counts_as_whole_numbers(self):
+        """Issue 20: the goal card read "1.00 of 2.00 complaints"; counts are whole numbers, a share keeps its
+        decimals."""
+        self.env["crm.quality.complaint"].create({"partner_id": self.partner.id, "essence": "x", "date": MON_1500_MSK})
+        goal = self.goal("complaints", target=2.0)
+        goal._record(MONDAY, MONDAY, final=False)
+        self.assertEqual(goal.last_figures, "1 of 2 complaints")
+        goal.write({"target": 87.5, "unit": "%"})
+        self.assertEqual(goal._figures(66.666), "66.67 of 87.50 %")
+        card = self.Goal.get_view(self.env.ref("crm_sales_playbook.crm_playbook_goal_view_kanban").id, "kanban")
+        self.assertIn('name="last_figures"', card["arch"])
+        self.assertNotIn('name="last_actual"', card["arch"])
+
     def test_history_and_one_notice_when_a_period_ends_short(self):
         with self.pinned_time(datetime(2026, 11, 16, 6, 0)):
             goal = self.goal("leads", target=2.0, periodicity="weekly")
@@ -148,7 +161,7 @@ class TestGoals(ReportCase):
         self.assertTrue(current.final)
         [notice] = goal.activity_ids
         self.assertEqual(notice.user_id, self.user_head)
-        self.assertEqual(notice.summary, "%s below target: 1.0 of 2.0 leads" % goal.indicator_code)
+        self.assertEqual(notice.summary, "%s below target: 1 of 2 leads" % goal.indicator_code)
         self.assertEqual(sorted(goal.value_ids.mapped("period_start")), [date(2026, 11, 16), date(2026, 11, 23)])
         self.assertEqual(goal.last_actual, 0.0)
         self.assertEqual(goal.trend, "down")

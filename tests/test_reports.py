@@ -140,6 +140,9 @@ class TestHeadReport(ReportCase):
             {"client_calls": 0, "proposals": 2, "issued": 2, "issued_amount": 1300.0, "paid": 1, "paid_amount": 1000.0},
         )
         self.assertEqual([(row["name"], row["amount"]) for row in figures["late"]], [(friday.name, 500.0)])
+        html = self.report("head", date(2026, 11, 23)).body_html
+        self.assertIn("<td>11/23/2026 09:30</td>", html, "recorded at, in the team's zone and the reader's format")
+        self.assertNotRegex(html, r"\d\d:\d\d:\d\d")
 
     def test_invoices_posted_before_the_install_get_their_lead(self):
         invoice = self.invoice(self.web_lead, MON_0930_MSK)

@@ -17,8 +17,10 @@ import polib
 
 ADDON = Path(__file__).resolve().parent.parent
 EXTRA_TERMS = [
+    ("model", "crm.stage,name", "crm.stage_lead1", "New"),
     ("model", "crm.stage,name", "crm.stage_lead2", "Contact"),
     ("model", "crm.stage,name", "crm.stage_lead3", "Proposal"),
+    ("model", "crm.stage,name", "crm.stage_lead4", "Won"),
 ]
 
 

@@ -7,7 +7,7 @@ class CrmApprovalReject(models.TransientModel):
     _name = "crm.approval.reject"
     _description = "Reject with a Reason"
 
-    order_id = fields.Many2one("sale.order", readonly=True)
+    order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     proposal_id = fields.Many2one("crm.lead.proposal", readonly=True)
     reason = fields.Text(required=True, help="Why the request is rejected: its author reads it.")
 

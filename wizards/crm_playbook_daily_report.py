@@ -328,15 +328,17 @@ class CrmPlaybookDailyReport(models.TransientModel):
 
     def _render_body(self):
         self.ensure_one()
+        date_format = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format
         return self.env["ir.qweb"]._render(
             "crm_sales_playbook.playbook_daily_report_body",
             {
                 "report": self,
                 "figures": self._figures(),
                 "title": self._title(),
+                # in the team's time zone and the reader's date format, without seconds
                 "format_datetime": lambda value: fields.Datetime.context_timestamp(
                     self.with_context(tz=self.company_id._playbook_tz().zone), value
-                ).strftime("%Y-%m-%d %H:%M"),
+                ).strftime(f"{date_format} %H:%M"),
             },
         )
 
