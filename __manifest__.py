@@ -53,6 +53,7 @@
         "views/crm_client_reservation_views.xml",
         "views/crm_sla_policy_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_pipeline_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_team_sanction_views.xml",
         "views/crm_team_views.xml",

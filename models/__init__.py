@@ -20,6 +20,7 @@ from . import crm_lead_stage_log
 from . import crm_lead_intake
 from . import crm_lead_reservation
 from . import crm_lead_sla
+from . import crm_lead_pipeline
 from . import crm_lead_guards
 from . import crm_lead_steps
 from . import crm_lead_assignment

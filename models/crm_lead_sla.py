@@ -49,6 +49,14 @@ class CrmLead(models.Model):
         index=True,
         copy=False,
     )
+    sla_met_rate = fields.Float(
+        string="Deadlines Met (%)",
+        compute="_compute_sla_met_rate",
+        store=True,
+        aggregator="avg",
+        help="100 when the response deadline was met, else 0: averaged over the leads with a deadline (the "
+        "Response Deadlines report), it is the share of deadlines met.",
+    )
     sla_breached = fields.Boolean(
         string="Response Deadline Passed", compute="_compute_sla_breached", search="_search_sla_breached"
     )
@@ -165,6 +173,12 @@ class CrmLead(models.Model):
             lead.sla_status = deadline_met.sla_status(
                 lead.sla_deadline, contacted or None, closed or None, lead.sla_escalated
             )
+
+    @api.depends("sla_status")
+    def _compute_sla_met_rate(self):
+        """The share of deadlines met per team or salesperson is an average (X-REP): ``models/deadline_met.py``."""
+        for lead in self:
+            lead.sla_met_rate = 100.0 if lead.sla_status in deadline_met.MET else 0.0
 
     def _playbook_sla_contacted_at(self):
         """When the lead's current team reached the client: it took the lead into work, or postponed it."""

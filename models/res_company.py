@@ -13,88 +13,100 @@ class ResCompany(models.Model):
         string="Apply the Playbook to Every Team",
         help="Every sales team of the company, existing or new, assigns by working time, enforces the contact "
         "rules and has its members follow its leads, whatever each team chose in its own Playbook tab. "
-        "Off: each team follows its own switches.",
+        "Off: each team follows its own switches. Default: off.",
+    )
+    # The pipeline kanban (X-KANBAN): models/crm_lead_pipeline.py
+    playbook_pipeline_kanban = fields.Selection(
+        [("temperature", "By Temperature"), ("sla", "By Response Status")],
+        string="Pipeline by Temperature or Deadline",
+        help="The pipeline's columns count their leads instead of summing expected revenue, the bar over each "
+        "column shows the leads' temperature or response status, and hot leads and breached deadlines come first. "
+        "Empty: Odoo's own pipeline. Default: off.",
     )
     # Reservations
     playbook_reservation_days = fields.Integer(
         string="Reservation Days",
         default=30,
-        help="Calendar days a connection lead reserves its client for the team.",
+        help="Calendar days a connection lead reserves its client for the team. Default: 30.",
     )
     playbook_paid_period_days = fields.Integer(
         string="Paid Period Days",
         default=365,
-        help="Days a paid invoice reserves the client when its lines give no service period.",
+        help="Days a paid invoice reserves the client when its lines give no service period. Default: 365.",
     )
     playbook_new_sale_months = fields.Integer(
         string="New Sale After Months",
         default=6,
-        help="A connection lead is a new sale only if the client never bought the product "
-        "or its last paid period ended more than this many months ago.",
+        help="A connection lead is a new sale only if the client never bought the product or its last paid period "
+        "ended more than this many months ago. Default: 6.",
     )
     # SLA
     playbook_sla = fields.Boolean(
         string="Response Deadlines",
         default=True,
-        help="Give every lead received by a team a response deadline from the matching policy.",
+        help="Give every lead received by a team a response deadline from the matching policy. Default: on.",
     )
     # SLA sanctions
     playbook_breach_limit = fields.Integer(
         string="Breaches Before Exclusion",
         default=0,
         help="A team that misses this many response deadlines in a calendar quarter is excluded "
-        "from lead distribution until the quarter ends. 0 switches the rule off.",
+        "from lead distribution until the quarter ends. Default: 0 = off.",
     )
     # Notifications
     playbook_digest_hour = fields.Float(
         string="Daily Digest at",
         default=9.0,
-        help="Hour of the day, in each team's time zone, when the team gets the digest of its new warm and cold leads.",
+        help="Hour of the day, in each team's time zone, when the team gets the digest of its new warm and cold "
+        "leads. Default: 9:00.",
     )
     # Big batches (PP-7, PP-9, PP-10, PP-15)
     playbook_background_threshold = fields.Integer(
         string="Background Batches Above",
         default=500,
         help="Mass assignment, transfer, planning and Move Client of more leads than this run in the background; "
-        "the user is told when they are done. 0 runs them at once whatever their size.",
+        "the user is told when they are done. 0 runs them at once whatever their size. Default: 500.",
     )
     # Follow-ups (EV-2, ST-2, ST-3, ST-4), in working minutes of the team
     playbook_first_contact_minutes = fields.Integer(
         string="First Contact Reminder (min)",
         default=5,
-        help="Working minutes after a registered call or letter when the employee it went to is reminded "
-        "of the first contact with the client.",
+        help="Working minutes after a registered call or letter when the employee it went to is reminded of the "
+        "first contact with the client. Default: 5.",
     )
     playbook_busy_callback_minutes = fields.Integer(
         string="Promised Callback (min)",
         default=10,
-        help="Working minutes within which a busy manager calls back the client the operator promised a "
-        "callback to; the team leader is told if it is not done.",
+        help="Working minutes within which a busy manager calls back the client the operator promised a callback "
+        "to; the team leader is told if it is not done. Default: 10.",
     )
     playbook_confirm_minutes = fields.Integer(
         string="Web Request Confirmation (min)",
         default=10,
-        help="Working minutes within which the operator makes the confirmation call of a web request.",
+        help="Working minutes within which the operator makes the confirmation call of a web request. Default: 10.",
     )
     playbook_answer_minutes = fields.Integer(
         string="Manager Call Back (min)",
         default=60,
-        help="Working minutes within which the manager calls back a client whose request was given to them.",
+        help="Working minutes within which the manager calls back a client whose request was given to them. "
+        "Default: 60.",
     )
     playbook_approval_minutes = fields.Integer(
         string="Approval Reminder (min)",
         default=5,
-        help="Working minutes after a proposal or an order is sent for approval when the approver is reminded.",
+        help="Working minutes after a proposal or an order is sent for approval when the approver is reminded. "
+        "Default: 5.",
     )
     playbook_call_list_hour = fields.Float(
         string="Call Lists Built at",
         default=17.0,
-        help="Hour of a working day, in each team's time zone, when the next working day's call lists are built.",
+        help="Hour of a working day, in each team's time zone, when the next working day's call lists are built. "
+        "Default: 17:00.",
     )
     playbook_regular_contact_days = fields.Integer(
         string="Regular Contact Every (days)",
         default=30,
-        help="Days to the next planned contact with a regular customer after a request or a deal.",
+        help="Days to the next planned contact with a regular customer after a request or a deal. Default: 30.",
     )
     playbook_plan_weekday = fields.Selection(
         [
@@ -108,18 +120,18 @@ class ResCompany(models.Model):
         ],
         string="Weekly Call Plan on",
         default="4",
-        help="Day of the week when next week's call plan of regular customers is built.",
+        help="Day of the week when next week's call plan of regular customers is built. Default: Friday.",
     )
     playbook_plan_hour = fields.Float(
         string="Weekly Call Plan at",
         default=15.0,
-        help="Hour of that day, in each team's time zone, when next week's call plan is built.",
+        help="Hour of that day, in each team's time zone, when next week's call plan is built. Default: 15:00.",
     )
     # Orders
     playbook_require_supplier_step = fields.Boolean(
         string="Supplier Answer before Invoicing",
-        help="The client is invoiced only once the order records the supplier's availability answer and "
-        "the supplier's invoice or documents.",
+        help="The client is invoiced only once the order records the supplier's availability answer and the "
+        "supplier's invoice or documents. Default: off.",
     )
     playbook_purchasing_user_id = fields.Many2one(
         "res.users",
@@ -138,21 +150,21 @@ class ResCompany(models.Model):
     playbook_claim_notice_hours = fields.Integer(
         string="Claim Notice within (h)",
         default=24,
-        help="Hours from a claim within which the client is told that every aspect is being clarified; the "
-        "deputy director is told once when the deadline passes.",
+        help="Hours from a claim within which the client is told that every aspect is being clarified; the deputy "
+        "director is told once when the deadline passes. Default: 24.",
     )
     playbook_claim_notice_mode = fields.Selection(
         [("clock", "Clock Hours"), ("working", "Working Hours")],
         string="Count Claim Notice in",
         default="clock",
-        help="Clock hours count nights and weekends; working hours count only the team's working calendar, "
-        "holidays off.",
+        help="Clock hours count nights and weekends; working hours count only the team's working calendar, holidays "
+        "off. Default: clock hours.",
     )
     playbook_qc_call_days = fields.Integer(
         string="Quality Call after (days)",
         default=7,
-        help="Days after an order is delivered (or invoiced, when it has nothing to deliver) when the "
-        "call center makes the quality-control call. 0 turns the calls off.",
+        help="Days after an order is delivered (or invoiced, when it has nothing to deliver) when the call center "
+        "makes the quality-control call. 0 turns the calls off. Default: 7.",
     )
     playbook_qc_operator_id = fields.Many2one(
         "res.users",
@@ -165,12 +177,12 @@ class ResCompany(models.Model):
     playbook_operator_report_hour = fields.Float(
         string="Operator's Report at",
         default=11.0,
-        help="Hour when the call center's report of the previous working day is emailed to management.",
+        help="Hour when the call center's report of the previous working day is emailed to management. Default: 11:00.",
     )
     playbook_head_report_hour = fields.Float(
         string="Sales Head's Report at",
         default=19.5,
-        help="Hour when the sales head's report of the day is emailed to management.",
+        help="Hour when the sales head's report of the day is emailed to management. Default: 19:30.",
     )
     playbook_report_recipient_ids = fields.Many2many(
         "res.users",
@@ -193,29 +205,31 @@ class ResCompany(models.Model):
         ],
         string="Weekly Review on",
         default="4",
-        help="Day of the week when the client database review runs.",
+        help="Day of the week when the client database review runs. Default: Friday.",
     )
     playbook_review_hour = fields.Float(
         string="Weekly Review at",
         default=16.0,
-        help="Hour of that day, in the company's time zone, when the client database is reviewed.",
+        help="Hour of that day, in the company's time zone, when the client database is reviewed. Default: 16:00.",
     )
     playbook_stale_new_days = fields.Integer(
         string="Stale in New after (days)",
         default=3,
-        help="The weekly review lists leads still in New after this many days.",
+        help="The weekly review lists leads still in New after this many days. Default: 3.",
     )
     playbook_regular_report_period = fields.Selection(
         [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")],
         string="Regular Customers Report",
         default="weekly",
         help="How often the regular-customers department's report is emailed (RC-7): daily, the day itself at the "
-        "hour; weekly, on Monday for the week before; monthly, on the 1st for the month before.",
+        "hour; weekly, on Monday for the week before; monthly, on the 1st for the month before. Default: "
+        "weekly.",
     )
     playbook_regular_report_hour = fields.Float(
         string="Regular Customers Report at",
         default=18.0,
-        help="Hour of the day, in the company's time zone, when the regular-customers department's report is emailed.",
+        help="Hour of the day, in the company's time zone, when the regular-customers department's report is "
+        "emailed. Default: 18:00.",
     )
     playbook_regular_report_user_ids = fields.Many2many(
         "res.users",
@@ -230,15 +244,15 @@ class ResCompany(models.Model):
     playbook_dedup = fields.Boolean(
         string="Merge Repeated Requests",
         default=True,
-        help="A request for a client who already has an open lead for the same product "
-        "updates that lead instead of creating a second one.",
+        help="A request for a client who already has an open lead for the same product updates that lead instead of "
+        "creating a second one. Default: on.",
     )
     # Promises made in a call (ST-14), in working minutes of the team
     playbook_promise_minutes = fields.Integer(
         string="Promised Letter or Contract (min)",
         default=30,
-        help="Working minutes within which the letter, or the draft contract and invoice, promised to the client "
-        "in a call are sent; the team leader is told if they are not.",
+        help="Working minutes within which the letter, or the draft contract and invoice, promised to the client in "
+        "a call are sent; the team leader is told if they are not. Default: 30.",
     )
     # Intake: the default lead source of each channel (PP-6), the product specialist (ST-16)
     playbook_source_inbound_call_id = fields.Many2one(
@@ -258,25 +272,28 @@ class ResCompany(models.Model):
         "utm.source",
         string="Source of Web Forms",
         domain="[('temperature', '!=', False)]",
-        help="Lead source given to a web-form request that names none.",
+        help="Lead source given to a web-form request that names none. When empty, it gets no source from its channel.",
     )
     playbook_source_online_chat_id = fields.Many2one(
         "utm.source",
         string="Source of Online Chats",
         domain="[('temperature', '!=', False)]",
-        help="Lead source given to a request from the website's online consultant that names none.",
+        help="Lead source given to a request from the website's online consultant that names none. When empty, it "
+        "gets no source from its channel.",
     )
     playbook_source_outbound_call_id = fields.Many2one(
         "utm.source",
         string="Source of Outbound Calls",
         domain="[('temperature', '!=', False)]",
-        help="Lead source given to a lead from an outbound call that names none.",
+        help="Lead source given to a lead from an outbound call that names none. When empty, it gets "
+        "no source from its channel.",
     )
     playbook_source_agent_notice_id = fields.Many2one(
         "utm.source",
         string="Source of Agent Notices",
         domain="[('temperature', '!=', False)]",
-        help="Lead source given to a lead from a sales agent's notice that names none.",
+        help="Lead source given to a lead from a sales agent's notice that names none. When empty, it "
+        "gets no source from its channel.",
     )
     playbook_product_specialist_id = fields.Many2one(
         "res.users",
@@ -291,8 +308,8 @@ class ResCompany(models.Model):
         "company_id",
         "partner_id",
         string="Internal Copies of Invoices",
-        help="Colleagues who get a copy of every quotation, invoice or contract emailed to a client from an "
-        "order of a team that follows the playbook: one letter to all of them.",
+        help="Colleagues who get a copy of every quotation, invoice or contract emailed to a client from an order "
+        "of a team that follows the playbook: one letter to all of them. When empty, nobody gets a copy.",
     )
 
     _sql_constraints = [

@@ -5,6 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     playbook_all_teams = fields.Boolean(related="company_id.playbook_all_teams", readonly=False)
+    playbook_pipeline_kanban = fields.Selection(related="company_id.playbook_pipeline_kanban", readonly=False)
     playbook_reservation_days = fields.Integer(related="company_id.playbook_reservation_days", readonly=False)
     playbook_paid_period_days = fields.Integer(related="company_id.playbook_paid_period_days", readonly=False)
     playbook_new_sale_months = fields.Integer(related="company_id.playbook_new_sale_months", readonly=False)

@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import FRI_1700_MSK, MON_1200_MSK, SUN_1200_MSK, ReportCase
 
@@ -122,3 +123,45 @@ class TestDeadlineMet(ReportCase):
         with self.pinned_time(datetime(2026, 11, 20, 14, 30)):
             lead.postponed_until = datetime(2026, 11, 25, 10, 0)
         self.assertEqual((lead.work_status, lead.sla_status), ("new", "met"), "postponing records the contact")
+
+    def test_response_deadlines_report_shows_share_met_by_team_and_salesperson(self):
+        """7.2. Регламентные сроки определяют время нахождения ПП в статусе «новая» с момента поступления ее в СЦ
+        и до момента перехода в статус «в работе»"""
+
+        def hot(team, user):
+            with self.pinned_time(SUN_1200_MSK):
+                return self.create_lead(temperature="hot", team_id=team.id, user_id=user.id)
+
+        b_met, b_late = hot(self.team_b, self.user_salesperson_b), hot(self.team_b, self.user_salesperson_b)
+        b_lost = hot(self.team_b, self.user_head)
+        a_met, a_late = hot(self.team_a, self.user_salesperson), hot(self.team_a, self.user_regular)
+        leads = b_met | b_late | b_lost | a_met | a_late
+        with self.pinned_time(MON_0930_MSK):
+            (b_met | a_met).write({"stage_id": self.stage_contact.id})
+            b_lost.action_set_lost()
+        with self.pinned_time(MON_1400_MSK):
+            (b_late | a_late).write({"stage_id": self.stage_contact.id})
+        self.assertEqual(leads.mapped("sla_status"), ["met", "met_late", "no_contact", "met", "met_late"])
+
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_sales_playbook.crm_lead_action_sla_report")
+        context = safe_eval(action["context"])
+        self.assertEqual(
+            (context.get("search_default_saleschannel"), context.get("search_default_salesperson")),
+            (1, 1),
+            "the report opens grouped by team, then by salesperson",
+        )
+        self.assertEqual(context["pivot_measures"], ["sla_met_rate", "__count"], "the share met, then the count")
+        Lead = self.Lead.with_context(context)
+        domain = safe_eval(action["domain"]) + [("id", "in", leads.ids)]
+        self.env.flush_all()
+        by_team = {team: round(rate, 2) for team, rate in Lead._read_group(domain, ["team_id"], ["sla_met_rate:avg"])}
+        self.assertEqual(by_team, {self.team_b: 33.33, self.team_a: 50.0}, "team B met 1 of 3, team A 1 of 2")
+        by_user = dict(Lead._read_group(domain, ["user_id"], ["sla_met_rate:avg"]))
+        self.assertEqual(
+            by_user,
+            {self.user_salesperson_b: 50.0, self.user_head: 0.0, self.user_salesperson: 100.0, self.user_regular: 0.0},
+        )
+        pivot = self.Lead.get_views([(self.env.ref("crm_sales_playbook.crm_lead_view_pivot_sla").id, "pivot")])
+        arch = pivot["views"]["pivot"]["arch"]
+        self.assertIn('name="sla_met_rate" type="measure"', arch, "the pivot shows the share met")
+        self.assertIn('name="user_id" type="row"', arch)

@@ -128,8 +128,8 @@ class TestMainFlowTour(HttpCase):
             past, ["met", "met", "met_late", "breached", "met", "breached", "met", "met"], strict=True
         ):
             self.env.cr.execute(
-                "UPDATE crm_lead SET sla_status = %s, sla_deadline = %s WHERE id = %s",
-                [status, month_ago + timedelta(hours=1), lead.id],
+                "UPDATE crm_lead SET sla_status = %s, sla_met_rate = %s, sla_deadline = %s WHERE id = %s",
+                [status, 100 if status == "met" else 0, month_ago + timedelta(hours=1), lead.id],
             )
         self.env.invalidate_all()
         shots = self.run_tours(
