@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "crm_sales_playbook developers",
     "website": "https://example.com/crm_sales_playbook",
-    "depends": ["crm", "sale_crm", "calendar", "resource", "sms"],
+    "depends": ["crm", "sale_crm", "calendar", "resource", "sms", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["phonenumbers", "holidays"]},
     "data": [
         "security/crm_sales_playbook_security.xml",
@@ -21,6 +21,7 @@
         "data/crm_call_script_data.xml",
         "data/crm_claim_data.xml",
         "data/ir_cron_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "wizards/crm_lead_transfer_views.xml",
         "wizards/crm_client_transfer_views.xml",
         "wizards/crm_lead_mass_assign_views.xml",

@@ -52,3 +52,4 @@ from . import test_readonly
 from . import test_concurrency
 from . import test_pipeline_kanban
 from . import test_menus
+from . import test_dashboard
