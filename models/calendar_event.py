@@ -26,13 +26,24 @@ class CalendarEvent(models.Model):
         return result
 
     def _playbook_take_leads_into_work(self):
-        """A held meeting reached the client: its New lead goes into work (3.5.2; PP-3, LG-5)."""
+        """A held meeting reached the client: its New lead goes into work (3.5.2; PP-3, LG-5), and a lead of a team
+        with the contact rules goes on to the Meeting stage when its stage allows a meeting (EV-5, EV-7): the stage
+        says what happened, nobody has to move it by hand."""
         leads = self.opportunity_id
         writable = leads._filtered_access("write")
-        writable._playbook_take_into_work()
-        # sudo: the sales agent who held the meeting takes into work a lead of the sales center it may only read
-        (leads._filtered_access("read") - writable).sudo()._playbook_take_into_work()
+        # sudo: the sales agent who held the meeting moves on a lead of the sales center it may only read
+        for group in (writable, (leads._filtered_access("read") - writable).sudo()):
+            group._playbook_take_into_work()
+            group.filtered(
+                lambda lead: lead.team_id.playbook_guards and "meeting" in lead._playbook_next_steps()
+            )._playbook_move_to_step("meeting")
 
     def action_playbook_done(self):
+        """Mark Held: the notification names the lead's stage now and its next step (issue 20)."""
         self.write({"playbook_done": True})
-        return True
+        lead = self.opportunity_id
+        if len(self) != 1 or len(lead) != 1 or not lead.has_access("read"):
+            return True
+        return lead._playbook_next_step_notification(
+            self.env._("Meeting held"), self.env._("The meeting %(meeting)s was held.", meeting=self.name)
+        )

@@ -491,7 +491,7 @@ class CrmCustomerClaim(models.Model):
                 "legal department for evaluation. Responsible employee: %(responsible)s.",
                 client=claim.partner_id.name,
                 told=working_time.format_local(
-                    claim.client_notified_at, claim.team_id._playbook_working_time(claim.company_id)[1]
+                    claim.client_notified_at, claim.team_id._playbook_working_time(claim.company_id)[1], self.env
                 ),
                 responsible=claim.responsible_id.name,
             )

@@ -116,7 +116,18 @@ class CrmLead(models.Model):
         tracking=True,
         help="The client was reached and the talk moved to this date and time.",
     )
+    playbook_won_hint = fields.Char(
+        string="Why not Won yet",
+        compute="_compute_playbook_won_hint",
+        help="Shown instead of the Won button while the lead cannot be won yet.",
+    )
     team_tz = fields.Selection(related="team_id.tz", string="Team Time Zone")
+    team_tz_label = fields.Char(string="Team Time", compute="_compute_team_tz_label")
+    team_tz_differs = fields.Boolean(
+        string="Team in Another Time Zone",
+        compute="_compute_team_tz_label",
+        help="The team works in another time zone than the user's.",
+    )
     create_date_team_tz = fields.Char(string="Created (Team Time)", compute="_compute_team_tz_dates")
     date_received_team_tz = fields.Char(string="Received by Team (Team Time)", compute="_compute_team_tz_dates")
     date_in_work_team_tz = fields.Char(string="Taken into Work (Team Time)", compute="_compute_team_tz_dates")
@@ -162,7 +173,39 @@ class CrmLead(models.Model):
         for lead in self:
             _calendar, tz = lead.team_id._playbook_working_time(lead.company_id)
             for source, target in TEAM_TZ_DATES.items():
-                lead[target] = working_time.format_local(lead[source], tz)
+                lead[target] = working_time.format_local(lead[source], tz, self.env)
+
+    @api.depends("type", "deal_type", "order_ids", "playbook_override_reason", "stage_id.is_won")
+    @api.depends_context("uid")
+    def _compute_playbook_won_hint(self):
+        """A lead whose deal type is won by a paid invoice (Connection) shows why instead of a Won button that could
+        only fail: until an invoice of its orders is paid, unless a sales head overrides the rule with a reason."""
+        for lead in self:
+            blocked = (
+                lead.type == "opportunity"
+                and not lead.stage_id.is_won
+                and lead._playbook_deal_type_rule()["needs_invoice"]
+                and not lead._playbook_has_paid_invoice()
+                and not lead._playbook_may_override("head")
+            )
+            lead.playbook_won_hint = blocked and self.env._(
+                "Won once an invoice of its order is paid: a %(type)s lead is won by the client's payment.",
+                type=lead._playbook_deal_type_label(),
+            )
+
+    @api.depends("team_id.tz")
+    @api.depends_context("uid")
+    def _compute_team_tz_label(self):
+        """The team's zone named for people (never "Europe/Moscow"), and whether it is not the user's: the form then
+        shows the team's local time next to the dates Odoo shows in the user's zone."""
+        user_tz = working_time.zone(self.env.user.tz)
+        now = fields.Datetime.now()
+        for lead in self:
+            _calendar, tz = lead.team_id._playbook_working_time(lead.company_id)
+            lead.team_tz_label = working_time.zone_label(tz, self.env)
+            lead.team_tz_differs = (
+                working_time.to_local(now, tz).utcoffset() != working_time.to_local(now, user_tz).utcoffset()
+            )
 
     @api.constrains("deal_type", "product_id")
     def _check_playbook_deal_type_product(self):

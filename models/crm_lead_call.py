@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from . import working_time
 from .advisory_locks import lock_keys
 from .crm_call_script import REFUSAL_LIMIT
 from .roles import refuse_workflow_writes
@@ -114,6 +115,34 @@ class CrmLeadCall(models.Model):
         # sudo: the client's last call is the playbook's record of the call just logged (LG-3)
         calls.lead_id.partner_id.commercial_partner_id.sudo().write({"playbook_called_at": fields.Datetime.now()})
         return calls
+
+    def action_log_call(self):
+        """The call dialog's button: the call is saved; the notification says what it did to the lead, the stage
+        the lead is at now and what comes next, then the dialog closes (issue 20: next steps)."""
+        self.ensure_one()
+        lead = self.lead_id
+        tz = lead.team_id._playbook_working_time(lead.company_id)[1]
+        result = dict(self._fields["result"]._description_selection(self.env))[self.result]
+        what, next_step = "", None
+        if self.result == "callback":
+            what = self.env._(
+                "Call back at %(moment)s.", moment=working_time.format_local(self.callback_at, tz, self.env)
+            )
+            next_step = self.env._("Next: call the client back then; the follow-up is planned.")
+        elif self.result == "meeting_set":
+            what = self.env._(
+                "The meeting on %(moment)s is in the calendar.",
+                moment=working_time.format_local(self.meeting_start, tz, self.env),
+            )
+            next_step = self.env._("Next: hold the meeting and mark it held.")
+        elif self.result == "no_answer":
+            what = self.env._("The client was not reached.")
+            next_step = self.env._("Next: call again.")
+        elif self.is_contact and lead.work_status == "new" and lead.team_id.playbook_guards:
+            next_step = self.env._("The lead stays New: the note on it says what is missing.")
+        return lead._playbook_next_step_notification(
+            self.env._("Call logged: %(result)s", result=result), what, next_step
+        )
 
     @api.model
     def _check_caller_rights(self, vals_list):

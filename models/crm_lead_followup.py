@@ -127,7 +127,7 @@ class CrmLeadFollowup(models.Model):
     def _compute_date_due_team_tz(self):
         for followup in self:
             _calendar, tz = followup.team_id._playbook_working_time(followup.company_id)
-            followup.date_due_team_tz = working_time.format_local(followup.date_due, tz)
+            followup.date_due_team_tz = working_time.format_local(followup.date_due, tz, self.env)
 
     @api.depends("date_due", "state")
     def _compute_is_late(self):

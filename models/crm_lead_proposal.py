@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.i18n import format_list
 
 from .approval import ask_approval, check_approver, decide_approval
 from .roles import refuse_workflow_writes
@@ -191,7 +192,19 @@ class CrmLeadProposal(models.Model):
             # sudo: Send is the one step that marks the proposal sent
             proposal.sudo().write({"state": "sent", "date_sent": fields.Datetime.now()})
             lead._playbook_move_to_step("proposal")
-        return True
+        if len(self) != 1:
+            return True
+        # Sending confirms what went to whom and names the next step (issue 20).
+        client = self.lead_id.partner_id
+        return self.lead_id._playbook_next_step_notification(
+            self.env._("Proposal sent"),
+            self.env._(
+                "%(proposal)s went to %(client)s with %(files)s.",
+                proposal=self.name,
+                client="%s <%s>" % (client.name, client.email) if client.email else client.name,
+                files=format_list(self.env, self.attachment_ids.mapped("name")),
+            ),
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):

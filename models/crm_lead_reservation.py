@@ -60,6 +60,16 @@ class CrmLead(models.Model):
         buttons.update({"blocking_reservation_id": blocking, "is_blocked": blocking})
         return buttons
 
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """A blocked lead is read-only: the Enrich buttons of crm_iap_enrich (installed or not, hence here and not
+        in the view) are not offered on it, like Won, Lost and the stage bar (views/crm_lead_views.xml)."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            for button in arch.xpath("//header//button[@name='iap_enrich']"):
+                button.set("invisible", "(%s) or is_blocked" % (button.get("invisible") or "False"))
+        return arch, view
+
     @api.depends("blocking_reservation_id.state")
     def _compute_is_blocked(self):
         for lead in self:

@@ -322,7 +322,7 @@ class CrmLead(models.Model):
         note = self.env._(
             "Lead %(lead)s was not taken into work by %(deadline)s (team %(team)s).",
             lead=self.display_name,
-            deadline=working_time.format_local(deadline, team._playbook_working_time(self.company_id)[1]),
+            deadline=working_time.format_local(deadline, team._playbook_working_time(self.company_id)[1], self.env),
             team=team.display_name,
         )
         for user in recipients:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.i18n import format_list
 
 from . import working_time
 from .playbook_rules import NEXT_STEPS
@@ -92,6 +93,50 @@ class CrmLead(models.Model):
                         allowed=", ".join([labels[s] for s in allowed] + [self.env._("a refusal")]),
                     )
                 )
+
+    def _playbook_next_step_text(self):
+        """What comes next on the lead, in words, from the steps its stage allows (EV-5): the hint shown after each
+        action, so that nobody has to work out the next step (issue 20)."""
+        self.ensure_one()
+        if self.work_status == "won":
+            return self.env._("The deal is won: the client enters the regular customers' call plan.")
+        if self.work_status == "lost":
+            return self.env._("The lead is lost.")
+        if self.work_status == "blocked":
+            return self.blocked_message or ""
+        labels = {
+            "proposal": self.env._("send the commercial proposal"),
+            "meeting": self.env._("plan a meeting"),
+            "order": self.env._("make the quotation"),
+        }
+        steps = [labels[step] for step in self._playbook_next_steps() if step in labels]
+        if self.work_status == "new" or not steps:
+            return self.env._("Next: reach the client (Log Call).")
+        return self.env._("Next: %(steps)s.", steps=format_list(self.env, steps, style="or"))
+
+    def _playbook_next_step_notification(self, title, what, next_step=None):
+        """The notification shown after an action on the lead: ``what`` was done, the lead's stage now and what
+        comes next (``next_step``, else the steps the stage allows); it then closes the dialog the action ran in,
+        which reloads the lead."""
+        self.ensure_one()
+        message = self.env._(
+            "%(what)s Lead %(lead)s is at stage %(stage)s. %(next)s",
+            what=what,
+            lead=self.display_name,
+            stage=self.stage_id.name,
+            next=next_step or self._playbook_next_step_text(),
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message.strip(),
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _playbook_move_to_step(self, step):
         """Move the lead forward to the first stage of ``step``; never backwards."""
@@ -257,26 +302,33 @@ class CrmLead(models.Model):
         self.env["crm.lead.call"].with_context(playbook_postponing=True).create(
             {"lead_id": self.id, "result": "callback", "callback_at": until, "notes": comment}
         )
-        values = {"postponed_until": until}
+        # The note below says when, in the team's time to the minute: the tracking of the raw date (in the reader's
+        # zone, with seconds) would say it a second time, differently.
+        self.with_context(mail_notrack=True).write({"postponed_until": until})
         if self.work_status == "new":
             stage = self._playbook_work_stages().get(self)
             if stage:
-                values["stage_id"] = stage.id
-        self.write(values)
-        local = working_time.format_local(until, self.team_id._playbook_working_time(self.company_id)[1])
+                self.write({"stage_id": stage.id})
+        tz = self.team_id._playbook_working_time(self.company_id)[1]
+        local = working_time.format_local(until, tz, self.env)
+        user = self.user_id or self.env.user
         self.activity_schedule(
             "mail.mail_activity_data_call",
-            date_deadline=fields.Datetime.context_timestamp(self, until).date(),
+            date_deadline=working_time.local_day(until, tz),
             summary=self.env._("Call back at %(moment)s", moment=local),
             note=comment,
-            user_id=(self.user_id or self.env.user).id,
+            user_id=user.id,
         )
         self.message_post(
             body=self.env._("Postponed to %(moment)s: %(comment)s", moment=local, comment=comment),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        return True
+        return self._playbook_next_step_notification(
+            self.env._("Postponed"),
+            self.env._("Postponed to %(moment)s.", moment=local),
+            self.env._("Next: call the client back then; the call is in the activities of %(user)s.", user=user.name),
+        )
 
     def _playbook_work_stages(self):
         """{lead: the first stage after New of its team}: where a lead goes when it is taken into work (3.5.2).

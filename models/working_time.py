@@ -9,6 +9,9 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone_location
+
+from odoo.tools.misc import babel_locale_parse
 
 UTC = pytz.utc
 LOCAL_PATTERN = "yyyy-MM-dd HH:mm"
@@ -134,11 +137,39 @@ def is_working_at(calendar, tz, moment):
     return bool(calendar._work_intervals_batch(start, start + timedelta(minutes=1), tz=tz)[False])
 
 
-def format_local(value, tz):
-    """A naive UTC datetime as "2026-11-23 11:00 (Europe/Moscow)": the team's time shown next to the user's."""
+def zone_offset(tz, moment=None):
+    """The UTC offset of zone ``tz`` at the naive UTC ``moment`` (now without one): "UTC+3", "UTC-4:30", "UTC"."""
+    local = to_local(moment or datetime.now(UTC).replace(tzinfo=None), tz)
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return "UTC%s%d%s" % ("+" if minutes > 0 else "-", hours, ":%02d" % rest if rest else "")
+
+
+def zone_label(tz, env=None, moment=None):
+    """A time zone as people name it, never its raw name "Europe/Moscow": the city of the zone in the user's
+    language (the names babel knows, for any zone) and its UTC offset at ``moment``, e.g. "Moscow time (UTC+3)",
+    «по времени г. Москва (UTC+3)». A zone without a city (UTC, Etc/GMT-3) is its offset alone."""
+    offset = zone_offset(tz, moment)
+    if "/" not in tz.zone or tz.zone.startswith("Etc/"):
+        return offset
+    locale = babel_locale_parse(env and env.lang or "en_US")
+    city = get_timezone_location(tz, locale=locale, return_city=True)
+    if env is None:
+        return "%s time (%s)" % (city, offset)
+    return env._("%(city)s time (%(offset)s)", city=city, offset=offset)
+
+
+def format_local(value, tz, env=None):
+    """A naive UTC datetime in the team's zone, to the minute, with the zone named for people:
+    "2026-11-23 11:00, Moscow time (UTC+3)" (``env`` gives the user's language)."""
     if not value:
         return False
-    return "%s (%s)" % (babel_format_datetime(to_local(value, tz), LOCAL_PATTERN, locale="en_US"), tz.zone)
+    return "%s, %s" % (
+        babel_format_datetime(to_local(value, tz), LOCAL_PATTERN, locale="en_US"),
+        zone_label(tz, env, value),
+    )
 
 
 def time_left_texts(env):

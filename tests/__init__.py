@@ -53,3 +53,4 @@ from . import test_concurrency
 from . import test_pipeline_kanban
 from . import test_menus
 from . import test_dashboard
+from . import test_screens

@@ -82,7 +82,7 @@ class TestPostpone(PlaybookCase):
         [activity] = lead.activity_ids
         self.assertEqual(
             (str(activity.date_deadline), activity.summary),
-            ("2026-11-25", "Call back at 2026-11-25 15:00 (Europe/Moscow)"),
+            ("2026-11-25", "Call back at 2026-11-25 15:00, Moscow time (UTC+3)"),
         )
         self.assertIn("board meeting", activity.note)
 

@@ -141,11 +141,11 @@ class TestOneTimeZone(PlaybookCase):
     def test_every_place_uses_the_team_working_time(self):
         received = datetime(2026, 11, 20, 6, 0)  # Friday 9:00 in Moscow
         expected = {
-            self.no_calendar: ("Asia/Vladivostok", "16:00"),
-            self.no_zone: ("Europe/Moscow", "09:00"),
-            self.yekaterinburg: ("Asia/Yekaterinburg", "11:00"),
+            self.no_calendar: ("Asia/Vladivostok", "16:00", "Vladivostok time (UTC+10)"),
+            self.no_zone: ("Europe/Moscow", "09:00", "Moscow time (UTC+3)"),
+            self.yekaterinburg: ("Asia/Yekaterinburg", "11:00", "Yekaterinburg time (UTC+5)"),
         }
-        for team, (zone, local_time) in expected.items():
+        for team, (zone, local_time, label) in expected.items():
             with self.subTest(team=team.name):
                 calendar, tz = team._playbook_working_time()
                 self.assertEqual(tz.zone, zone)
@@ -154,7 +154,7 @@ class TestOneTimeZone(PlaybookCase):
                     lead = self.create_lead(
                         team_id=team.id, temperature="hot", user_id=self.user_salesperson.id, phone=REAL_PHONE
                     )
-                shown = f"2026-11-20 {local_time} ({zone})"
+                shown = f"2026-11-20 {local_time}, {label}"
                 self.assertEqual(lead.date_received_team_tz, shown, "the lead's dates")
                 self.assertEqual(lead._playbook_sla_clock_key()[2], zone, "the response deadline's clock")
                 followup = self.env["crm.lead.followup"].create(
@@ -169,4 +169,6 @@ class TestOneTimeZone(PlaybookCase):
                 self.assertEqual(followup.date_due_team_tz, shown, "the follow-up's due time")
                 with self.pinned_time(received):
                     lead._playbook_postpone(received + timedelta(days=3), "talk on Monday")
-                self.assertIn(f"({zone})", lead.message_ids[0].body, "the postponement says the team's time")
+                self.assertIn(
+                    f", {label}: talk on Monday", lead.message_ids[0].body, "the postponement says the team's time"
+                )

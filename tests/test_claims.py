@@ -121,7 +121,7 @@ class TestClaimProcedure(ClaimCase):
         )
         self.assertEqual(len(notices), 2, "the notice of the new claim (3.4.3) and the second one (3.4.6)")
         self.assertIn("Claim to legal evaluation:", notices[1].body)
-        self.assertIn("was told on 2026-11-21 12:00 (Europe/Moscow)", notices[1].body, "in the team's time")
+        self.assertIn("was told on 2026-11-21 12:00, Moscow time (UTC+3)", notices[1].body, "in the team's time")
         self.assertIn("Responsible employee: Pb Salesperson B", notices[1].body)
         claim.write({"stage_id": self.stage["notified"].id})
         claim.action_send_to_legal()

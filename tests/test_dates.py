@@ -81,12 +81,12 @@ class TestDates(PlaybookCase):
     def test_dates_shown_in_the_team_time_zone(self):
         with self.pinned_time(MON_0900):
             lead = self.create_lead(stage_id=self.stage_contact.id, postponed_until=TUE_0815)
-        self.assertEqual(lead.date_received_team_tz, "2026-11-23 14:00 (Asia/Yekaterinburg)")
-        self.assertEqual(lead.date_in_work_team_tz, "2026-11-23 14:00 (Asia/Yekaterinburg)")
-        self.assertEqual(lead.postponed_until_team_tz, "2026-11-24 13:15 (Asia/Yekaterinburg)")
+        self.assertEqual(lead.date_received_team_tz, "2026-11-23 14:00, Yekaterinburg time (UTC+5)")
+        self.assertEqual(lead.date_in_work_team_tz, "2026-11-23 14:00, Yekaterinburg time (UTC+5)")
+        self.assertEqual(lead.postponed_until_team_tz, "2026-11-24 13:15, Yekaterinburg time (UTC+5)")
         self.assertFalse(lead.date_closed_team_tz)
         lead.team_id = self.team_b
-        self.assertEqual(lead.postponed_until_team_tz, "2026-11-24 11:15 (Europe/Moscow)")
+        self.assertEqual(lead.postponed_until_team_tz, "2026-11-24 11:15, Moscow time (UTC+3)")
 
     def test_creation_and_deadline_in_the_team_time_zone(self):
         """Seed 004, 3.4: «Все даты в сервисе ПП указаны с учетом часового пояса местонахождения СЦ»; 3.4.1
@@ -94,10 +94,12 @@ class TestDates(PlaybookCase):
         связаться с клиентом»: the creation date and the take-into-work deadline too (PP-3)."""
         with self.pinned_time(MON_0900):  # 14:00 in Yekaterinburg
             lead = self.create_lead(temperature="hot")
-        self.assertEqual(lead.create_date_team_tz, "2026-11-23 14:00 (Asia/Yekaterinburg)")
-        self.assertEqual(lead.sla_deadline_team_tz, "2026-11-23 17:00 (Asia/Yekaterinburg)", "3 working hours later")
+        self.assertEqual(lead.create_date_team_tz, "2026-11-23 14:00, Yekaterinburg time (UTC+5)")
+        self.assertEqual(
+            lead.sla_deadline_team_tz, "2026-11-23 17:00, Yekaterinburg time (UTC+5)", "3 working hours later"
+        )
         lead.team_id = self.team_b
-        self.assertEqual(lead.create_date_team_tz, "2026-11-23 12:00 (Europe/Moscow)")
+        self.assertEqual(lead.create_date_team_tz, "2026-11-23 12:00, Moscow time (UTC+3)")
 
     def test_team_time_zone_defaults_to_the_company(self):
         self.company.resource_calendar_id.tz = "Asia/Novosibirsk"

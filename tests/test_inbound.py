@@ -155,7 +155,7 @@ class TestInboundDesk(GuardCase):
     def test_after_hours_the_follow_up_is_due_at_the_next_working_minutes(self):
         _wizard, lead = self.register(when=SAT_1000_MSK)
         self.assertEqual(lead.followup_ids.date_due, MON_0905_YEKT, "Monday 9:05 in Yekaterinburg")
-        self.assertEqual(lead.followup_ids.date_due_team_tz, "2026-11-23 09:05 (Asia/Yekaterinburg)")
+        self.assertEqual(lead.followup_ids.date_due_team_tz, "2026-11-23 09:05, Yekaterinburg time (UTC+5)")
 
     def test_letter_and_bad_input(self):
         _wizard, lead = self.register(kind="letter", phone=False, email="director@uralmash.ru")

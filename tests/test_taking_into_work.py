@@ -60,7 +60,7 @@ class TestTakingIntoWork(GuardCase):
         self.assertEqual(lead._playbook_contacted_leads(), lead, "the postponement counts for the contact rules")
         self.assertFalse(lead.followup_ids, "the postponement plans the call back once, as its activity")
         [activity] = lead.activity_ids
-        self.assertEqual(activity.summary, "Call back at 2026-11-25 11:00 (Asia/Yekaterinburg)")
+        self.assertEqual(activity.summary, "Call back at 2026-11-25 11:00, Yekaterinburg time (UTC+5)")
 
     def test_postponing_refuses_a_lead_that_may_not_leave_new_and_logs_nothing(self):
         """Seed 004, 4.1: «В сервисе ПП существует 5 (Пять) типов ПП, выбор типа зависит от того, что необходимо
@@ -141,7 +141,8 @@ class TestTakingIntoWork(GuardCase):
             meeting.action_playbook_done()
         self.assertEqual(
             (lead.work_status, lead.stage_id, lead.sla_stopped_at, lead.sla_status),
-            ("in_work", self.stage_contact, held, "met"),
+            ("in_work", self.env.ref("crm_sales_playbook.crm_stage_meeting"), held, "met"),
+            "in work, and at the Meeting stage: the meeting was held",
         )
 
     def test_a_lead_that_may_not_leave_new_stays_new_and_says_why(self):

@@ -11,6 +11,9 @@ from .common import PLAYBOOK
 
 # Set PLAYBOOK_SCREENSHOTS to a folder to keep the screenshots the tours ask for (README's pictures).
 SCREENSHOTS = os.environ.get("PLAYBOOK_SCREENSHOTS")
+# The zone the tours run in: the tour users' and the browser's, whatever the machine's zone (the web client shows
+# dates in the browser's zone), so that the times the tours read are the same everywhere.
+TOUR_TZ = "Europe/Moscow"
 
 
 @tagged("post_install", "-at_install")
@@ -26,16 +29,16 @@ class TestMainFlowTour(HttpCase):
         env.company.country_id = env.ref("base.ru")
         env.company.external_report_layout_id = env.ref("web.external_layout_standard")
         cls.operator = new_test_user(
-            env, login="tour_operator", name="Tour Operator", groups=PLAYBOOK + "operator", tz="Europe/Moscow"
+            env, login="tour_operator", name="Tour Operator", groups=PLAYBOOK + "operator", tz=TOUR_TZ
         )
         cls.seller = new_test_user(
-            env, login="tour_seller", name="Tour Seller", groups=PLAYBOOK + "salesperson", tz="Europe/Moscow"
+            env, login="tour_seller", name="Tour Seller", groups=PLAYBOOK + "salesperson", tz=TOUR_TZ
         )
-        cls.head = new_test_user(env, login="tour_head", name="Tour Head", groups=PLAYBOOK + "head", tz="Europe/Moscow")
+        cls.head = new_test_user(env, login="tour_head", name="Tour Head", groups=PLAYBOOK + "head", tz=TOUR_TZ)
         cls.team = env["crm.team"].create(
             {
                 "name": "Tour Team",
-                "tz": "Europe/Moscow",
+                "tz": TOUR_TZ,
                 "user_id": cls.head.id,
                 "playbook_guards": True,
                 "company_id": env.company.id,
@@ -46,7 +49,7 @@ class TestMainFlowTour(HttpCase):
         cls.team.resource_calendar_id = env["resource.calendar"].create(
             {
                 "name": "Tour 24/7",
-                "tz": "Europe/Moscow",
+                "tz": TOUR_TZ,
                 "attendance_ids": [(5, 0, 0)]
                 + [
                     (
@@ -81,7 +84,18 @@ class TestMainFlowTour(HttpCase):
                 return None
             return original(browser, type, args=args, stackTrace=stackTrace, **kw)
 
-        with patch.object(ChromeBrowser, "_handle_console", handle_console):
+        original_navigate = ChromeBrowser.navigate_to
+
+        def navigate_to(browser, url, wait_stop=False):
+            if getattr(browser, "_playbook_tz", None) != TOUR_TZ:
+                browser._websocket_request("Emulation.setTimezoneOverride", params={"timezoneId": TOUR_TZ})
+                browser._playbook_tz = TOUR_TZ
+            return original_navigate(browser, url, wait_stop=wait_stop)
+
+        with (
+            patch.object(ChromeBrowser, "_handle_console", handle_console),
+            patch.object(ChromeBrowser, "navigate_to", navigate_to),
+        ):
             for url, tour, login in tours:
                 try:
                     self.start_tour(url, tour, login=login, timeout=180)

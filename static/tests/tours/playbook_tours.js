@@ -61,7 +61,7 @@ registry.category("web_tour.tours").add("crm_sales_playbook_salesperson_tour", {
         { trigger: ".o_form_view button[name=action_open_log_call]", run: "click" },
         { trigger: ".modal .o_field_widget[name=result] select", run: "selectByLabel Reached" },
         { trigger: ".modal .o_field_widget[name=notes] textarea", run: "edit Needs 20 users from January." },
-        { trigger: ".modal .o_form_button_save", run: "click" },
+        { trigger: ".modal button[name=action_log_call]", run: "click" },
         { trigger: "body:not(:has(.modal))" },
         {
             content: "the reached call took the lead into work",
