@@ -51,3 +51,4 @@ from . import test_order_documents
 from . import test_readonly
 from . import test_concurrency
 from . import test_proposal
+from . import test_landing
