@@ -55,6 +55,26 @@ class TestLandingPages(ClaimCase):
             "the desk registers the next call from the list",
         )
 
+    def test_the_demo_fills_the_desk_with_its_calls(self):
+        """With demo data the operator's landing page shows the story's calls, registered by the demo operator."""
+        called = self.create_lead(name="Ivanov: trial access", channel="inbound_call", user_id=self.user_salesperson.id)
+        self.create_lead(name="Not a demo record", channel="inbound_call", user_id=self.user_salesperson_b.id)
+        self.env["ir.model.data"].create(
+            [
+                {"module": "crm_sales_playbook", "name": name, "model": record._name, "res_id": record.id}
+                for name, record in (("user_operator", self.user_operator), ("demo_lead_called", called))
+            ]
+        )
+        self.env["crm.inbound.contact"]._playbook_demo_desk_log()
+        self.env["crm.inbound.contact"]._playbook_demo_desk_log()
+        desk = self.env.ref("crm_sales_playbook.crm_inbound_contact_action")
+        [row] = landing_records(desk, self.user_operator)
+        self.assertEqual(
+            (row.lead_id, row.kind, row.operator_id, row.forwarded_to_id, row.question),
+            (called, "call", self.user_operator, self.user_salesperson, "Ivanov: trial access"),
+            "one row per call of the demo, not twice",
+        )
+
     def test_legal_lands_on_the_claims_to_review(self):
         to_review = self.env.ref("crm_sales_playbook.crm_customer_claim_action_to_review")
         self.assertEqual(self.user_legal.action_id.id, to_review.id)
