@@ -59,3 +59,38 @@ class CrmInboundContact(models.Model):
         if (operator == "=") == value:
             return [("lead_id.work_status", "in", REQUEST_STATUSES)]
         return ["|", ("lead_id", "=", False), ("lead_id.work_status", "not in", REQUEST_STATUSES)]
+
+    @api.model
+    def _playbook_demo_desk_log(self):
+        """Demo data only: the desk's log rows of the demo's inbound calls and letters, registered by the demo
+        operator, so that the operator's landing page shows the calls of the story (issue 20)."""
+        operator = self.env.ref("crm_sales_playbook.user_operator", raise_if_not_found=False)
+        if not operator:
+            return
+        demo_ids = self.env["ir.model.data"].search([("module", "=", "crm_sales_playbook"), ("model", "=", "crm.lead")])
+        leads = self.env["crm.lead"].search(
+            [
+                ("id", "in", demo_ids.mapped("res_id")),
+                ("channel", "in", ("inbound_call", "email")),
+                ("id", "not in", self.search([("lead_id", "!=", False)]).lead_id.ids),
+            ]
+        )
+        self.create(
+            [
+                {
+                    "date": lead.date_received or lead.create_date,
+                    "kind": "call" if lead.channel == "inbound_call" else "letter",
+                    "channel": lead.channel,
+                    "caller_name": lead.contact_name or lead.partner_id.name,
+                    "operator_id": operator.id,
+                    "lead_id": lead.id,
+                    "partner_id": lead.partner_id.id,
+                    "lead_created": True,
+                    "forwarded_to_id": lead.user_id.id,
+                    "team_id": lead.team_id.id,
+                    "company_id": (lead.company_id or self.env.company).id,
+                    "question": lead.name,
+                }
+                for lead in leads
+            ]
+        )

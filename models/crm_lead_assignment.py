@@ -249,6 +249,19 @@ class CrmLead(models.Model):
                 skipped[lead] = self.env._("it has no temperature")
         return self - self.browse([lead.id for lead in skipped]), skipped
 
+    def _playbook_reasons_text(self, reasons):
+        """One line per lead and why it is not taken, by name: "- Lead A: it is won" (PP-9, PP-10)."""
+        lines = sorted((lead.display_name, lead.id, reason) for lead, reason in reasons.items())
+        return "\n".join(f"- {name}: {reason}" for name, _id, reason in lines)
+
+    def _playbook_assignment_text(self):
+        """One line per lead and the salesperson it went to: "- Lead A → Anna" (PP-9)."""
+        return "\n".join(f"- {lead.display_name} → {lead.user_id.name}" for lead in self)
+
+    def _playbook_counts_per_user_text(self):
+        """How many of the leads each salesperson has: "Anna 2, Boris 1" (PP-9, PP-10)."""
+        return ", ".join(f"{user.name} {len(leads)}" for user, leads in self.grouped("user_id").items())
+
     def _playbook_check_period(self, date_from, date_to):
         """A planning period ends on or after its first day and lasts at most ``MAX_PLANNING_DAYS`` (PP-10)."""
         if not (date_from and date_to) or date_to < date_from:
@@ -275,9 +288,9 @@ class CrmLead(models.Model):
         if hot:
             raise UserError(
                 self.env._(
-                    "Hot leads cannot be planned over a period, they must be handled within hours: %(leads)s. "
-                    "Remove them from the selection.",
-                    leads=", ".join(hot.mapped("display_name")),
+                    "Hot leads cannot be planned over a period, they must be handled within hours. "
+                    "Remove them from the selection:\n%(leads)s",
+                    leads=hot._playbook_reasons_text(dict.fromkeys(hot, self.env._("it is hot"))),
                 )
             )
         if not users:
@@ -298,6 +311,13 @@ class CrmLead(models.Model):
                 )
             )
         eligible, skipped = self._playbook_split_distributable()
+        if not eligible:
+            raise UserError(
+                self.env._(
+                    "None of the selected leads can be planned over a period:\n%(leads)s",
+                    leads=self._playbook_reasons_text(skipped),
+                )
+            )
 
         def oldest_first(lead):
             return lead.date_received or lead.create_date, lead.id

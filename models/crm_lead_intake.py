@@ -255,7 +255,9 @@ class CrmLead(models.Model):
             user_id=self.env.user.id,
             date_deadline=fields.Date.context_today(self),
         )
-        activity.action_feedback(feedback=question)
+        # The question is said once, in the call's entry in the chatter: not again as feedback, nor as the lead's
+        # description or its follow-up's note.
+        activity.action_feedback()
         # sudo: the desk's log and the follow-up are written by the registration only; users read them
         su_env = self.sudo().env
         su_env["crm.inbound.contact"].create(
@@ -294,7 +296,7 @@ class CrmLead(models.Model):
                     now, company.playbook_first_contact_minutes, company
                 ),
             }
-        return Followup.create(dict(values, lead_id=lead.id, user_id=forwarded_to.id, note=question))
+        return Followup.create(dict(values, lead_id=lead.id, user_id=forwarded_to.id))
 
     def _playbook_intake_summary(self, vals):
         lines = [self.env._("The client asked again: a new request was merged into this lead.")]

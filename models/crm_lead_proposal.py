@@ -42,6 +42,19 @@ class CrmLeadProposal(models.Model):
     )
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
 
+    @api.model
+    def default_get(self, fields_list):
+        """A new proposal starts from the letter template, in the client's language (else the user's), and its
+        subject names the product and the company, never the lead's internal title (EV-6)."""
+        defaults = super().default_get(fields_list)
+        lead = self.env["crm.lead"].browse(defaults.get("lead_id")).exists()
+        if lead:
+            letter = lead._playbook_proposal_letter()
+            for field in ("name", "body"):
+                if field in fields_list and not defaults.get(field):
+                    defaults[field] = letter[field]
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -191,19 +204,33 @@ class CrmLeadProposal(models.Model):
             )
             # sudo: Send is the one step that marks the proposal sent
             proposal.sudo().write({"state": "sent", "date_sent": fields.Datetime.now()})
+            proposal.message_post(body=proposal._playbook_sent_summary(), subtype_xmlid="mail.mt_note")
             lead._playbook_move_to_step("proposal")
+        summary = "\n".join(self.mapped(lambda proposal: proposal._playbook_sent_summary()))
         if len(self) != 1:
-            return True
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "title": self.env._("Proposal sent"),
+                    "message": summary,
+                    "sticky": False,
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         # Sending confirms what went to whom and names the next step (issue 20).
+        return self.lead_id._playbook_next_step_notification(self.env._("Proposal sent"), summary)
+
+    def _playbook_sent_summary(self):
+        """What went to whom: the client's address, the subject and the files (EV-6)."""
+        self.ensure_one()
         client = self.lead_id.partner_id
-        return self.lead_id._playbook_next_step_notification(
-            self.env._("Proposal sent"),
-            self.env._(
-                "%(proposal)s went to %(client)s with %(files)s.",
-                proposal=self.name,
-                client="%s <%s>" % (client.name, client.email) if client.email else client.name,
-                files=format_list(self.env, self.attachment_ids.mapped("name")),
-            ),
+        return self.env._(
+            'Sent to %(recipient)s: "%(subject)s", attached: %(files)s.',
+            recipient=client.email_formatted or client.display_name,
+            subject=self.name,
+            files=format_list(self.env, self.attachment_ids.mapped("name")),
         )
 
     @api.ondelete(at_uninstall=False)

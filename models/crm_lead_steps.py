@@ -157,11 +157,23 @@ class CrmLead(models.Model):
             "name": self.env._("Commercial Proposal"),
             "res_model": "crm.lead.proposal",
             "view_mode": "form",
-            "target": "current",
-            "context": {
-                "default_lead_id": self.id,
-                "default_name": self.env._("Commercial proposal: %(lead)s", lead=self.name),
-            },
+            "views": [(self.env.ref("crm_sales_playbook.crm_lead_proposal_view_form_dialog").id, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
+    def _playbook_proposal_letter(self):
+        """The subject and letter a new proposal starts from: the template rendered in the client's language,
+        else the user's (EV-6). Without the template (deleted by an admin) the subject alone."""
+        self.ensure_one()
+        template = self.env.ref("crm_sales_playbook.mail_template_proposal", raise_if_not_found=False)
+        if not template:
+            product = self.product_id.name and self.product_id.name + " — " or ""
+            company = (self.company_id or self.env.company).name
+            return {"name": self.env._("Commercial proposal: %(offer)s", offer=product + company), "body": False}
+        return {
+            field: template._render_field(source, self.ids, compute_lang=True)[self.id]
+            for field, source in (("name", "subject"), ("body", "body_html"))
         }
 
     @api.readonly

@@ -100,7 +100,12 @@ class CrmPlaybookJob(models.Model):
         Users = env["res.users"]
         counts = [(Users.browse(user_id), count) for user_id, count in payload["counts"]]
         assigned, skipped = env["crm.lead"].browse(payload["lead_ids"])._playbook_assign_to(counts)
-        return env._("%(count)s leads assigned, %(skipped)s not taken.", count=len(assigned), skipped=len(skipped))
+        return env._(
+            "%(count)s leads assigned (%(detail)s), %(skipped)s not taken.",
+            count=len(assigned),
+            detail=assigned._playbook_counts_per_user_text(),
+            skipped=len(skipped),
+        )
 
     def _playbook_run_transfer(self, env, payload):
         team = env["crm.team"].browse(payload["team_id"])

@@ -2,6 +2,12 @@ from odoo import api, models
 
 from . import roles
 
+# Where a role lands when it logs in: the records of its day, never the CRM's sample pipeline. First match wins.
+HOME_ACTIONS = (
+    (roles.OPERATOR, "crm_sales_playbook.crm_inbound_contact_action"),
+    (roles.LEGAL, "crm_sales_playbook.crm_customer_claim_action_to_review"),
+)
+
 
 class ResUsers(models.Model):
     """One answer to each role question of the playbook (X-SEC); CRM administrators hold every role.
@@ -11,6 +17,27 @@ class ResUsers(models.Model):
     """
 
     _inherit = "res.users"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._playbook_set_home_action()
+        return users
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(key == "groups_id" or key.startswith(("in_group_", "sel_groups_")) for key in vals):
+            self._playbook_set_home_action()
+        return result
+
+    def _playbook_set_home_action(self):
+        """Give operators and the legal department their landing page with their role (``HOME_ACTIONS``); a
+        home action already chosen for the user stays."""
+        for user in self.filtered(lambda user: not user.action_id and not user.share):
+            xmlid = next((xmlid for group, xmlid in HOME_ACTIONS if user.has_group(group)), None)
+            action = xmlid and self.env.ref(xmlid, raise_if_not_found=False)
+            if action:
+                user.action_id = action.id
 
     def _playbook_is_crm_admin(self):
         """Sales / Administrator: configures the CRM and may do every playbook action in its companies."""

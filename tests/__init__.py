@@ -54,3 +54,5 @@ from . import test_pipeline_kanban
 from . import test_menus
 from . import test_dashboard
 from . import test_screens
+from . import test_proposal
+from . import test_landing

@@ -63,6 +63,41 @@ class TestMassAssignment(PlaybookCase):
         self.assertIn("warm 2: it is won", wizard.result)
         self.assertIn("warm 3: it is lost", wizard.result)
 
+    def test_the_result_lists_which_lead_went_to_whom(self):
+        leads = self.leads(4, "warm", 10)
+        leads[3].action_set_lost()
+        wizard_form = Form(
+            self.env["crm.lead.mass.assign"]
+            .with_user(self.user_support)
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+        )
+        for user, count in ((self.user_salesperson, 2), (self.user_regular, 1)):
+            with wizard_form.line_ids.new() as line:
+                line.user_id = user
+                line.count = count
+        wizard = wizard_form.save()
+        wizard.action_assign()
+        self.assertEqual(
+            wizard.result,
+            "3 leads assigned: Pb Salesperson 2, Pb Regular 1.\n"
+            "- warm 0 → Pb Salesperson\n"
+            "- warm 2 → Pb Salesperson\n"
+            "- warm 1 → Pb Regular\n"
+            "Not taken:\n"
+            "- warm 3: it is lost",
+        )
+
+    def test_the_list_of_who_got_what_reads_in_a_fixed_number_of_queries(self):
+        few, many = self.leads(2, "warm", 10), self.leads(8, "cold", 11)
+        (few | many)._playbook_assign_to([(self.user_salesperson, 5), (self.user_regular, 5)])
+        queries = []
+        for leads in (few, many):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            leads._playbook_assignment_text()
+            queries.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(queries[0], queries[1], "no query per lead")
+
 
 @tagged("post_install", "-at_install")
 class TestPostpone(PlaybookCase):

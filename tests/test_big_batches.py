@@ -144,7 +144,7 @@ class TestBackgroundBatches(PlaybookCase):
         self.assertFalse(job.with_user(self.user_head).search([]), "another user does not")
         self.env["crm.playbook.job"]._cron_run_jobs()
         self.assertEqual((job.state, job.done_count), ("done", 6))
-        self.assertEqual(job.result, "6 leads assigned, 0 not taken.")
+        self.assertEqual(job.result, "6 leads assigned (Pb Salesperson 6), 0 not taken.")
         self.assertEqual(leads.user_id, self.user_salesperson)
         self.assertEqual(
             leads.message_ids.filtered(lambda m: "assigned the lead" in m.body).author_id,

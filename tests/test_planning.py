@@ -114,9 +114,15 @@ class TestDistributionOverPeriod(PlaybookCase):
         )
 
     def test_a_hot_lead_refuses_the_whole_action(self):
-        warm, hot = self.leads(3, "warm"), self.leads(1, "hot")
-        with self.assertRaisesRegex(UserError, "Hot leads cannot be planned over a period.*hot 0"):
+        warm, hot = self.leads(3, "warm"), self.leads(2, "hot")
+        with self.assertRaises(UserError) as refusal:
             self.distribute(warm | hot, date(2026, 11, 23), date(2026, 11, 27), self.user_salesperson_b)
+        self.assertEqual(
+            refusal.exception.args[0],
+            "Hot leads cannot be planned over a period, they must be handled within hours. "
+            "Remove them from the selection:\n- hot 0: it is hot\n- hot 1: it is hot",
+            "the refusal names each hot lead",
+        )
         self.env.cr.clear()
         self.assertFalse((warm | hot).filtered("date_planned_contact"))
         self.assertFalse((warm | hot).activity_ids)
@@ -128,6 +134,20 @@ class TestDistributionOverPeriod(PlaybookCase):
         self.assertEqual(new.date_planned_contact, date(2026, 11, 23))
         self.assertFalse(in_work.date_planned_contact)
         self.assertIn("warm 1: it is in work", wizard.skipped_text)
+        self.assertEqual(
+            wizard.result, "1 leads planned.\nNot planned:\n- warm 1: it is in work", "the result names who was left"
+        )
+
+    def test_nothing_to_plan_names_each_lead_and_why(self):
+        in_work, won = self.leads(2, "warm")
+        in_work.stage_id = self.stage_contact
+        won.action_set_won()
+        with self.assertRaises(UserError) as refusal:
+            self.distribute(in_work | won, date(2026, 11, 23), date(2026, 11, 27), self.user_salesperson_b)
+        self.assertEqual(
+            refusal.exception.args[0],
+            "None of the selected leads can be planned over a period:\n- warm 0: it is in work\n- warm 1: it is won",
+        )
 
     def test_bad_periods_are_refused(self):
         leads = self.leads(2, "cold")

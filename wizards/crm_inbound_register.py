@@ -241,7 +241,6 @@ class CrmInboundRegister(models.TransientModel):
                     "playbook_request_date": self.request_date,
                     "team_id": self.team_id.id,
                     "user_id": self.transferred_to_id.id,
-                    "description": self.question,
                 }
             )
         )

@@ -31,6 +31,7 @@ class CrmLeadDistribute(models.TransientModel):
     eligible_count = fields.Integer(compute="_compute_selection", string="Leads to Plan")
     skipped_text = fields.Text(compute="_compute_selection", string="Not Taken")
     line_ids = fields.One2many("crm.lead.distribute.line", "wizard_id", string="Plan", readonly=True)
+    result = fields.Text(readonly=True)
     done = fields.Boolean(readonly=True)
 
     def _default_team(self):
@@ -52,8 +53,8 @@ class CrmLeadDistribute(models.TransientModel):
             eligible, skipped = wizard.lead_ids._playbook_split_distributable()
             wizard.hot_count = len(wizard.lead_ids.filtered(lambda lead: lead.temperature == "hot"))
             wizard.eligible_count = len(eligible)
-            wizard.skipped_text = "\n".join(
-                f"- {lead.display_name}: {reason}" for lead, reason in skipped.items() if lead.temperature != "hot"
+            wizard.skipped_text = wizard.lead_ids._playbook_reasons_text(
+                {lead: reason for lead, reason in skipped.items() if lead.temperature != "hot"}
             )
 
     def action_distribute(self):
@@ -74,15 +75,19 @@ class CrmLeadDistribute(models.TransientModel):
                 },
                 len(self.lead_ids),
             )
-        plan, _skipped = self.lead_ids._playbook_distribute_over_period(
+        plan, skipped = self.lead_ids._playbook_distribute_over_period(
             self.date_from, self.date_to, self.user_ids, self.team_id
         )
+        result = self.env._("%(count)s leads planned.", count=len(plan))
+        if skipped:
+            result += "\n" + self.env._("Not planned:") + "\n" + self.lead_ids._playbook_reasons_text(skipped)
         summary = {}
         for lead, key in plan.items():
             summary.setdefault(key, []).append(lead.temperature)
         self.write(
             {
                 "done": True,
+                "result": result,
                 "line_ids": [(5, 0, 0)]
                 + [
                     (

@@ -33,7 +33,7 @@ class CrmLeadMassAssign(models.TransientModel):
         for wizard in self:
             eligible, skipped = wizard.lead_ids._playbook_split_assignable()
             wizard.eligible_count = len(eligible)
-            wizard.skipped_text = "\n".join(f"- {lead.display_name}: {reason}" for lead, reason in skipped.items())
+            wizard.skipped_text = wizard.lead_ids._playbook_reasons_text(skipped)
 
     def action_assign(self):
         self.ensure_one()
@@ -48,13 +48,15 @@ class CrmLeadMassAssign(models.TransientModel):
                 len(self.lead_ids),
             )
         assigned, skipped = self.lead_ids._playbook_assign_to(counts)
-        self.result = self.env._(
+        result = self.env._(
             "%(count)s leads assigned: %(detail)s.",
             count=len(assigned),
-            detail=", ".join(f"{user.name} {len(leads)}" for user, leads in assigned.grouped("user_id").items()),
+            detail=assigned._playbook_counts_per_user_text(),
         )
+        result += "\n" + assigned._playbook_assignment_text()
         if skipped:
-            self.result += "\n" + self.env._("Not taken:") + "\n" + self.skipped_text
+            result += "\n" + self.env._("Not taken:") + "\n" + self.lead_ids._playbook_reasons_text(skipped)
+        self.result = result
         return reopen(self, self.env._("Assignment Result"))
 
 

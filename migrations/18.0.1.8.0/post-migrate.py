@@ -39,8 +39,15 @@ def russian_wording_of_the_glossary(env):
     env["ir.module.module"].search([("name", "=", "crm_sales_playbook")])._update_translations(overwrite=True)
 
 
+def roles_land_on_their_page(env):
+    """Operators land on the inbound desk, the legal department on the claims to review: users made before
+    the upgrade get the home action their role now comes with (unless one was chosen for them)."""
+    env["res.users"].with_context(active_test=False).search([("share", "=", False)])._playbook_set_home_action()
+
+
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     stages_named_as_the_playbook(env)
     claim_rejected_stage_named(env)
     russian_wording_of_the_glossary(env)
+    roles_land_on_their_page(env)
