@@ -50,3 +50,4 @@ from . import test_approval
 from . import test_order_documents
 from . import test_readonly
 from . import test_concurrency
+from . import test_demo
