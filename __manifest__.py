@@ -67,6 +67,7 @@
         "report/crm_playbook_daily_report.xml",
     ],
     "demo": [
+        "data/crm_sales_playbook_demo_company.xml",
         "data/crm_sales_playbook_demo.xml",
     ],
     "assets": {

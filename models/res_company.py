@@ -442,3 +442,41 @@ class ResCompany(models.Model):
             cron.sudo().active = False  # sudo: the enrichment job is the system's
         params = self.env["ir.config_parameter"].sudo()  # sudo: the enrichment setting is the system's
         params.set_param("crm.iap.lead.enrich.setting", "manual")
+
+    @api.model
+    def _playbook_demo_russian_company(self, company_id):
+        """Demo data only: the Russian demo company gets Odoo's generic chart of accounts (Community has no Russian
+        one), so that its quotations can be invoiced in roubles. Called before its records exist."""
+        company = self.browse(company_id)
+        if company.chart_template:
+            return
+        country, currency = company.country_id, company.currency_id
+        self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
+        # The generic chart is the USA's: its fiscal country and currency become the company's again.
+        domain = [("company_id", "=", company.id)]
+        self.env["account.tax.group"].search(domain).write({"country_id": country.id})
+        self.env["account.tax"].with_context(active_test=False).search(domain).write({"country_id": country.id})
+        company.write({"account_fiscal_country_id": country.id, "currency_id": currency.id})
+
+    @api.model
+    def _playbook_demo_odoo_leads_home(self, company_id):
+        """Demo data only: Odoo's own demo leads that have no company belong to ``company_id`` (YourCompany), so
+        that the Russian company's pipeline shows the playbook's story alone."""
+        lead_ids = (
+            self.env["ir.model.data"]
+            .search([("model", "=", "crm.lead"), ("module", "!=", "crm_sales_playbook")])
+            .mapped("res_id")
+        )
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        Lead.search([("id", "in", lead_ids), ("company_id", "=", False)]).write({"company_id": company_id})
+
+    @api.model
+    def _playbook_demo_speak_russian(self, company_id, user_ids):
+        """Demo data only: the Russian demo company's people and clients read Russian when it is loaded (no
+        language is loaded for them)."""
+        if not self.env["res.lang"]._get_code("ru_RU"):
+            return
+        users = self.env["res.users"].browse(user_ids)
+        company = self.browse(company_id)
+        clients = self.env["res.partner"].search([("company_id", "=", company.id)])
+        (users.partner_id | company.partner_id | clients).write({"lang": "ru_RU"})

@@ -56,3 +56,4 @@ from . import test_dashboard
 from . import test_screens
 from . import test_proposal
 from . import test_landing
+from . import test_demo

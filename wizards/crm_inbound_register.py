@@ -95,7 +95,8 @@ class CrmInboundRegister(models.TransientModel):
         Partner = self.env["res.partner"]
         Lead = self.env["crm.lead"]
         for wizard in self:
-            country = self.env.company.country_id
+            # A local number (8 (343) 200-10-10) is read in the country of the company the team works for.
+            country = (wizard.team_id.company_id or self.env.company).country_id
             email = email_normalize(wizard.email or "")
             phone = wizard.phone and Lead._phone_format(number=wizard.phone, country=country, force_format="E164")
             if not (email or phone):
