@@ -60,9 +60,14 @@ class TestProposalDialog(DealCase):
             'Sent to "Uralmash JSC" <office@uralmash.ru>: "Commercial proposal: Online Reporting — Service Center '
             'LLC", attached: proposal.pdf.'
         )
+        # Then the next step (issue 20, "Next steps"): the stage the lead is at and what comes next.
+        next_step = (
+            " Lead Uralmash: 20 users, call back Tuesday is at stage Proposal. Next: plan a meeting or make the "
+            "quotation."
+        )
         self.assertEqual(
             (action["tag"], action["params"]["title"], action["params"]["message"], action["params"]["next"]),
-            ("display_notification", "Proposal sent", summary, {"type": "ir.actions.act_window_close"}),
+            ("display_notification", "Proposal sent", summary + next_step, {"type": "ir.actions.act_window_close"}),
         )
         [sent] = lead.message_ids.filtered(lambda message: message.subject)
         self.assertEqual(

@@ -130,8 +130,8 @@ class TestNextStepHints(ScreenCase):
             (notification["params"]["title"], notification["params"]["message"]),
             (
                 "Proposal sent",
-                "Terminals for Uralmash went to Uralmash JSC <office@uralmash.ru> with offer.pdf. Lead Uralmash "
-                "terminals is at stage Proposal. Next: plan a meeting or make the quotation.",
+                'Sent to "Uralmash JSC" <office@uralmash.ru>: "Terminals for Uralmash", attached: offer.pdf. Lead '
+                "Uralmash terminals is at stage Proposal. Next: plan a meeting or make the quotation.",
             ),
         )
 
