@@ -310,8 +310,22 @@ class CrmPlaybookGoal(models.Model):
             "%(actual)s of %(target)s %(unit)s",
             actual=self._number(actual),
             target=self._number(self.target),
-            unit=self.unit or "",
+            unit=self._unit_label(),
         ).strip()
+
+    def _unit_label(self):
+        """The goal's unit in the reader's language: the units the calculations give are stored in English."""
+        self.ensure_one()
+        labels = {
+            "leads": self.env._("leads"),
+            "calls": self.env._("calls"),
+            "meetings": self.env._("meetings"),
+            "proposals": self.env._("proposals"),
+            "invoices": self.env._("invoices"),
+            "claims": self.env._("claims"),
+            "complaints": self.env._("complaints"),
+        }
+        return labels.get(self.unit, self.unit or "")
 
     def _notify_short(self, value):
         summary = self.env._(

@@ -36,6 +36,28 @@ class TestRussian(PlaybookCase):
         labels = dict(ru["crm.lead"]._fields["temperature"]._description_selection(ru))
         self.assertEqual(labels, {"hot": "Горячая", "warm": "Тёплая", "cold": "Холодная"})
 
+    def test_goal_card_counts_in_russian(self):
+        """Issue 20: the goal card read «1 из 2 complaints»: the unit the calculation stores in English reads in
+        the user's language."""
+        self.env["crm.quality.complaint"].create({"partner_id": self.partner.id, "essence": "x", "date": MON_1100_MSK})
+        goal = self.env["crm.playbook.goal"].create(
+            {
+                "code": "Ц-Ж",
+                "name": "Жалобы",
+                "indicator_code": "ПЦ-Ж",
+                "indicator_name": "Жалобы на качество",
+                "calculation": "complaints",
+                "target": 2.0,
+                "periodicity": "daily",
+                "user_id": self.user_head.id,
+            }
+        )
+        goal._record(MON_1100_MSK.date(), MON_1100_MSK.date(), final=False)
+        self.assertEqual(goal.unit, "complaints", "stored as the calculation gives it")
+        self.assertEqual(goal.with_context(lang="ru_RU").last_figures, "1 из 2 жалоб")
+        goal.invalidate_recordset(["last_figures"])
+        self.assertEqual(goal.with_context(lang="en_US").last_figures, "1 of 2 complaints")
+
     def test_errors_in_russian(self):
         lead = self.create_lead(name="Ромашка")
         with self.assertRaisesRegex(ValidationError, "ПП Ромашка имеет тип «Подключение»: выберите продукт"):
