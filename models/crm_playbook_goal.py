@@ -152,9 +152,7 @@ class CrmPlaybookGoal(models.Model):
     last_reached = fields.Boolean(compute="_compute_last_value")
     trend = fields.Selection([("up", "Up"), ("down", "Down"), ("flat", "Flat")], compute="_compute_last_value")
     progress = fields.Float(compute="_compute_last_value", help="Actual as a percentage of the target.")
-    last_figures = fields.Char(
-        string="Last Figures", compute="_compute_last_value", help="The last period's actual value of the target."
-    )
+    last_figures = fields.Char(compute="_compute_last_value", help="The last period's actual value of the target.")
 
     _sql_constraints = [
         (

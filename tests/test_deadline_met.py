@@ -151,7 +151,7 @@ class TestDeadlineMet(ReportCase):
             "the report opens grouped by team, then by salesperson",
         )
         self.assertEqual(context["pivot_measures"], ["sla_met_rate", "__count"], "the share met, then the count")
-        Lead = self.Lead.with_context(context)
+        Lead = self.Lead.with_context(**context)
         domain = safe_eval(action["domain"]) + [("id", "in", leads.ids)]
         self.env.flush_all()
         by_team = {team: round(rate, 2) for team, rate in Lead._read_group(domain, ["team_id"], ["sla_met_rate:avg"])}

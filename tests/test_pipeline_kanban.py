@@ -80,7 +80,9 @@ class TestPipelineKanban(PlaybookCase):
         action, _kanban, arch = self.pipeline()
         context = action["context"]  # the crm team's pipeline action gives it evaluated
         ids = (cold | hot | warm | warm_breached | hot_breached).ids
-        leads = self.env["crm.lead"].with_context(context).search([("id", "in", ids)], order=arch.get("default_order"))
+        leads = (
+            self.env["crm.lead"].with_context(**context).search([("id", "in", ids)], order=arch.get("default_order"))
+        )
         self.assertEqual(
             leads.mapped("name"),
             ["Hot breached", "Warm breached", "Hot", "Warm", "Cold"],
