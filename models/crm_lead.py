@@ -287,7 +287,9 @@ class CrmLead(models.Model):
         refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
         self._playbook_check_values(vals, self)
         if not self.env.su:
-            lock_for_write(self)  # a user's write waits for the crons' locks; the crons skip the user's
+            # A user's write waits for the crons' locks, and the crons skip the user's: in the playbook's teams,
+            # whose leads the crons handle (elsewhere Odoo's write stays as it is).
+            lock_for_write(self.filtered(lambda lead: lead.team_id and lead.team_id._playbook_follows()))
         self._playbook_reservation_before_write(vals)
         self._playbook_guards_before_write(vals)
         manual = self._playbook_manual_temperature(vals)
