@@ -89,31 +89,40 @@ class TestIntakeRace(RaceCase):
             self.retries = outcome.get("retries", 0)
             return result, outcome["result"]
 
+    @staticmethod
+    def build_client(env):
+        partner = env["res.partner"].create({"name": "Race client", "email": "race.client@example.com"})
+        product = env["product.product"].create({"name": "Race product"})
+        return {"partner": partner, "product": product}
+
+    @staticmethod
+    def cleanup_client(env, records):
+        env["crm.lead"].with_context(active_test=False).search([("partner_id", "=", records["partner"].id)]).unlink()
+        records["product"].unlink()
+        records["partner"].unlink()
+
+    @staticmethod
+    def submit(ids):
+        """A request for the committed client and product, as a web form sends it: returns the lead's id."""
+        vals = {
+            "name": "Race request",
+            "type": "opportunity",
+            "partner_id": ids["partner"],
+            "product_id": ids["product"],
+        }
+
+        def create(env):
+            return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
+
+        return create
+
     def test_two_requests_for_one_client_and_product_make_one_lead(self):
         """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,
         чтобы исключить дублирование. Если по клиенту уже есть созданная ПП по Продукту, то новая ПП не будет
         создана, а в существующей ПП может быть обновлена информация, например, температура, добавлены новые
         контакты и т.д.»"""
-
-        def build(env):
-            partner = env["res.partner"].create({"name": "Race client", "email": "race.client@example.com"})
-            product = env["product.product"].create({"name": "Race product"})
-            return {"partner": partner, "product": product}
-
-        def cleanup(env, records):
-            env["crm.lead"].with_context(active_test=False).search(
-                [("partner_id", "=", records["partner"].id)]
-            ).unlink()
-            records["product"].unlink()
-            records["partner"].unlink()
-
-        with self.committed(build, cleanup) as ids:
-            vals = {"name": "Race request", "type": "opportunity", "partner_id": ids["partner"]}
-            vals["product_id"] = ids["product"]
-
-            def submit(env):
-                return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
-
+        with self.committed(self.build_client, self.cleanup_client) as ids:
+            submit = self.submit(ids)
             first, second = self.race(submit, submit)
             self.assertEqual(
                 self.retries,
@@ -133,25 +142,12 @@ class TestIntakeRace(RaceCase):
         чтобы исключить дублирование.» A request that wrote before it creates the lead cannot begin again on
         its own: it fails with a serialization failure, Odoo retries it, and it joins the first request's lead."""
 
-        def build(env):
-            partner = env["res.partner"].create({"name": "Race client", "email": "race.client@example.com"})
-            product = env["product.product"].create({"name": "Race product"})
-            return {"partner": partner, "product": product}
-
         def cleanup(env, records):
-            env["crm.lead"].with_context(active_test=False).search(
-                [("partner_id", "=", records["partner"].id)]
-            ).unlink()
             env["res.partner"].search([("name", "=", "Race note")]).unlink()
-            records["product"].unlink()
-            records["partner"].unlink()
+            self.cleanup_client(env, records)
 
-        with self.committed(build, cleanup) as ids:
-            vals = {"name": "Race request", "type": "opportunity", "partner_id": ids["partner"]}
-            vals["product_id"] = ids["product"]
-
-            def submit(env):
-                return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
+        with self.committed(self.build_client, cleanup) as ids:
+            submit = self.submit(ids)
 
             def write_then_submit(env):
                 env["res.partner"].create({"name": "Race note"})
