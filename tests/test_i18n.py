@@ -243,6 +243,16 @@ class TestRussianStageNames(PlaybookCase):
         self.assertIn('title="Завершена"', arch, "the won ribbon names the stage as the pipeline does")
         self.assertNotIn("Вона", arch)
 
+    def test_won_button_reads_the_won_stage_where_crm_speaks_russian(self):
+        """A Russian database holds crm's Russian too, whose Won button reads «Вона»: the form's button reads as the
+        playbook names the won stage (the browser tour saw it)."""
+        modules = self.env["ir.module.module"].search([("name", "in", ("crm", "crm_sales_playbook"))])
+        modules._update_translations(["ru_RU"])
+        arch = self.env["crm.lead"].with_context(lang="ru_RU").get_view(self.env.ref("crm.crm_lead_view_form").id)
+        buttons = re.findall(r'<button name="action_set_won_rainbowman"[^>]*>', arch["arch"])
+        self.assertEqual([re.search(r'string="([^"]*)"', button).group(1) for button in buttons], ["Завершена"])
+        self.assertNotIn("Вона", arch["arch"])
+
     def test_upgrade_renames_odoos_names_only(self):
         self.odoos_names()
         self.env.ref("crm.stage_lead3").with_context(lang="ru_RU").name = "КП отправлено"  # an admin's name
