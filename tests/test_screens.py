@@ -293,6 +293,17 @@ class TestOnlyButtonsThatCanSucceed(ScreenCase):
 class TestTeamTime(ScreenCase):
     """The team's zone named for people, and its local time next to the dates Odoo shows in the user's zone."""
 
+    def test_deadlines_show_to_the_minute(self):
+        """Issue 20, "Dates and numbers": the response deadline and the postponement show without seconds on the
+        lead form and the list (Odoo 18 shows a datetime's seconds unless told otherwise)."""
+        for view_type in ("form", "list"):
+            arch = etree.fromstring(self.Lead.get_views([(False, view_type)])["views"][view_type]["arch"])
+            for name in ("sla_deadline", "postponed_until"):
+                for node in arch.xpath("//field[@name='%s']" % name):
+                    if node.get("invisible") in ("1", "True") or node.get("column_invisible") in ("1", "True"):
+                        continue
+                    self.assertIn("'show_seconds': False", node.get("options") or "", (view_type, name))
+
     def test_zone_labels_for_any_zone(self):
         """Seed 004, 3.4: «Все даты в сервисе ПП указаны с учетом часового пояса местонахождения СЦ.»"""
         moment = datetime(2026, 11, 23, 8, 0)
