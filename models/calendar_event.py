@@ -31,8 +31,8 @@ class CalendarEvent(models.Model):
         says what happened, nobody has to move it by hand."""
         leads = self.opportunity_id
         writable = leads._filtered_access("write")
-        # sudo: the sales agent who held the meeting moves on a lead of the sales center it may only read
-        for group in (writable, (leads._filtered_access("read") - writable).sudo()):
+        readable = leads._filtered_access("read") - writable
+        for group in (writable, readable.sudo()):  # sudo: the agent who held the meeting moves a lead it may read
             group._playbook_take_into_work()
             group.filtered(
                 lambda lead: lead.team_id.playbook_guards and "meeting" in lead._playbook_next_steps()

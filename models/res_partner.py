@@ -64,8 +64,8 @@ class ResPartner(models.Model):
     )
 
     def write(self, vals):
-        # sudo: whether a company's own partner changes country, whoever edits it (``res.company._playbook_country``)
-        if "country_id" in vals and self.env["res.company"].sudo().search_count([("partner_id", "in", self.ids)]):
+        companies = self.env["res.company"].sudo()  # sudo: is it a company's own partner, whoever edits it
+        if "country_id" in vals and companies.search_count([("partner_id", "in", self.ids)]):
             self.env.registry.clear_cache()
         return super().write(vals)
 

@@ -23,8 +23,8 @@ class ResourceCalendar(models.Model):
         ``start`` to ``end`` (aware, UTC midnights). Kept per worker until a calendar, its hours or a holiday
         change: a web request then reads no calendar to plan its follow-ups and deadline."""
         self.ensure_one()
-        # sudo: a deadline counts every holiday of its calendar, whoever's request plans it
-        found = self.sudo()._work_intervals_batch(start, end, tz=tz)[False]
+        calendar = self.sudo()  # sudo: a deadline counts every holiday of its calendar, whoever's request plans it
+        found = calendar._work_intervals_batch(start, end, tz=tz)[False]
         return tuple((begin, stop) for begin, stop, _meta in found)
 
     def write(self, vals):
