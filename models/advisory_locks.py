@@ -16,11 +16,15 @@ Odoo's retry first sleeps up to two seconds (four on the second try), holding it
 requests for one client, that sleep, not the work, made intake slow. So a request that has written nothing yet
 (intake locks before it writes) does not wait on its old snapshot: it tries the locks without waiting; when
 another request holds one, it waits for it, then rolls back its own empty transaction and tries again, on a
-snapshot taken after the other one committed (``restart=True``). Only a request that already wrote, or that
-loses the race three times over, is left to Odoo's retry.
+snapshot taken after the other one committed (``restart=True``). This is done only for a create that Odoo's RPC
+dispatch called itself (the web client, the external API), where nothing of a caller's can be lost; a request
+that already wrote, server code calling create (an import and its savepoints, a controller, a cron's job), or
+a request that loses the race three times over is left to Odoo's retry.
 """
 
 import hashlib
+import sys
+import threading
 
 from psycopg2 import errors
 
@@ -29,6 +33,17 @@ from odoo.tools import SQL
 
 CLAIM_TABLE = "crm_playbook_claim"
 RESTARTS = 3  # a request restarts its empty transaction at most this many times before it waits as any other
+# The frames between Odoo's ``call_kw`` and the lock of the lead's create: its overrides and the intake's matching.
+# ``web_save`` is the form view's save: it creates before anything else.
+CREATE_CHAIN = {
+    "create",
+    "_model_create_multi",
+    "_playbook_intake_match",
+    "__init__",
+    "lock_keys",
+    "_take_restarting",
+    "web_save",
+}
 
 
 def init_claims(cr):
@@ -78,6 +93,31 @@ def _claim(cr, hashes):
     )
 
 
+def _in_cron_or_test(env):
+    """A cron's job (run in savepoints, by batches; Odoo gives it ``ir_cron_progress_id``, in a cron thread or
+    a cron worker) and Odoo's test runner never restart a transaction."""
+    thread = threading.current_thread()
+    return bool(
+        env.context.get("ir_cron_progress_id")
+        or getattr(thread, "testing", False)
+        or thread.name.startswith("odoo.service.cron")
+    )
+
+
+def _called_by_rpc():
+    """Whether the lead's create was called by Odoo's RPC dispatch itself (``odoo.api.call_kw``: the web client
+    and the external API), so that nothing of a caller's runs in this transaction before it: no savepoint, no
+    work to lose. Server code calling create (an import, a controller, a job) is never restarted."""
+    frame = sys._getframe(2)
+    while frame:
+        code = frame.f_code
+        if code.co_name in CREATE_CHAIN or code.co_filename.startswith("<decorator-gen-"):
+            frame = frame.f_back
+            continue
+        return code.co_name == "call_kw" and code.co_filename.endswith(("odoo/api.py", "odoo\\api.py"))
+    return False
+
+
 def _take_restarting(env, hashes):
     """Lock and claim ``hashes`` on a snapshot that sees the work of whoever held them; False when this
     transaction cannot be restarted (it wrote, or has work queued for its commit) or lost the race too often,
@@ -89,7 +129,7 @@ def _take_restarting(env, hashes):
     write: when it fails because the holder committed after this snapshot, rolling back loses nothing either.
     """
     cr = env.cr
-    if type(cr) is not sql_db.Cursor:  # a test's cursor rolls back to its savepoint: never restarted
+    if type(cr) is not sql_db.Cursor or _in_cron_or_test(env) or not _called_by_rpc():
         return False
     for _try in range(RESTARTS):
         env.flush_all()

@@ -32,11 +32,12 @@ class CalendarEvent(models.Model):
         leads = self.opportunity_id
         writable = leads._filtered_access("write")
         readable = leads._filtered_access("read") - writable
-        for group in (writable, readable.sudo()):  # sudo: the agent who held the meeting moves a lead it may read
-            group._playbook_take_into_work()
-            group.filtered(
-                lambda lead: lead.team_id.playbook_guards and "meeting" in lead._playbook_next_steps()
-            )._playbook_move_to_step("meeting")
+        writable._playbook_take_into_work()
+        readable.sudo()._playbook_take_into_work()  # sudo: the agent who held the meeting takes in a lead it reads
+        # Moving the stage stays the right of whoever may edit the lead: a held meeting moves only those.
+        writable.filtered(
+            lambda lead: lead.team_id.playbook_guards and "meeting" in lead._playbook_next_steps()
+        )._playbook_move_to_step("meeting")
 
     def action_playbook_done(self):
         """Mark Held: the notification names the lead's stage now and its next step (issue 20)."""

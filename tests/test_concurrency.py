@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from psycopg2 import errors
 
+import odoo
 from odoo.service.model import retrying
 from odoo.tests import new_test_user, tagged
 
@@ -103,16 +104,18 @@ class TestIntakeRace(RaceCase):
 
     @staticmethod
     def submit(ids):
-        """A request for the committed client and product, as a web form sends it: returns the lead's id."""
+        """A request for the committed client and product, as the external API or the web client sends it
+        (through Odoo's ``call_kw``): returns the lead's id."""
         vals = {
             "name": "Race request",
             "type": "opportunity",
             "partner_id": ids["partner"],
             "product_id": ids["product"],
+            "phone": "+7 912 604-18-37",
         }
 
         def create(env):
-            return env["crm.lead"].create(dict(vals, phone="+7 912 604-18-37")).id
+            return odoo.api.call_kw(env["crm.lead"], "create", [vals], {})
 
         return create
 
@@ -165,6 +168,24 @@ class TestIntakeRace(RaceCase):
                     1,
                     "what the retried request wrote before its lock was written once",
                 )
+
+    def test_a_request_inside_a_savepoint_is_never_begun_again(self):
+        """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,
+        чтобы исключить дублирование.» A caller that holds a savepoint (an import, a ``cr.savepoint()`` block)
+        would lose it with a restarted transaction: such a request waits as any other, fails into Odoo's retry,
+        and joins the first request's lead."""
+        with self.committed(self.build_client, self.cleanup_client) as ids:
+            submit = self.submit(ids)
+
+            def submit_in_savepoint(env):
+                # Server code creating the lead under a savepoint of its own, as an import does.
+                values = {"name": "Race request", "type": "opportunity", "phone": "+7 912 604-18-37"}
+                with env.cr.savepoint():
+                    return env["crm.lead"].create(dict(values, partner_id=ids["partner"], product_id=ids["product"])).id
+
+            first, second = self.race(submit, submit_in_savepoint)
+            self.assertEqual(self.retries, 1, "not begun again under the caller's savepoint: retried by Odoo")
+            self.assertEqual(second, first, "the retried request returns the first one's lead")
 
     def test_two_requests_plan_one_pending_followup_of_a_kind(self):
         """Seed 004: «5.3. При создании ПП в сервисе ПП выполняется автоматическая проверка всех уже существующих ПП,

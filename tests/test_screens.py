@@ -156,6 +156,24 @@ class TestNextStepHints(ScreenCase):
             ),
         )
 
+    def test_a_meeting_marked_held_by_someone_who_only_reads_the_lead_moves_no_stage(self):
+        """Issue 20's next steps stay within each role's rights: legal reads every lead but edits none; a meeting
+        it marks held moves no lead to another stage."""
+        lead = self.contacted_lead(name="Uralmash terminals")
+        stage = lead.stage_id
+        self.assertFalse(lead.with_user(self.user_legal).has_access("write"))
+        meeting = self.env["calendar.event"].create(
+            {
+                "name": "Visit to Uralmash",
+                "opportunity_id": lead.id,
+                "start": MON_1100_MSK + timedelta(days=1),
+                "stop": MON_1100_MSK + timedelta(days=1, hours=1),
+                "partner_ids": [(4, self.user_legal.partner_id.id)],
+            }
+        )
+        meeting.with_user(self.user_legal).write({"playbook_done": True})
+        self.assertEqual(lead.stage_id, stage, "the stage stays: legal may not edit the lead")
+
     def test_postponement_dialog_activity_and_chatter_agree_in_the_team_time(self):
         """Seed 004, 3.4: «Все даты в сервисе ПП указаны с учетом часового пояса местонахождения СЦ.»"""
         lead = self.lead(partner_id=self.client.id, name="Uralmash terminals", temperature="hot")
