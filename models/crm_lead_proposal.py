@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools.i18n import format_list
 
 from .approval import ask_approval, check_approver, decide_approval
+from .notifications import notify_and_close
 from .roles import refuse_workflow_writes
 
 
@@ -208,17 +209,7 @@ class CrmLeadProposal(models.Model):
             lead._playbook_move_to_step("proposal")
         summary = "\n".join(self.mapped(lambda proposal: proposal._playbook_sent_summary()))
         if len(self) != 1:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "success",
-                    "title": self.env._("Proposal sent"),
-                    "message": summary,
-                    "sticky": False,
-                    "next": {"type": "ir.actions.act_window_close"},
-                },
-            }
+            return notify_and_close(summary, self.env._("Proposal sent"))
         # Sending confirms what went to whom and names the next step (issue 20).
         return self.lead_id._playbook_next_step_notification(self.env._("Proposal sent"), summary)
 

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools.i18n import format_list
 
 from . import working_time
+from .notifications import notify_and_close
 from .playbook_rules import NEXT_STEPS
 
 
@@ -126,28 +127,21 @@ class CrmLead(models.Model):
             stage=self.stage_id.name,
             next=next_step or self._playbook_next_step_text(),
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message.strip(),
-                "type": "success",
-                "sticky": False,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notify_and_close(message.strip(), title)
 
     def _playbook_move_to_step(self, step):
-        """Move the lead forward to the first stage of ``step``; never backwards."""
-        for lead in self:
+        """Move the leads forward to the first stage of ``step``; never backwards. One search per team."""
+        for team, leads in self.grouped("team_id").items():
             stage = self.env["crm.stage"].search(
-                [("playbook_step", "=", step), "|", ("team_id", "=", False), ("team_id", "=", lead.team_id.id)],
+                [("playbook_step", "=", step), "|", ("team_id", "=", False), ("team_id", "=", team.id)],
                 order="sequence, id",
                 limit=1,
             )
-            if stage and stage.sequence > lead.stage_id.sequence:
-                lead.stage_id = stage
+            if not stage:
+                continue
+            behind = leads.filtered(lambda lead, stage=stage: stage.sequence > lead.stage_id.sequence)
+            if behind:
+                behind.stage_id = stage
 
     def action_open_proposal(self):
         self.ensure_one()

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .locking import run_batch
+from .notifications import notify_and_close
 
 
 class CrmPlaybookJob(models.Model):
@@ -65,18 +66,13 @@ class CrmPlaybookJob(models.Model):
             }
         )
         self.env.ref("crm_sales_playbook.crm_playbook_job_cron")._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": label,
-                "message": self.env._(
-                    "%(count)s leads are being processed in the background; you will be told when done.", count=count
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notify_and_close(
+            self.env._(
+                "%(count)s leads are being processed in the background; you will be told when done.", count=count
+            ),
+            label,
+            "info",
+        )
 
     def _playbook_run(self):
         """Do the job as the user who asked for it, within the companies they worked in, and tell them."""

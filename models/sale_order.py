@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from . import roles, working_time
 from .approval import ask_approval, check_approver, decide_approval
+from .notifications import notify_and_close
 from .roles import refuse_workflow_writes
 
 
@@ -170,19 +171,14 @@ class SaleOrder(models.Model):
         if waiting:
             waiting._playbook_request_approval()
             if waiting == self:
-                return {
-                    "type": "ir.actions.client",
-                    "tag": "display_notification",
-                    "params": {
-                        "type": "warning",
-                        "title": self.env._("Sent for approval"),
-                        "message": self.env._(
-                            "The order is confirmed once %(approver)s approves it.",
-                            approver=", ".join(waiting.playbook_approver_id.mapped("name")),
-                        ),
-                        "next": {"type": "ir.actions.act_window_close"},
-                    },
-                }
+                return notify_and_close(
+                    self.env._(
+                        "The order is confirmed once %(approver)s approves it.",
+                        approver=", ".join(waiting.playbook_approver_id.mapped("name")),
+                    ),
+                    self.env._("Sent for approval"),
+                    "warning",
+                )
             raise UserError(
                 self.env._("Orders %(orders)s need approval first.", orders=", ".join(waiting.mapped("name")))
             )

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
+from ..models.notifications import notify_and_close
 from ..models.roles import check_allowed_companies
 
 
@@ -108,14 +109,8 @@ class CrmAgentNotice(models.TransientModel):
             lead.message_notify(
                 partner_ids=self.agent_id.partner_id.ids, subject=self.known_message, body=self.known_message
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Request confirmed"),
-                "message": self.known_message
-                or self.env._("%(client)s was added; the sales center has the request.", client=partner.name),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notify_and_close(
+            self.known_message
+            or self.env._("%(client)s was added; the sales center has the request.", client=partner.name),
+            self.env._("Request confirmed"),
+        )

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.notifications import notify_and_close
+
 try:
     import holidays as holidays_lib
 except ImportError:  # declared in the manifest: Odoo refuses to install the addon without it
@@ -44,17 +46,12 @@ class ResourceCalendarHolidays(models.TransientModel):
     def action_load(self):
         self.ensure_one()
         created = self.calendar_id._playbook_load_holidays(self.country_id, self.year)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if created else "info",
-                "message": self.env._(
-                    "%(count)s public holidays of %(year)s added to %(calendar)s.",
-                    count=len(created),
-                    year=self.year,
-                    calendar=self.calendar_id.name,
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notify_and_close(
+            self.env._(
+                "%(count)s public holidays of %(year)s added to %(calendar)s.",
+                count=len(created),
+                year=self.year,
+                calendar=self.calendar_id.name,
+            ),
+            kind="success" if created else "info",
+        )
