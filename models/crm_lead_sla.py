@@ -260,61 +260,99 @@ class CrmLead(models.Model):
             order="sla_deadline, id",
             batch_size=batch_size,
             condition=SQL("sla_escalated IS NOT TRUE AND sla_status = 'running'"),
+            process_batch=lambda leads: escalated.append(leads._playbook_escalate_sla_breaches().lead_id),
         )
-        return self.browse([lead.id for lead in escalated])
+        return self.browse([lead.id for leads in escalated for lead in leads])
 
     def _playbook_escalate_sla_breach(self):
         """Record the breach, tell the team leader and sales support, and apply the sanction (cron, as root)."""
         self.ensure_one()
-        policy, team, deadline = self.sla_policy_id, self.team_id, self.sla_deadline
+        return self._playbook_escalate_sla_breaches()
+
+    def _playbook_escalate_sla_breaches(self):
+        """Escalate these leads' missed deadlines together: one write, one insert of the breaches, one check of
+        each team's limit; the notices and sanctions lead by lead, in the order of the leads (cron, as root).
+        Returns the breaches, in the order of the leads."""
+        rows = [(lead, lead.sla_policy_id, lead.team_id, lead.sla_deadline) for lead in self]
         self.write({"sla_escalated": True})
-        breach = self.env["crm.sla.breach"].create(
-            {
-                "lead_id": self.id,
-                "team_id": team.id,
-                "user_id": self.user_id.id,
-                "policy_id": policy.id,
-                "company_id": (self.company_id or team.company_id).id,
-                "deadline": deadline,
-            }
+        breaches = self.env["crm.sla.breach"].create(
+            [
+                {
+                    "lead_id": lead.id,
+                    "team_id": team.id,
+                    "user_id": lead.user_id.id,
+                    "policy_id": policy.id,
+                    "company_id": (lead.company_id or team.company_id).id,
+                    "deadline": deadline,
+                }
+                for lead, policy, team, deadline in rows
+            ]
         )
-        self._playbook_notify_sla_breach(team, deadline)
-        if policy.sanction == "move":
-            target = self._playbook_escalation_team()
-            reservation = self.reservation_id
-            problem = (
-                self.env._("no other team can take it")
-                if not target
-                else self._playbook_transfer_refusal(target, reservation)
+        logs = {}
+        notices = self.with_context(playbook_notes_followed_ids=self._playbook_notes_followed_ids(), playbook_logs=logs)
+        for lead, _policy, team, deadline in rows:
+            lead.with_env(notices.env)._playbook_notify_sla_breach(team, deadline)
+        if logs:
+            self.browse(list(logs))._message_log_batch(logs, message_type="notification")
+        for (lead, policy, team, deadline), breach in zip(rows, breaches, strict=True):
+            if policy.sanction == "move":
+                lead._playbook_move_for_breach(breach, team, deadline)
+        self.env["crm.team"].union(*(team for _lead, _policy, team, _deadline in rows))._playbook_check_breach_limit()
+        return breaches
+
+    def _playbook_move_for_breach(self, breach, team, deadline):
+        """The sanction "move": the lead goes to another team, or stays with the reason recorded on the breach."""
+        target = self._playbook_escalation_team()
+        reservation = self.reservation_id
+        problem = (
+            self.env._("no other team can take it")
+            if not target
+            else self._playbook_transfer_refusal(target, reservation)
+        )
+        if problem:
+            breach.write({"sanction": "kept", "sanction_note": problem})
+            return
+        self._playbook_transfer_to_team(
+            target,
+            self.env._(
+                "Response deadline %(deadline)s missed by team %(team)s",
+                deadline=fields.Datetime.to_string(deadline),
+                team=team.display_name,
+            ),
+            kind="sla",
+        )
+        breach.write({"sanction": "moved", "sanction_note": target.display_name})
+        self.env["crm.team.sanction"]._playbook_impose(
+            team,
+            "lead_moved",
+            self.env._(
+                "Response deadline %(deadline)s missed: lead %(lead)s moved to team %(target)s.",
+                deadline=fields.Datetime.to_string(deadline),
+                lead=self.display_name,
+                target=target.display_name,
+            ),
+            breaches=breach,
+            leads=self,
+            company_id=breach.company_id.id or (team.company_id or self.env.company).id,
+        )
+
+    def _playbook_notes_followed_ids(self):
+        """The leads among these that someone follows for internal notes: their notices are posted to notify
+        those followers; the others' are logged (the same note, with no one to notify)."""
+        if not self:
+            return set()
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT fol.res_id FROM mail_followers fol
+                     JOIN mail_followers_mail_message_subtype_rel rel ON rel.mail_followers_id = fol.id
+                    WHERE fol.res_model = %s AND fol.res_id IN %s AND rel.mail_message_subtype_id = %s""",
+                self._name,
+                tuple(self.ids),
+                note,
             )
-            if problem:
-                breach.write({"sanction": "kept", "sanction_note": problem})
-            else:
-                self._playbook_transfer_to_team(
-                    target,
-                    self.env._(
-                        "Response deadline %(deadline)s missed by team %(team)s",
-                        deadline=fields.Datetime.to_string(deadline),
-                        team=team.display_name,
-                    ),
-                    kind="sla",
-                )
-                breach.write({"sanction": "moved", "sanction_note": target.display_name})
-                self.env["crm.team.sanction"]._playbook_impose(
-                    team,
-                    "lead_moved",
-                    self.env._(
-                        "Response deadline %(deadline)s missed: lead %(lead)s moved to team %(target)s.",
-                        deadline=fields.Datetime.to_string(deadline),
-                        lead=self.display_name,
-                        target=target.display_name,
-                    ),
-                    breaches=breach,
-                    leads=self,
-                    company_id=breach.company_id.id or (team.company_id or self.env.company).id,
-                )
-        team._playbook_check_breach_limit()
-        return breach
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _playbook_notify_sla_breach(self, team, deadline):
         recipients = (team.user_id | self._playbook_sales_support_users(team.company_id)).filtered("active")
@@ -334,12 +372,22 @@ class CrmLead(models.Model):
                 user_id=user.id,
             )
         link = Markup('<a href="/odoo/crm/%s">%s</a>') % (self.id, self.display_name)
-        self.message_post(
-            body=Markup("%s: %s. %s") % (summary, link, note),
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-            partner_ids=recipients.partner_id.ids,
-        )
+        body = Markup("%s: %s. %s") % (summary, link, note)
+        followed = self.env.context.get("playbook_notes_followed_ids")
+        if followed is None:
+            followed = self._playbook_notes_followed_ids()
+        if recipients or self.id in followed:
+            self.message_post(
+                body=body,
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=recipients.partner_id.ids,
+            )
+        elif (logs := self.env.context.get("playbook_logs")) is not None:
+            logs[self.id] = body  # logged with the other notes of the batch, in one insert
+        else:
+            # No one to notify: the same note, logged without the notification's work.
+            self._message_log(body=body, message_type="notification")
 
     @api.model
     def _playbook_sales_support_users(self, company):

@@ -72,13 +72,27 @@ def lock_for_write(records):
         )
 
 
-def run_batch(model, domain, process, *, job, order="id", batch_size=None, condition=None, lock=True, notify=True):
+def run_batch(
+    model,
+    domain,
+    process,
+    *,
+    job,
+    order="id",
+    batch_size=None,
+    condition=None,
+    lock=True,
+    notify=True,
+    process_batch=None,
+):
     """Process one batch of the records of ``model`` matching ``domain`` with ``process(record)``.
 
     ``job`` names the work in the log of failed items. ``batch_size`` bounds the batch (None: every record,
     for crons over a handful of teams or companies). ``condition`` (an ``SQL``) is checked again under the
     lock, so that a record handled meanwhile is skipped; without ``lock`` (companies, whose work claims its
     own once-a-day right) nothing is locked. Records that failed before come after the others.
+    With ``process_batch(records)``, the records that did not fail before are first processed together, in one
+    savepoint; if that fails, they are processed one by one as without it (the batch's work is rolled back).
     Returns a ``BatchResult``; with ``notify`` the cron runner is told the progress.
     """
     Failure = model.env["crm.playbook.batch.failure"]
@@ -95,6 +109,16 @@ def run_batch(model, domain, process, *, job, order="id", batch_size=None, condi
                 records = lock_skip_locked(records, condition)
         except LOST_RACE:
             one_by_one = True  # a record changed meanwhile: lock each in its own savepoint, skip the lost ones
+    fresh = records.filtered(lambda record: record.id not in failing)
+    if process_batch and not one_by_one and len(fresh) > 1:
+        try:
+            with model.env.cr.savepoint():
+                process_batch(fresh)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.info("%s: the batch of %s %s failed, one at a time now: %s", job, len(fresh), model._name, error)
+        else:
+            done += len(fresh)
+            records -= fresh
     for record in records:
         try:
             with model.env.cr.savepoint():

@@ -105,5 +105,7 @@ class ResUsers(models.Model):
     @api.model
     def _playbook_users_of(self, group_xmlid, company=None):
         """The active users of a playbook group, of ``company`` when given: who to tell or give work to."""
-        group = self.env.ref(group_xmlid).sudo()  # sudo: group membership is read to find recipients, not shown
+        # By id: ``env.ref`` would read the group to check it exists, at every call.
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(group_xmlid, raise_if_not_found=True)
+        group = self.env["res.groups"].browse(group_id).sudo()  # sudo: membership is read to find recipients
         return group.users.filtered(lambda user: user.active and (not company or company in user.company_ids))

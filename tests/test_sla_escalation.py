@@ -161,6 +161,76 @@ class TestSlaEscalation(PlaybookCase):
             (good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run"
         )
 
+    def test_a_batch_of_missed_deadlines_costs_the_same_queries_whatever_its_size(self):
+        """5.2.1. ... Горячие ПП необходимо отслеживать каждый час.
+
+        The hourly job escalates the leads of a batch together: one write, one insert of the breaches, the notes
+        of the leads nobody is to be told about logged in one insert."""
+        team = self.team_company_2
+        recipients = (team.user_id | self.Lead._playbook_sales_support_users(team.company_id)).filtered("active")
+        self.assertFalse(recipients, "nobody to tell: the notes are logged, not posted")
+
+        def queries(count):
+            leads = self.Lead.browse()
+            for _n in range(count):
+                leads |= self.hot_lead(team=team, company_id=team.company_id.id)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            escalated = self.escalate()
+            self.flush_tracking()
+            self.assertEqual(escalated, leads)
+            return leads, self.env.cr.sql_log_count - before
+
+        first, _warm = queries(1)  # what is read once per worker (defaults, caches) is read here
+        small, small_queries = queries(2)
+        big, big_queries = queries(8)
+        self.assertEqual(big_queries, small_queries, "eight leads cost the queries of two")
+        for lead in first | small | big:
+            self.assertEqual((lead.sla_status, len(lead.sla_breach_ids)), ("breached", 1))
+            [note] = lead.message_ids.filtered(lambda message: "Response deadline missed" in str(message.body))
+            self.assertEqual((note.subtype_id, note.message_type), (self.env.ref("mail.mt_note"), "notification"))
+            self.assertIn(f'href="/odoo/crm/{lead.id}"', str(note.body))
+            self.assertFalse(note.notification_ids, "nobody is notified")
+
+    def test_a_follower_of_notes_is_notified_of_the_batchs_note(self):
+        """5.2.1. ... Горячие ПП необходимо отслеживать каждый час.
+
+        Logging a batch's notes in one insert leaves no one out: a lead someone follows for internal notes gets
+        its note posted, and that follower notified, as a lead of its own."""
+        team = self.team_company_2
+        watched, quiet = (self.hot_lead(team=team, company_id=team.company_id.id) for _n in range(2))
+        note = self.env.ref("mail.mt_note")
+        watched.message_subscribe(partner_ids=self.user_head.partner_id.ids, subtype_ids=note.ids)
+        self.assertEqual(self.escalate(), watched | quiet)
+        notices = {
+            lead: lead.message_ids.filtered(lambda message: "Response deadline missed" in str(message.body))
+            for lead in (watched, quiet)
+        }
+        self.assertEqual(notices[watched].notification_ids.res_partner_id, self.user_head.partner_id)
+        self.assertFalse(notices[quiet].notification_ids)
+
+    def test_a_failing_lead_sends_its_batch_one_lead_at_a_time(self):
+        """The batch's work is undone when one of its leads fails; the others are escalated one by one."""
+        good, bad, other = self.hot_lead(), self.hot_lead(), self.hot_lead()
+        original = type(self.Lead)._playbook_notify_sla_breach
+        calls = []
+
+        def notify(lead, team, deadline):
+            calls.append(lead)
+            if lead == bad:
+                raise ValueError("mail server down")
+            return original(lead, team, deadline)
+
+        with (
+            patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify),
+            self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"),
+        ):
+            escalated = self.escalate()
+        self.assertEqual(escalated, good | other)
+        self.assertEqual(calls, [good, bad, good, bad, other], "the batch, then each lead in its own savepoint")
+        self.assertEqual([len(lead.sla_breach_ids) for lead in (good, bad, other)], [1, 0, 1], "nothing twice")
+
 
 @tagged("post_install", "-at_install")
 class TestSlaEscalationRace(RaceCase):
