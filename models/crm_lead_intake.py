@@ -7,6 +7,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from . import roles
@@ -87,8 +88,8 @@ class CrmLead(models.Model):
         return matcher, new_vals
 
     def _playbook_intake_on_create(self):
-        self._playbook_route_request_category(created=True)
-        self._playbook_plan_request_followups(created=True)
+        routed = self._playbook_route_request_category(created=True)
+        self._playbook_plan_request_followups(created=True, planned=routed)
         self.filtered(lambda lead: lead.playbook_vip and lead.work_status == "new")._playbook_flag_vip()
 
     def _playbook_intake_after_write(self, vals):
@@ -351,10 +352,11 @@ class CrmLead(models.Model):
     def _playbook_request_followup_candidates(self):
         return self.filtered(lambda lead: lead.work_status == "new" and lead.team_id.playbook_guards and lead.active)
 
-    def _playbook_plan_request_followups(self, created=False):
+    def _playbook_plan_request_followups(self, created=False, planned=None):
         """A web request gets a confirmation call; a new request given to a manager a call back in an hour.
 
-        ``created``: the leads were created by this transaction, which no other one sees yet: nothing to lock."""
+        ``created``: the leads were created by this very create, which no other transaction sees yet: nothing to
+        lock, and none has a follow-up but ``planned``, those the create planned before (nothing to search)."""
         if self.env.context.get("playbook_no_request_followups"):
             return
         # sudo: the request's follow-ups go to the operator and the manager, whoever created the lead (ST-2, ST-4)
@@ -362,13 +364,13 @@ class CrmLead(models.Model):
         new = self._playbook_request_followup_candidates()
         if not new:
             return
-        if not created:
+        if created:
+            existing = (planned or Followup).filtered(lambda followup: followup.state == "pending")
+        else:
             # One pending follow-up of a kind per lead, also when two requests plan them at once.
             lock_keys(self.env, {("crm.lead.followup", lead.id) for lead in new})
-        pending = {
-            (followup.lead_id.id, followup.kind)
-            for followup in Followup.search([("lead_id", "in", new.ids), ("state", "=", "pending")])
-        }
+            existing = Followup.search([("lead_id", "in", new.ids), ("state", "=", "pending")])
+        pending = {(followup.lead_id.id, followup.kind) for followup in existing}
         now = self.env.cr.now()
         deadlines = {}
 
@@ -433,16 +435,16 @@ class CrmLead(models.Model):
             )
         )
         if not leads:
-            return
+            return self.env["crm.lead.followup"]
         # sudo: the request's category decides its temperature and who is told (ST-16), whoever registered it
         leads = leads.sudo()
         leads.filtered(
             lambda lead: lead.playbook_urgency == "urgent" and TEMPERATURE_RANK.get(lead.temperature, 0) < 3
         ).temperature = "hot"
-        if self.env.context.get("playbook_no_request_followups"):
-            return
         # sudo: the category's follow-up goes to the salesperson or the specialist, whoever registered the request
         Followup = self.env["crm.lead.followup"].sudo()
+        if self.env.context.get("playbook_no_request_followups"):
+            return Followup
         if not created:
             lock_keys(self.env, {("crm.lead.followup", lead.id) for lead in leads})
         pending = Followup.search_fetch(
@@ -477,8 +479,7 @@ class CrmLead(models.Model):
                     "date_due": due,
                 }
             )
-        if values:
-            Followup.create(values)
+        return Followup.create(values) if values else Followup
 
     def _playbook_request_route(self):
         """Who handles this request and how fast (``REQUEST_CATEGORY_ROUTES``); an urgent request of another or
@@ -505,5 +506,20 @@ class CrmLead(models.Model):
     def _playbook_operator(self):
         """Who makes the confirmation call of a web request: the team's call-center operator, else its leader."""
         self.ensure_one()
-        operators = self.team_id.member_ids.filtered(lambda user: user._playbook_is_operator())
-        return operators[:1] or self.team_id.user_id
+        if not self.team_id:
+            return self.env["res.users"]
+        # One query for the team's first member (in the order of the members) in the operators' group.
+        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
+        self.env["res.users"].flush_model(["groups_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT member.user_id FROM crm_team_member member
+                     JOIN res_groups_users_rel rel ON rel.uid = member.user_id AND rel.gid = %s
+                    WHERE member.crm_team_id = %s AND member.active
+                 ORDER BY member.create_date, member.id LIMIT 1""",
+                self.env["ir.model.data"]._xmlid_to_res_id(roles.OPERATOR, raise_if_not_found=True),
+                self.team_id.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return self.env["res.users"].browse(row[0]) if row else self.team_id.user_id

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -211,6 +211,8 @@ class CrmTeam(models.Model):
     def write(self, vals):
         vals = self._playbook_own_switches(vals)
         result = super().write(vals)
+        if {"resource_calendar_id", "tz", "company_id"} & set(vals):
+            self.env.registry.clear_cache()  # ``_playbook_working_time_key``
         if vals.get("playbook_members_follow_own") or "member_ids" in vals or "company_id" in vals:
             self._playbook_subscribe_members()
         return result
@@ -473,9 +475,18 @@ class CrmTeam(models.Model):
         if len(self) > 1:
             raise ValueError("one team at a time: %s" % self)
         company = self.company_id or company or self.env.company
+        calendar_id, zone_name = self._playbook_working_time_key(company.id)
+        return self.env["resource.calendar"].browse(calendar_id), working_time.zone(zone_name)
+
+    @tools.ormcache("self.id", "company_id")
+    def _playbook_working_time_key(self, company_id):
+        """(calendar id, zone name) of ``_playbook_working_time``, kept per worker until a team's calendar or zone,
+        a company's calendar or a calendar changes: a request then reads no calendar to count its deadlines."""
+        # sudo: which calendar a deadline counts on is the team's rule, whoever's request counts it
+        team, company = self.sudo(), self.env["res.company"].sudo().browse(company_id)
         company_calendar = company.resource_calendar_id
-        calendar = self.resource_calendar_id or company_calendar
-        return calendar, working_time.zone(self.tz, self.resource_calendar_id.tz, company_calendar.tz)
+        calendar = team.resource_calendar_id or company_calendar
+        return calendar.id, working_time.zone(team.tz, team.resource_calendar_id.tz, company_calendar.tz).zone
 
     def _playbook_working_days(self, date_from, date_to):
         """The days from ``date_from`` to ``date_to`` with working hours on the team calendar, holidays off."""

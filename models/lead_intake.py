@@ -31,8 +31,8 @@ MATCH_COLUMNS = {
 def playbook_team_ids(env):
     """The teams that follow the playbook (``crm.team._playbook_follows``), archived ones included."""
     # sudo: which teams follow the playbook is the rule itself, whoever asks
-    teams = env["crm.team"].sudo().with_context(active_test=False).search([])
-    return teams.filtered(lambda team: team._playbook_follows()).ids
+    teams = env["crm.team"].sudo().with_context(active_test=False)
+    return teams.search(["|", ("playbook_assignment", "=", True), ("playbook_guards", "=", True)]).ids
 
 
 def same_request_leads(env, rows, older_only=False):

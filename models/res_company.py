@@ -361,9 +361,9 @@ class ResCompany(models.Model):
         return country.id, country.code
 
     def write(self, vals):
-        if {"partner_id", "country_id"} & set(vals):
-            self.env.registry.clear_cache()  # ``_playbook_country``
         result = super().write(vals)
+        if {"partner_id", "country_id", "resource_calendar_id"} & set(vals):
+            self.env.registry.clear_cache()  # ``_playbook_country``, ``crm.team._playbook_working_time_key``
         hours = {"playbook_operator_report_hour", "playbook_head_report_hour", "playbook_regular_report_hour"}
         if (hours | {"resource_calendar_id"}) & set(vals):
             self.env["crm.playbook.daily.report"]._playbook_schedule(self)
