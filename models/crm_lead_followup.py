@@ -249,12 +249,23 @@ class CrmLeadFollowup(models.Model):
             followup.activity_id = activity
 
     def _wake_reminders(self):
+        """Wake the reminder job at the minute each follow-up falls due (rounded up: a reminder is never early).
+
+        The follow-ups due within one minute share its trigger: a minute already planned costs one lookup, and
+        neither a new trigger nor a wake-up of the cron workers at the commit (a web request plans one)."""
         # By id: ``env.ref`` would read the job to check it exists, at every follow-up planned.
         cron_id = self.env["ir.model.data"]._xmlid_to_res_id("crm_sales_playbook.crm_lead_followup_cron_remind")
-        cron = self.env["ir.cron"].browse(cron_id)
-        if cron:
-            for moment in sorted(set(self.mapped("date_due"))):
-                cron._trigger(at=moment)
+        minutes = sorted({working_time.minute_up(due) for due in self.mapped("date_due") if due})
+        if not cron_id or not minutes:
+            return
+        self.env["ir.cron.trigger"].flush_model(["cron_id", "call_at"])
+        self.env.cr.execute(
+            SQL("SELECT call_at FROM ir_cron_trigger WHERE cron_id = %s AND call_at IN %s", cron_id, tuple(minutes))
+        )
+        planned = {row[0] for row in self.env.cr.fetchall()}
+        missing = [minute for minute in minutes if minute not in planned]
+        if missing:
+            self.env["ir.cron"].browse(cron_id)._trigger(at=missing)
 
     def _notify(self, subject, body, partners=None):
         """Tell the responsible (or ``partners``) in Odoo and by email, with a link to the lead."""

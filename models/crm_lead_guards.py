@@ -18,7 +18,10 @@ class CrmLead(models.Model):
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.",
     )
-    playbook_guards = fields.Boolean(related="team_id.playbook_guards", string="Team Enforces Contact Rules")
+    # Not tracked on the lead (the team tracks its own switch): tracking would read the team at every write.
+    playbook_guards = fields.Boolean(
+        related="team_id.playbook_guards", string="Team Enforces Contact Rules", tracking=False
+    )
 
     # Hooks of the lead's create and write (models/crm_lead.py) -------------------------------------
 
@@ -45,6 +48,7 @@ class CrmLead(models.Model):
 
     def _playbook_guarded(self):
         """The leads of teams that enforce the contact rules."""
+        self.team_id.fetch(["playbook_guards"])  # one column of the teams, not all of them (a write reads no other)
         return self.filtered(lambda lead: lead.team_id.playbook_guards)
 
     def _playbook_contacted_leads(self):

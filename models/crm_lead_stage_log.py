@@ -1,6 +1,7 @@
 """The lead's side of its stage history (PP-1, X-REP): every stage it enters is written down, in one batch."""
 
 from odoo import models
+from odoo.tools import SQL
 
 # The fields of a write that may move a lead to another stage: the stage itself, and what Odoo's
 # ``_compute_stage_id`` reads when it picks the stage of a new team or type.
@@ -40,21 +41,38 @@ class CrmLead(models.Model):
             moved._playbook_history_insert({lead.id: before[lead.id] for lead in moved})
 
     def _playbook_history_insert(self, previous):
-        """One history row per lead of ``previous`` ({lead id: the stage it left}), all in one create."""
-        now = self.env.cr.now()
+        """One history row per lead of ``previous`` ({lead id: the stage it left}), all in one statement.
+
+        The rows copy the lead's own stage, team, salesperson and company, checked on the lead: the ORM's create
+        would check them again and look up defaults at every request that moves a lead. Nothing computes from the
+        history (the analysis reads it with SQL); the model's cache is dropped."""
+        now, uid = self.env.cr.now(), self.env.uid
+        leads = self.browse(list(previous)).sudo()  # sudo: the row names the lead's team and salesperson
         rows = [
-            {
-                "lead_id": lead.id,
-                "stage_id": lead.stage_id.id,
-                "previous_stage_id": previous[lead.id],
-                "date": now,
-                "team_id": lead.team_id.id,
-                "user_id": lead.user_id.id,
-                "company_id": lead.company_id.id,
-                "lead_type": lead.type,
-            }
-            for lead in self.browse(list(previous)).sudo()  # sudo: the row names the lead's team and salesperson
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                lead.id,
+                lead.stage_id.id,
+                previous[lead.id] or None,
+                now,
+                lead.team_id.id or None,
+                lead.user_id.id or None,
+                lead.company_id.id or None,
+                lead.type,
+                uid,
+                now,
+                uid,
+                now,
+            )
+            for lead in leads
         ]
         if rows:
-            History = self.env["crm.lead.stage.history"]
-            History.sudo().create(rows)  # sudo: nobody creates history rows by hand; the write records its moves
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO crm_lead_stage_history (lead_id, stage_id, previous_stage_id, date, team_id, user_id,
+                                   company_id, lead_type, create_uid, create_date, write_uid, write_date)
+                       VALUES %s""",
+                    SQL(", ").join(rows),
+                )
+            )
+            self.env["crm.lead.stage.history"].invalidate_model()

@@ -29,10 +29,10 @@ MATCH_COLUMNS = {
 
 
 def playbook_team_ids(env):
-    """The teams that follow the playbook (``crm.team._playbook_follows``), archived ones included."""
-    # sudo: which teams follow the playbook is the rule itself, whoever asks
-    teams = env["crm.team"].sudo().with_context(active_test=False)
-    return teams.search(["|", ("playbook_assignment", "=", True), ("playbook_guards", "=", True)]).ids
+    """The teams that follow the playbook (``crm.team._playbook_follows``), archived ones included, as an
+    ``SQL`` array the matching query computes itself (no query of its own, whoever asks)."""
+    env["crm.team"].flush_model(["playbook_assignment", "playbook_guards"])
+    return SQL("ARRAY(SELECT id FROM crm_team WHERE playbook_assignment OR playbook_guards)")
 
 
 def same_request_leads(env, rows, older_only=False):
@@ -112,7 +112,7 @@ def same_request_leads(env, rows, older_only=False):
             column=MATCH_COLUMNS[kind],
             kind=SQL.identifier(kind),
             open=OPEN_STATUSES,
-            follow=SQL("%s::int[]", follow),
+            follow=follow,
             older=SQL("AND lead.id < row.idx") if older_only else SQL(),
         )
         for kind in kinds

@@ -22,6 +22,12 @@ def zone(*names):
     return pytz.timezone(next((name for name in names if name), "UTC"))
 
 
+def minute_up(moment):
+    """A naive datetime rounded up to its next whole minute (itself when whole)."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + timedelta(minutes=1)
+
+
 def to_local(moment, tz):
     """A naive UTC datetime as an aware datetime of the zone ``tz``."""
     return UTC.localize(moment).astimezone(tz)

@@ -177,6 +177,36 @@ class TestRequestFollowups(GuardCase):
             ("confirm_call", self.user_operator, MON_1100_MSK + timedelta(minutes=10)),
         )
 
+    def test_confirmation_calls_due_in_one_minute_share_the_reminders_wake_up(self):
+        """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
+
+        Requests arriving within one minute are due within one minute: the reminder job is woken once, at the
+        end of that minute (never before a call falls due), and then reminds each of them."""
+        cron = self.env.ref("crm_sales_playbook.crm_lead_followup_cron_remind")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        leads = self.Lead.browse()
+        for seconds in (10, 40, 59):
+            with self.pinned_time(MON_1100_MSK + timedelta(seconds=seconds)):
+                leads |= self.create_lead(name=f"Web request {seconds}", channel="web_form", user_id=False)
+        self.assertEqual(
+            leads.followup_ids.mapped("date_due"),
+            [MON_1100_MSK + timedelta(minutes=10, seconds=seconds) for seconds in (10, 40, 59)],
+        )
+        woken = Trigger.search([("cron_id", "=", cron.id)]) - before
+        self.assertEqual(woken.mapped("call_at"), [MON_1100_MSK + timedelta(minutes=11)], "one wake-up, not three")
+        with self.pinned_time(MON_1100_MSK + timedelta(minutes=11)):
+            self.assertEqual(self.env["crm.lead.followup"]._cron_remind(), 3)
+        self.assertEqual(set(leads.followup_ids.mapped("reminded_at")), {MON_1100_MSK + timedelta(minutes=11)})
+        with self.pinned_time(MON_1100_MSK + timedelta(minutes=12, seconds=5)):
+            later = self.create_lead(name="Web request later", channel="web_form", user_id=False)
+        self.assertEqual(
+            (Trigger.search([("cron_id", "=", cron.id)]) - before - woken).call_at,
+            MON_1100_MSK + timedelta(minutes=23),
+            "a request due in another minute plans its own",
+        )
+        self.assertEqual(later.followup_ids.date_due, MON_1100_MSK + timedelta(minutes=22, seconds=5))
+
     def test_request_given_to_a_manager_is_called_back_within_an_hour(self):
         with self.pinned_time(SAT_1000_MSK):
             lead = self.create_lead(name="Letter", channel="email", email_from="director@uralmash.ru", user_id=False)
