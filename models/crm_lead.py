@@ -294,6 +294,8 @@ class CrmLead(models.Model):
         if not self.env.su:
             # A user's write waits for the crons' locks, and the crons skip the user's: in the playbook's teams,
             # whose leads the crons handle (elsewhere Odoo's write stays as it is).
+            self.flush_recordset(["team_id"])
+            self.env["crm.team"].flush_model(["playbook_assignment", "playbook_guards"])
             lock_for_write(self, PLAYBOOK_TEAM_LEAD)
         self._playbook_reservation_before_write(vals)
         self._playbook_guards_before_write(vals)

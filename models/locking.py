@@ -52,9 +52,9 @@ def lock_skip_locked(records, condition=None):
 
 
 def lock_for_write(records, condition=None):
-    """Lock the rows a user is about to write that meet ``condition`` (an ``SQL`` on the table's columns, the
-    pending changes flushed), in id order, before the write itself (the user's side of the rule whose cron side
-    is ``lock_skip_locked``).
+    """Lock the rows a user is about to write that meet ``condition`` (an ``SQL`` on the table's columns, whose
+    pending changes the caller flushed), in id order, before the write itself (the user's side of the rule
+    whose cron side is ``lock_skip_locked``).
 
     A cron running meanwhile then skips these leads and leaves them for its next run. Without this lock, a
     lead a cron changed after the user's request began would fail only at the request's flush, where Odoo logs
@@ -63,8 +63,6 @@ def lock_for_write(records, condition=None):
     """
     ids = sorted(id_ for id_ in records._ids if isinstance(id_, int))
     if ids:
-        if condition is not None:
-            records.env.flush_all()
         records.env.cr.execute(
             SQL(
                 "SELECT 1 FROM %s WHERE id IN %s AND %s ORDER BY id FOR NO KEY UPDATE",
