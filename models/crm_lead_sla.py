@@ -342,6 +342,7 @@ class CrmLead(models.Model):
         if not self:
             return set()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        self.env["mail.followers"].flush_model(["res_model", "res_id", "subtype_ids"])
         self.env.cr.execute(
             SQL(
                 """SELECT DISTINCT fol.res_id FROM mail_followers fol

@@ -142,11 +142,12 @@ class TestSlaEscalation(PlaybookCase):
             (self.team_a | self.team_b)._allocate_leads()
         self.assertEqual(allocated, [self.team_a], "Odoo's assignment only sees the teams still in distribution")
 
-    def test_one_bad_lead_does_not_stop_the_batch(self):
-        good, bad = self.hot_lead(), self.hot_lead()
+    def escalate_failing_on(self, bad, calls):
+        """Escalate while telling the team of ``bad`` fails; ``calls`` gets each lead told, in order."""
         original = type(self.Lead)._playbook_notify_sla_breach
 
         def notify(lead, team, deadline):
+            calls.append(lead)
             if lead == bad:
                 raise ValueError("mail server down")
             return original(lead, team, deadline)
@@ -155,7 +156,11 @@ class TestSlaEscalation(PlaybookCase):
             patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify),
             self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"),
         ):
-            escalated = self.escalate()
+            return self.escalate()
+
+    def test_one_bad_lead_does_not_stop_the_batch(self):
+        good, bad = self.hot_lead(), self.hot_lead()
+        escalated = self.escalate_failing_on(bad, [])
         self.assertEqual(escalated, good)
         self.assertEqual(
             (good.sla_status, bad.sla_status), ("breached", "running"), "the bad lead waits for the next run"
@@ -213,20 +218,8 @@ class TestSlaEscalation(PlaybookCase):
     def test_a_failing_lead_sends_its_batch_one_lead_at_a_time(self):
         """The batch's work is undone when one of its leads fails; the others are escalated one by one."""
         good, bad, other = self.hot_lead(), self.hot_lead(), self.hot_lead()
-        original = type(self.Lead)._playbook_notify_sla_breach
         calls = []
-
-        def notify(lead, team, deadline):
-            calls.append(lead)
-            if lead == bad:
-                raise ValueError("mail server down")
-            return original(lead, team, deadline)
-
-        with (
-            patch.object(type(self.Lead), "_playbook_notify_sla_breach", notify),
-            self.assertLogs("odoo.addons.crm_sales_playbook.models.locking", level="ERROR"),
-        ):
-            escalated = self.escalate()
+        escalated = self.escalate_failing_on(bad, calls)
         self.assertEqual(escalated, good | other)
         self.assertEqual(calls, [good, bad, good, bad, other], "the batch, then each lead in its own savepoint")
         self.assertEqual([len(lead.sla_breach_ids) for lead in (good, bad, other)], [1, 0, 1], "nothing twice")
