@@ -8,7 +8,6 @@ assignment (``crm_lead_assignment.py``). Create and write here call one hook per
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from . import working_time
 from .locking import lock_for_write
@@ -23,10 +22,6 @@ from .playbook_rules import (
     WORK_STATUSES,
 )
 from .roles import refuse_workflow_writes
-
-# The leads of the teams that follow the playbook (``crm.team._playbook_follows``), as a condition on crm_lead: the
-# lock of a user's write chooses them in its query (reading the teams would cost a query a write).
-PLAYBOOK_TEAM_LEAD = SQL("team_id IN (SELECT id FROM crm_team WHERE playbook_assignment OR playbook_guards)")
 
 
 class CrmLead(models.Model):
@@ -294,9 +289,7 @@ class CrmLead(models.Model):
         if not self.env.su:
             # A user's write waits for the crons' locks, and the crons skip the user's: in the playbook's teams,
             # whose leads the crons handle (elsewhere Odoo's write stays as it is).
-            self.flush_recordset(["team_id"])
-            self.env["crm.team"].flush_model(["playbook_assignment", "playbook_guards"])
-            lock_for_write(self, PLAYBOOK_TEAM_LEAD)
+            lock_for_write(self.filtered(lambda lead: lead.team_id and lead.team_id._playbook_follows()))
         self._playbook_reservation_before_write(vals)
         self._playbook_guards_before_write(vals)
         manual = self._playbook_manual_temperature(vals)

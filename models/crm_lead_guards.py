@@ -48,7 +48,6 @@ class CrmLead(models.Model):
 
     def _playbook_guarded(self):
         """The leads of teams that enforce the contact rules."""
-        self.team_id.fetch(["playbook_guards"])  # one column of the teams, not all of them (a write reads no other)
         return self.filtered(lambda lead: lead.team_id.playbook_guards)
 
     def _playbook_contacted_leads(self):

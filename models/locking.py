@@ -51,10 +51,9 @@ def lock_skip_locked(records, condition=None):
     return locked
 
 
-def lock_for_write(records, condition=None):
-    """Lock the rows a user is about to write that meet ``condition`` (an ``SQL`` on the table's columns, whose
-    pending changes the caller flushed), in id order, before the write itself (the user's side of the rule
-    whose cron side is ``lock_skip_locked``).
+def lock_for_write(records):
+    """Lock the rows a user is about to write, in id order, before the write itself (the user's side of the
+    rule whose cron side is ``lock_skip_locked``).
 
     A cron running meanwhile then skips these leads and leaves them for its next run. Without this lock, a
     lead a cron changed after the user's request began would fail only at the request's flush, where Odoo logs
@@ -65,10 +64,9 @@ def lock_for_write(records, condition=None):
     if ids:
         records.env.cr.execute(
             SQL(
-                "SELECT 1 FROM %s WHERE id IN %s AND %s ORDER BY id FOR NO KEY UPDATE",
+                "SELECT 1 FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
                 SQL.identifier(records._table),
                 tuple(ids),
-                condition or SQL("TRUE"),
             ),
             log_exceptions=False,  # a lost race: the request is retried by Odoo, not a bad query
         )
