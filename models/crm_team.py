@@ -482,8 +482,8 @@ class CrmTeam(models.Model):
     def _playbook_working_time_key(self, company_id):
         """(calendar id, zone name) of ``_playbook_working_time``, kept per worker until a team's calendar or zone,
         a company's calendar or a calendar changes: a request then reads no calendar to count its deadlines."""
-        # sudo: which calendar a deadline counts on is the team's rule, whoever's request counts it
-        team, company = self.sudo(), self.env["res.company"].sudo().browse(company_id)
+        team = self.sudo()  # sudo: which calendar a deadline counts on is the team's rule, whoever counts it
+        company = self.env["res.company"].sudo().browse(company_id)  # sudo: the company's calendar, the same rule
         company_calendar = company.resource_calendar_id
         calendar = team.resource_calendar_id or company_calendar
         return calendar.id, working_time.zone(team.tz, team.resource_calendar_id.tz, company_calendar.tz).zone

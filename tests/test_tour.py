@@ -327,21 +327,20 @@ class TestMainFlowTour(HttpCase):
         claim.action_client_notified()
         claim.action_send_to_legal()
 
+        def client_lead(client, email, lead, **values):
+            """A client company and its opportunity for the product, the seller's."""
+            partner = env["res.partner"].create({"name": client, "is_company": True, "email": email})
+            vals = {"name": lead, "type": "opportunity", "user_id": self.seller.id, "partner_id": partner.id}
+            return partner, env["crm.lead"].create(dict(vals, product_id=self.product.id, **values))
+
         contact = env.ref("crm.stage_lead2")
-        blocked_client = env["res.partner"].create(
-            {"name": texts["blocked_client"], "is_company": True, "email": "office@kama-trade.example.com"}
-        )
-        blocked = env["crm.lead"].create(
-            {
-                "name": texts["blocked_lead"],
-                "type": "opportunity",
-                "team_id": self.other_team.id,
-                "user_id": self.seller.id,
-                "partner_id": blocked_client.id,
-                "product_id": self.product.id,
-                "deal_type": "service",
-                "stage_id": contact.id,
-            }
+        blocked_client, blocked = client_lead(
+            texts["blocked_client"],
+            "office@kama-trade.example.com",
+            texts["blocked_lead"],
+            team_id=self.other_team.id,
+            deal_type="service",
+            stage_id=contact.id,
         )
         env["crm.client.reservation"].create(
             {
@@ -356,20 +355,13 @@ class TestMainFlowTour(HttpCase):
         )
         self.assertTrue(blocked.is_blocked)
 
-        connection_client = env["res.partner"].create(
-            {"name": texts["connection_client"], "is_company": True, "email": "office@iset.example.com"}
-        )
-        connection = env["crm.lead"].create(
-            {
-                "name": texts["connection_lead"],
-                "type": "opportunity",
-                "team_id": self.team.id,
-                "user_id": self.seller.id,
-                "partner_id": connection_client.id,
-                "phone": "+7 912 604-18-52",
-                "deal_type": "connection",
-                "product_id": self.product.id,
-            }
+        _partner, connection = client_lead(
+            texts["connection_client"],
+            "office@iset.example.com",
+            texts["connection_lead"],
+            team_id=self.team.id,
+            phone="+7 912 604-18-52",
+            deal_type="connection",
         )
         env.flush_all()
         env["crm.lead.call"].with_user(self.seller).create({"lead_id": connection.id, "result": "reached"})
