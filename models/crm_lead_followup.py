@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from . import working_time
@@ -44,8 +44,11 @@ class CrmLeadFollowup(models.Model):
     )
     proposal_id = fields.Many2one("crm.lead.proposal", ondelete="cascade", index="btree_not_null", check_company=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Client")
-    team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True)
-    company_id = fields.Many2one("res.company", compute="_compute_team_company", store=True, index=True)
+    # Computed before the insert (``precompute``): the follow-up is inserted whole, not inserted then updated.
+    team_id = fields.Many2one("crm.team", compute="_compute_team_company", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_team_company", store=True, index=True, precompute=True
+    )
     kind = fields.Selection(FOLLOWUP_KINDS, required=True, index=True)
     user_id = fields.Many2one(
         "res.users",
@@ -151,15 +154,17 @@ class CrmLeadFollowup(models.Model):
         for vals in vals_list:
             refuse_workflow_writes(self, vals, buttons, create=True)
         self._check_creator_rights(vals_list)
+        # Each follow-up's activity first, so that the follow-up is inserted with it (no update afterwards).
+        activities = self._schedule_activities(vals_list)
+        vals_list = [dict(vals, activity_id=activity.id) for vals, activity in zip(vals_list, activities, strict=True)]
         if self.env.su:
             # Planned by the playbook itself (a request, a call, a promise): the follow-up's own chatter needs no
-            # "created" note nor followers; its responsible gets the activity (below) and the reminders by name.
+            # "created" note nor followers; its responsible gets the activity (above) and the reminders by name.
             # Later changes of its state are tracked as usual.
             quiet = self.with_context(tracking_disable=True)
             followups = super(CrmLeadFollowup, quiet).create(vals_list).with_env(self.env)
         else:
             followups = super().create(vals_list)
-        followups._schedule_activities()
         followups.filtered(lambda f: f.priority == "1")._notify(
             self.env._("Urgent: %(name)s"), self.env._("Due at %(due)s. %(note)s")
         )
@@ -210,43 +215,39 @@ class CrmLeadFollowup(models.Model):
                 )
             )
 
-    def _schedule_activities(self):
-        """Mirror each follow-up as an activity of its responsible, due on the follow-up's day."""
+    @api.model
+    def _schedule_activities(self, vals_list):
+        """The activity mirroring each follow-up to be created with ``vals_list``, in its responsible's list, due
+        on the follow-up's day in the responsible's time zone."""
         # Odoo's own activity types, by id (``env.ref`` would read each one to check it exists).
         type_id = self.env["ir.model.data"]._xmlid_to_res_id
         call = type_id("mail.mail_activity_data_call", raise_if_not_found=True)
         todo = type_id("mail.mail_activity_data_todo", raise_if_not_found=True)
         email = type_id("mail.mail_activity_data_email", raise_if_not_found=True)
-        # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "res_model_id": self.env["ir.model"]._get_id(followup._target()._name),
-                        "res_id": followup._target().id,
-                        "activity_type_id": (
-                            todo
-                            if followup.kind.startswith("approve")
-                            else email
-                            if followup.kind in PROMISE_KINDS
-                            else call
-                        ),
-                        "user_id": followup.user_id.id,
-                        "summary": followup.name,
-                        "date_deadline": fields.Datetime.context_timestamp(
-                            followup.with_user(followup.user_id), followup.date_due
-                        ).date(),
-                        "note": followup.note or False,
-                    }
-                    for followup in self
-                ]
+        values = []
+        for given in vals_list:
+            vals = self._add_missing_default_values(given)
+            if not vals.get("lead_id") and not vals.get("order_id"):
+                raise ValidationError(self.env._("A follow-up belongs to a lead or to an order."))
+            model, res_id = ("sale.order", vals["order_id"]) if vals.get("order_id") else ("crm.lead", vals["lead_id"])
+            kind = vals.get("kind") or ""
+            user = self.env["res.users"].browse(vals.get("user_id"))
+            due = fields.Datetime.to_datetime(vals.get("date_due"))
+            values.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(model),
+                    "res_id": res_id,
+                    "activity_type_id": (
+                        todo if kind.startswith("approve") else email if kind in PROMISE_KINDS else call
+                    ),
+                    "user_id": user.id,
+                    "summary": vals.get("name"),
+                    "date_deadline": due and fields.Datetime.context_timestamp(self.with_user(user), due).date(),
+                    "note": vals.get("note") or False,
+                }
             )
-        )
-        for followup, activity in zip(self.sudo(), activities, strict=True):  # sudo: activity_id is the follow-up's own
-            followup.activity_id = activity
+        # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
 
     def _wake_reminders(self):
         """Wake the reminder job at the minute each follow-up falls due (rounded up: a reminder is never early).

@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
-from odoo.exceptions import UserError
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import MON_1100_MSK, REAL_PHONE, SAT_1000_MSK, GuardCase
@@ -206,6 +208,45 @@ class TestRequestFollowups(GuardCase):
             "a request due in another minute plans its own",
         )
         self.assertEqual(later.followup_ids.date_due, MON_1100_MSK + timedelta(minutes=22, seconds=5))
+
+    def test_the_confirmation_call_is_inserted_with_its_activity(self):
+        """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
+
+        The operator's call is a follow-up and its activity in the operator's list: the activity is created
+        first and the follow-up inserted with it, its team and company, never updated afterwards."""
+        Followup = self.env["crm.lead.followup"]
+        updated = []
+        original = type(Followup)._write_multi
+
+        def record_write(records, vals_list):
+            updated.append((records.ids, sorted({fname for vals in vals_list for fname in vals})))
+            return original(records, vals_list)
+
+        with (
+            self.pinned_time(MON_1100_MSK),
+            patch.object(type(Followup), "_write_multi", autospec=True, side_effect=record_write),
+        ):
+            lead = self.create_lead(name="Web request", channel="web_form", phone=REAL_PHONE, user_id=False)
+            self.env.flush_all()
+        [followup] = lead.followup_ids
+        self.assertEqual(updated, [], "the follow-up is inserted whole")
+        self.assertEqual(
+            (followup.team_id, followup.company_id, followup.activity_id.res_model, followup.activity_id.res_id),
+            (lead.team_id, lead.company_id, "crm.lead", lead.id),
+        )
+        self.assertEqual(
+            (followup.activity_id.user_id, followup.activity_id.summary, followup.activity_id.activity_type_id),
+            (self.user_operator, followup.name, self.env.ref("mail.mail_activity_data_call")),
+        )
+        self.assertEqual(
+            followup.activity_id.date_deadline,
+            fields.Datetime.context_timestamp(self.user_operator, followup.date_due).date(),
+            "due on the follow-up's day in the operator's time zone",
+        )
+        with self.assertRaisesRegex(ValidationError, "A follow-up belongs to a lead or to an order."):
+            Followup.sudo().create(
+                {"kind": "callback", "name": "Nowhere", "user_id": self.user_operator.id, "date_due": MON_1100_MSK}
+            )
 
     def test_request_given_to_a_manager_is_called_back_within_an_hour(self):
         with self.pinned_time(SAT_1000_MSK):
