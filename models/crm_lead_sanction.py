@@ -36,7 +36,9 @@ class CrmLead(models.Model):
 
     @api.model
     def _playbook_product_bans(self, teams, products):
-        """{(team, product): the ban in force today} for the given teams and products, in one query."""
+        """{(team, product): the ban in force today} for the given teams and products, in one query; none for
+        teams that have no product ban at all (no query)."""
+        teams = teams.filtered(lambda team: team.id in self.env["crm.team.sanction"]._playbook_banning_team_ids())
         if not teams or not products:
             return {}
         # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions

@@ -7,9 +7,10 @@ take effect through the team (``crm.team.playbook_excluded_*``) and the lead's p
 A team may contest a sanction; sales support decides each dispute case by case (§10.1).
 """
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools import SQL
 
 from . import roles
 from .locking import run_batch
@@ -165,6 +166,8 @@ class CrmTeamSanction(models.Model):
         for vals in vals_list:
             refuse_workflow_writes(self, vals, buttons, create=True)
         sanctions = super().create(vals_list)
+        if "product_ban" in sanctions.mapped("kind"):
+            self.env.registry.clear_cache()  # ``_playbook_banning_team_ids``
         check_allowed_companies(self.env, sanctions.company_id, ", ".join(sanctions.mapped("display_name")))
         sanctions._playbook_tell_team()
         if not self.env.context.get(SYNC):
@@ -174,11 +177,29 @@ class CrmTeamSanction(models.Model):
     def write(self, vals):
         refuse_workflow_writes(self, vals, self._playbook_workflow_buttons())
         exclusions = self.filtered(lambda sanction: sanction.kind in EXCLUSIONS)
+        bans = {"kind", "state", "team_id"} & set(vals) and "product_ban" in self.mapped("kind") + [vals.get("kind")]
         result = super().write(vals)
+        if bans:
+            self.env.registry.clear_cache()  # ``_playbook_banning_team_ids``
         if not self.env.context.get(SYNC) and {"kind", "team_id", "date_to", "state"} & set(vals):
             exclusions |= self.filtered(lambda sanction: sanction.kind in EXCLUSIONS)
             exclusions.team_id._playbook_sync_exclusion()
         return result
+
+    @api.model
+    @tools.ormcache()
+    def _playbook_banning_team_ids(self):
+        """The teams with a product ban in force or yet to start, whatever its dates: only their leads are looked
+        up for a ban. Kept per worker (a lead's create asks at every request); creating a ban or changing one's
+        kind, state or team clears it in every worker."""
+        self.flush_model(["kind", "state", "team_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT team_id FROM crm_team_sanction WHERE kind = 'product_ban' AND state IN %s",
+                IN_FORCE,
+            )
+        )
+        return tuple(sorted(row[0] for row in self.env.cr.fetchall()))
 
     def _playbook_workflow_buttons(self):
         decide = self.env._("use Decide on a contested sanction")

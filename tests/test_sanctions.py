@@ -2,6 +2,7 @@ import importlib.util
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged, users
@@ -74,6 +75,32 @@ class TestProductBan(SanctionCase):
             self.assertEqual(other.team_id, self.team_a, "another product is still sold")
             elsewhere = self.create_lead(team_id=self.team_b.id, product_id=self.product.id)
             self.assertEqual(elsewhere.team_id, self.team_b, "another team still sells the product")
+
+    def test_only_the_leads_of_a_team_with_a_ban_look_bans_up(self):
+        """9.1.5. у СЦ может быть закрыта возможность продавать Продукт.
+
+        Every lead's create checks the bans of its team, so the teams that have any product ban are kept per
+        worker: a lead of a team without one reads no sanction, and a new ban holds from the next lead on."""
+        searched = []
+        original = type(self.Sanction).search
+
+        def record_search(model, domain, *args, **kwargs):
+            searched.append(domain)
+            return original(model, domain, *args, **kwargs)
+
+        with (
+            self.pinned_time(MON_1100_MSK),
+            patch.object(type(self.Sanction), "search", autospec=True, side_effect=record_search),
+        ):
+            self.create_lead(product_id=self.product.id)
+            self.assertEqual(searched, [], "no team has a ban: no sanction is read")
+            self.ban(team=self.team_b)
+            self.create_lead(product_id=self.product.id)
+            self.assertEqual(searched, [], "team B's ban does not concern team A's leads")
+            self.ban()
+            with self.refused(UserError, "may not sell Online Reporting"):
+                self.create_lead(product_id=self.product.id)
+            self.assertEqual(len(searched), 1, "team A's leads look its bans up from its first ban on")
 
     def test_a_banned_team_receives_no_lead_for_the_product(self):
         """9.1.5. у СЦ может быть закрыта возможность продавать Продукт."""
