@@ -1,8 +1,15 @@
-from odoo import api, fields, models
+from collections import namedtuple
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from . import working_time
 from .playbook_rules import TEMPERATURES
+
+# An active policy as every lead's create reads it (``_playbook_rules``): its criteria and its deadline.
+PolicyRule = namedtuple("PolicyRule", "id company temperature channel source team unit duration")
+# The fields a rule is made of: writing one clears the rules kept by every worker.
+RULE_FIELDS = {"active", "sequence", "company_id", "temperature", "channel", "source_id", "team_id", "duration", "unit"}
 
 UNITS = [
     ("working_minutes", "Working Minutes"),
@@ -81,6 +88,7 @@ class CrmSlaPolicy(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         policies = super().create(vals_list)
+        self.env.registry.clear_cache()  # ``_playbook_rules``
         policies._recompute_waiting_leads()
         return policies
 
@@ -88,6 +96,8 @@ class CrmSlaPolicy(models.Model):
         # A policy moved to another company leaves the leads of its former one: both are recomputed.
         former = self._waiting_leads() if "company_id" in vals else self.env["crm.lead"]
         result = super().write(vals)
+        if RULE_FIELDS & set(vals):
+            self.env.registry.clear_cache()  # ``_playbook_rules``
         if set(vals) - {"name", "sanction"}:
             (former | self._waiting_leads()).modified(["date_received"])
         return result
@@ -95,6 +105,7 @@ class CrmSlaPolicy(models.Model):
     def unlink(self):
         waiting = self._waiting_leads()
         result = super().unlink()
+        self.env.registry.clear_cache()  # ``_playbook_rules``
         # As if their clock had just been set: the deadline, then the status and countdown follow.
         waiting.modified(["date_received"])
         return result
@@ -110,7 +121,7 @@ class CrmSlaPolicy(models.Model):
         companies = self.company_id if all(policy.company_id for policy in self) else None
         domain = [("date_received", "!=", False), ("sla_stopped_at", "=", False), ("work_status", "=", "new")]
         if companies is not None:
-            # A lead without company follows the company of its team, as in _matches.
+            # A lead without company follows the company of its team, as in _get_policies_by_lead.
             domain += [
                 "|",
                 ("company_id", "in", companies.ids),
@@ -122,31 +133,58 @@ class CrmSlaPolicy(models.Model):
         return self.env["crm.lead"].sudo().search(domain)
 
     @api.model
+    @tools.ormcache()
+    def _playbook_rules(self):
+        """Every active policy, the most specific first, as a ``PolicyRule``. Kept per worker, since every lead's
+        create looks its policy up; creating, changing or deleting a policy clears it in every worker."""
+        # sudo: a lead's deadline follows every active policy, whoever's request creates the lead
+        policies = self.sudo().search([("active", "=", True)], order="specificity desc, sequence, id")
+        return tuple(
+            PolicyRule(
+                policy.id,
+                policy.company_id.id,
+                policy.temperature or False,
+                policy.channel or False,
+                policy.source_id.id,
+                policy.team_id.id,
+                policy.unit,
+                policy.duration,
+            )
+            for policy in policies
+        )
+
+    @api.model
     def _get_policies_by_lead(self, leads):
-        """The policy of each lead: all active policies are read once for the batch."""
-        # Policies are a handful of configuration records: read them all once per batch.
-        policies = self.search([("active", "=", True)], order="specificity desc, sequence, id")
+        """The policy of each lead: the first active one, most specific first, whose every set criterion the
+        lead meets. A lead without company follows the company of its team."""
+        rules = self._playbook_rules()
         result = {}
         for lead in leads:
-            result[lead] = next((policy for policy in policies if policy._matches(lead)), self.browse())
+            company = (lead.company_id or lead.team_id.company_id).id
+            rule = next(
+                (
+                    rule
+                    for rule in rules
+                    if (not rule.company or rule.company == company)
+                    and (not rule.temperature or rule.temperature == lead.temperature)
+                    and (not rule.channel or rule.channel == lead.channel)
+                    and (not rule.source or rule.source == lead.source_id.id)
+                    and (not rule.team or rule.team == lead.team_id.id)
+                ),
+                None,
+            )
+            result[lead] = self.browse(rule.id if rule else ())
         return result
-
-    def _matches(self, lead):
-        self.ensure_one()
-        return (
-            (not self.company_id or self.company_id == (lead.company_id or lead.team_id.company_id))
-            and (not self.temperature or self.temperature == lead.temperature)
-            and (not self.channel or self.channel == lead.channel)
-            and (not self.source_id or self.source_id == lead.source_id)
-            and (not self.team_id or self.team_id == lead.team_id)
-        )
 
     def _deadlines(self, starts):
         """Deadline of each (start, calendar, time zone name) for this policy, reading each calendar once."""
         self.ensure_one()
-        if self.unit == "calendar_days":
-            return {key: working_time.add_calendar_days(key[0], self.duration) for key in starts}
-        seconds = round(self.duration * (60 if self.unit == "working_minutes" else 3600))
+        # An active policy's deadline is kept with its rule: the policy itself is not read.
+        rule = next((rule for rule in self._playbook_rules() if rule.id == self.id), None)
+        unit, duration = (rule.unit, rule.duration) if rule else (self.unit, self.duration)
+        if unit == "calendar_days":
+            return {key: working_time.add_calendar_days(key[0], duration) for key in starts}
+        seconds = round(duration * (60 if unit == "working_minutes" else 3600))
         result = {}
         groups = {}
         for key in starts:

@@ -1,4 +1,5 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -84,6 +85,38 @@ class TestSlaDeadlines(PlaybookCase):
         self.assertEqual((lead.sla_policy_id, lead.sla_deadline), (team_policy, datetime(2026, 11, 20, 15, 0)))
         other = self.received(FRI_1700_MSK, team=self.team_a, temperature="hot")
         self.assertEqual(other.sla_policy_id, self.env.ref("crm_sales_playbook.crm_sla_policy_hot"))
+
+    def test_the_policies_are_kept_per_worker(self):
+        """Seed 004, 7.2.1: «для горячих ПП этот срок равен 3 (Трем) часам».
+
+        Every lead's create looks its policy up: the active policies are kept per worker, a lead reads none of
+        them, and a changed policy holds from the next lead on."""
+        Policy = type(self.env["crm.sla.policy"])
+        self.received(FRI_1700_MSK, temperature="hot")
+        read = []
+        original_search, original_fetch = Policy.search, Policy._fetch_query
+
+        def record_search(model, domain, *args, **kwargs):
+            read.append(("search", domain))
+            return original_search(model, domain, *args, **kwargs)
+
+        def record_fetch(model, query, fields):
+            read.append(("fetch", [field.name for field in fields]))
+            return original_fetch(model, query, fields)
+
+        with (
+            patch.object(Policy, "search", autospec=True, side_effect=record_search),
+            patch.object(Policy, "_fetch_query", autospec=True, side_effect=record_fetch),
+        ):
+            lead = self.received(FRI_1700_MSK, temperature="hot")
+            self.assertEqual(
+                (lead.sla_policy_id.id, read), (self.env.ref("crm_sales_playbook.crm_sla_policy_hot").id, [])
+            )
+            self.env.ref("crm_sales_playbook.crm_sla_policy_hot").duration = 2
+            read.clear()
+            later = self.received(FRI_1700_MSK, temperature="hot")
+            self.assertEqual(later.sla_deadline, datetime(2026, 11, 23, 7, 0), "now 2 working hours: Monday 10:00")
+            self.assertEqual([kind for kind, _what in read], ["search", "fetch"], "read again, once, after the change")
 
     def test_policy_change_moves_waiting_deadlines(self):
         waiting = self.received(FRI_1700_MSK, temperature="hot")
