@@ -246,8 +246,9 @@ class CrmLeadFollowup(models.Model):
                     "note": vals.get("note") or False,
                 }
             )
-        # sudo: the follow-up shows as an activity in its responsible's list, on a lead the planner may only read
-        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
+        # The follow-up shows as an activity in its responsible's list, on a lead the planner may only read.
+        activities = self.env["mail.activity"].sudo()  # sudo: the follow-up's own activity, on a lead read only
+        return activities.with_context(mail_activity_quick_update=True).create(values)
 
     def _wake_reminders(self):
         """Wake the reminder job at the minute each follow-up falls due (rounded up: a reminder is never early).

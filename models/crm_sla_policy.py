@@ -137,8 +137,9 @@ class CrmSlaPolicy(models.Model):
     def _playbook_rules(self):
         """Every active policy, the most specific first, as a ``PolicyRule``. Kept per worker, since every lead's
         create looks its policy up; creating, changing or deleting a policy clears it in every worker."""
-        # sudo: a lead's deadline follows every active policy, whoever's request creates the lead
-        policies = self.sudo().search([("active", "=", True)], order="specificity desc, sequence, id")
+        policies = self.sudo().search(  # sudo: every active policy sets deadlines, whoever creates the lead
+            [("active", "=", True)], order="specificity desc, sequence, id"
+        )
         return tuple(
             PolicyRule(
                 policy.id,
