@@ -21,6 +21,8 @@ FOLLOWUP_KINDS = [
 ]
 # Follow-ups that keep a promise made to the client in a call (ST-14): sending, not calling.
 PROMISE_KINDS = ("promise_letter", "promise_contract")
+# The follow-up's fields its activity is made of (``_schedule_activities``).
+ACTIVITY_SOURCE_FIELDS = ("lead_id", "order_id", "kind", "user_id", "name", "date_due", "note")
 
 
 class CrmLeadFollowup(models.Model):
@@ -226,7 +228,9 @@ class CrmLeadFollowup(models.Model):
         email = type_id("mail.mail_activity_data_email", raise_if_not_found=True)
         values = []
         for given in vals_list:
-            vals = self._add_missing_default_values(given)
+            # Only the defaults the activity needs, when not given (``create`` fills the others itself).
+            missing = [fname for fname in ACTIVITY_SOURCE_FIELDS if fname not in given]
+            vals = dict(self.default_get(missing), **given) if missing else given
             if not vals.get("lead_id") and not vals.get("order_id"):
                 raise ValidationError(self.env._("A follow-up belongs to a lead or to an order."))
             model, res_id = ("sale.order", vals["order_id"]) if vals.get("order_id") else ("crm.lead", vals["lead_id"])

@@ -38,7 +38,8 @@ class CrmLead(models.Model):
     def _playbook_product_bans(self, teams, products):
         """{(team, product): the ban in force today} for the given teams and products, in one query; none for
         teams that have no product ban at all (no query)."""
-        teams = teams.filtered(lambda team: team.id in self.env["crm.team.sanction"]._playbook_banning_team_ids())
+        banning = set(self.env["crm.team.sanction"]._playbook_banning_team_ids())
+        teams = teams.filtered(lambda team: team.id in banning)
         if not teams or not products:
             return {}
         # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions
@@ -61,6 +62,10 @@ class CrmLead(models.Model):
     @api.model
     def _playbook_banned_products(self, teams):
         """{team: products it may not sell today}, for the teams that have a ban in force."""
+        banning = set(self.env["crm.team.sanction"]._playbook_banning_team_ids())
+        teams = teams.filtered(lambda team: team.id in banning)
+        if not teams:
+            return {}
         # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions
         bans = (
             self.env["crm.team.sanction"]
@@ -72,8 +77,8 @@ class CrmLead(models.Model):
     def _playbook_banned_team_ids(self):
         """The teams that may not sell this lead's product today: the SLA escalation passes them over."""
         self.ensure_one()
-        if not self.product_id:
-            return []
+        if not self.product_id or not self.env["crm.team.sanction"]._playbook_banning_team_ids():
+            return []  # no team has a product ban: no lookup for each lead the escalation moves
         # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions
         return (
             self.env["crm.team.sanction"]

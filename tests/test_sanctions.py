@@ -92,10 +92,17 @@ class TestProductBan(SanctionCase):
             self.pinned_time(MON_1100_MSK),
             patch.object(type(self.Sanction), "search", autospec=True, side_effect=record_search),
         ):
-            self.create_lead(product_id=self.product.id)
-            self.assertEqual(searched, [], "no team has a ban: no sanction is read")
+            lead = self.create_lead(product_id=self.product.id)
+            self.assertEqual(
+                (lead._playbook_banned_team_ids(), self.Lead._playbook_banned_products(self.team_a | self.team_b)),
+                ([], {}),
+            )
+            self.assertEqual(
+                searched, [], "no team has a ban: no sanction is read, nor by the escalation or Odoo's assignment"
+            )
             self.ban(team=self.team_b)
             self.create_lead(product_id=self.product.id)
+            self.assertEqual(self.Lead._playbook_banned_products(self.team_a), {})
             self.assertEqual(searched, [], "team B's ban does not concern team A's leads")
             self.ban()
             with self.refused(UserError, "may not sell Online Reporting"):
