@@ -53,7 +53,6 @@ class CrmLead(models.Model):
     deal_closes_with_comment = fields.Boolean(compute="_compute_deal_type_rule")
     closing_comment = fields.Text(
         tracking=True,
-        prefetch="playbook_notes",  # read when a lead is closed, not with every card of the kanban
         help="What was done for the client. Service and activation leads are closed with it.",
     )
 
@@ -272,6 +271,7 @@ class CrmLead(models.Model):
                 source = self.env["utm.source"].browse(vals.get("source_id"))
                 vals["temperature_manual"] = self._playbook_is_manual_temperature(vals["temperature"], source)
         matcher, new_vals = self._playbook_intake_match(vals_list)
+        self._playbook_prime_references(new_vals)
         with self._playbook_deferred_team_followers(new_vals):
             leads = super().create(new_vals)
         leads._playbook_history_on_create()

@@ -2,6 +2,7 @@
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .contact_check import email_problem, phone_problem
 from .playbook_rules import LIVE_CHANNELS
@@ -13,7 +14,6 @@ class CrmLead(models.Model):
     playbook_override_reason = fields.Text(
         string="Rule Override Reason",
         copy=False,
-        prefetch="playbook_notes",  # read when a rule is overridden, not with every card of the kanban
         tracking=True,
         help="Why a playbook rule was overridden: sales support taking a lead in work without a logged "
         "contact, a sales head winning a lead without a paid invoice.",
@@ -51,8 +51,8 @@ class CrmLead(models.Model):
         return self.filtered(lambda lead: lead.team_id.playbook_guards)
 
     def _playbook_contacted_leads(self):
-        """The leads with a logged contact: a done call, meeting or email activity, or a call that reached
-        the client. Two queries for the whole batch."""
+        """The leads with a logged contact: a done call, meeting or email activity, a call that reached the
+        client, or a meeting held. One query for the whole batch."""
         if not self.ids:
             return self.browse()
         types = [
@@ -63,20 +63,25 @@ class CrmLead(models.Model):
                 "mail.mail_activity_data_email",
             )
         ]
-        # sudo: every logged contact decides the rule, whoever logged it and whoever may read it
-        su_env = self.sudo().env
-        done = su_env["mail.message"]._read_group(
-            [("model", "=", self._name), ("res_id", "in", self.ids), ("mail_activity_type_id", "in", types)], ["res_id"]
+        # Every logged contact decides the rule, whoever logged it and whoever may read it: no record rule.
+        self.env["mail.message"].flush_model(["model", "res_id", "mail_activity_type_id"])
+        self.env["crm.lead.call"].flush_model(["lead_id", "is_contact"])
+        self.env["calendar.event"].flush_model(["opportunity_id", "playbook_done", "active"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT res_id FROM mail_message
+                    WHERE model = %(model)s AND res_id = ANY(%(ids)s) AND mail_activity_type_id = ANY(%(types)s)
+                    UNION
+                   SELECT lead_id FROM crm_lead_call WHERE lead_id = ANY(%(ids)s) AND is_contact
+                    UNION
+                   SELECT opportunity_id FROM calendar_event
+                    WHERE opportunity_id = ANY(%(ids)s) AND playbook_done AND active""",
+                model=self._name,
+                ids=self.ids,
+                types=types,
+            )
         )
-        calls = su_env["crm.lead.call"]._read_group(
-            [("lead_id", "in", self.ids), ("is_contact", "=", True)], ["lead_id"]
-        )
-        meetings = su_env["calendar.event"]._read_group(
-            [("opportunity_id", "in", self.ids), ("playbook_done", "=", True)], ["opportunity_id"]
-        )
-        return self.browse(
-            {res_id for (res_id,) in done} | {lead.id for (lead,) in calls} | {lead.id for (lead,) in meetings}
-        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _playbook_contact_data_problem(self):
         """Why the lead has no real contact data (a phone for the company's country or an email), or False."""

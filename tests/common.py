@@ -122,6 +122,20 @@ class PlaybookCase(TransactionCase):
         return self.Lead.create(vals)
 
     @contextmanager
+    def recorded_queries(self):
+        """The SQL statements the block runs, as text, flushed pending writes included."""
+        queries = []
+        original = sql_db.Cursor.execute
+
+        def record(cr, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return original(cr, query, params, log_exceptions)
+
+        with patch.object(sql_db.Cursor, "execute", autospec=True, side_effect=record):
+            yield queries
+            self.env.flush_all()
+
+    @contextmanager
     def pinned_time(self, when):
         """Pin Python's clock and the database's NOW() used by Odoo for CRM dates.
 

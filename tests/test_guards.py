@@ -2,7 +2,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.contact_check import email_problem, phone_problem
-from .common import REAL_PHONE, GuardCase
+from .common import MON_1100_MSK, MON_1200_MSK, REAL_PHONE, GuardCase
 
 
 @tagged("post_install", "-at_install")
@@ -37,6 +37,31 @@ class TestContactGuard(GuardCase):
         self.assertEqual(set((by_call | by_activity).mapped("work_status")), {"in_work"})
         with self.assertRaisesRegex(ValidationError, "cannot go in work"):
             no_answer.write({"stage_id": self.stage_contact.id})
+
+    def test_the_contacts_of_a_batch_are_found_in_one_query(self):
+        """8.2.3. изменять статус ПП с «новая» на «в работе», не выйдя на контакт с клиентом;
+
+        A logged contact is a call that reached the client, a done call, meeting or email activity, or a meeting
+        held; a call nobody answered, a done to-do or a held meeting since archived is none. The leads of a
+        batch are looked up in one query."""
+        phones = iter(f"+7 912 604-18-{number}" for number in range(51, 60))
+        by_call, by_activity, by_meeting, no_answer, by_todo, archived = leads = self.Lead.concat(
+            *(self.lead(name=name, phone=next(phones)) for name in ("Call", "Activity", "Meeting", "No", "To", "Arch"))
+        )
+        self.log_call(by_call)
+        self.log_call(no_answer, "no_answer")
+        for lead, kind in ((by_activity, "mail.mail_activity_data_email"), (by_todo, "mail.mail_activity_data_todo")):
+            lead.activity_schedule(kind, user_id=self.user_salesperson.id).action_feedback(feedback="Done")
+        for lead in (by_meeting, archived):
+            meeting = self.env["calendar.event"].create(
+                {"name": "Visit", "opportunity_id": lead.id, "start": MON_1100_MSK, "stop": MON_1200_MSK}
+            )
+            meeting.playbook_done = True
+        meeting.active = False
+        self.env.flush_all()
+        with self.recorded_queries() as queries:
+            contacted = leads._playbook_contacted_leads()
+        self.assertEqual((contacted, len(queries)), (by_call | by_activity | by_meeting, 1))
 
     def test_one_line_per_refused_lead_in_a_batch(self):
         first = self.lead(name="First")
