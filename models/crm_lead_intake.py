@@ -7,7 +7,6 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from . import roles
@@ -508,18 +507,5 @@ class CrmLead(models.Model):
         self.ensure_one()
         if not self.team_id:
             return self.env["res.users"]
-        # One query for the team's first member (in the order of the members) in the operators' group.
-        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
-        self.env["res.users"].flush_model(["groups_id"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT member.user_id FROM crm_team_member member
-                     JOIN res_groups_users_rel rel ON rel.uid = member.user_id AND rel.gid = %s
-                    WHERE member.crm_team_id = %s AND member.active
-                 ORDER BY member.create_date, member.id LIMIT 1""",
-                self.env["ir.model.data"]._xmlid_to_res_id(roles.OPERATOR, raise_if_not_found=True),
-                self.team_id.id,
-            )
-        )
-        row = self.env.cr.fetchone()
-        return self.env["res.users"].browse(row[0]) if row else self.team_id.user_id
+        operator_id = self.team_id._playbook_operator_id()
+        return self.env["res.users"].browse(operator_id) if operator_id else self.team_id.user_id

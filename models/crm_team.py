@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from . import working_time
+from . import roles, working_time
 from .lead_intake import same_request_leads
 from .locking import lock_skip_locked, run_batch
 from .roles import check_allowed_companies
@@ -477,6 +477,26 @@ class CrmTeam(models.Model):
         company = self.company_id or company or self.env.company
         calendar_id, zone_name = self._playbook_working_time_key(company.id)
         return self.env["resource.calendar"].browse(calendar_id), working_time.zone(zone_name)
+
+    @tools.ormcache("self.id")
+    def _playbook_operator_id(self):
+        """The team's first active member (in the order of the members) in the call-center operators' group, or
+        None: kept per worker until a member or a group changes (``crm.team.member``; Odoo clears its caches when
+        a group's users change), so that a web request reads no member to plan its confirmation call."""
+        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
+        self.env["res.users"].flush_model(["groups_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT member.user_id FROM crm_team_member member
+                     JOIN res_groups_users_rel rel ON rel.uid = member.user_id AND rel.gid = %s
+                    WHERE member.crm_team_id = %s AND member.active
+                 ORDER BY member.create_date, member.id LIMIT 1""",
+                self.env["ir.model.data"]._xmlid_to_res_id(roles.OPERATOR, raise_if_not_found=True),
+                self.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
 
     @tools.ormcache("self.id", "company_id")
     def _playbook_working_time_key(self, company_id):

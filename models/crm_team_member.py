@@ -34,11 +34,19 @@ class CrmTeamMember(models.Model):
     def create(self, vals_list):
         """A member added from the Members menu follows the team as one added on the team form does."""
         members = super().create(vals_list)
+        self.env.registry.clear_cache()  # ``crm.team._playbook_operator_id``
         members.crm_team_id._playbook_subscribe_members()
         return members
 
     def write(self, vals):
         result = super().write(vals)
+        if {"crm_team_id", "user_id", "active"} & set(vals):
+            self.env.registry.clear_cache()  # ``crm.team._playbook_operator_id``
         if vals.get("active") or "user_id" in vals:
             self.crm_team_id._playbook_subscribe_members()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # ``crm.team._playbook_operator_id``
         return result

@@ -248,6 +248,40 @@ class TestRequestFollowups(GuardCase):
                 {"kind": "callback", "name": "Nowhere", "user_id": self.user_operator.id, "date_due": MON_1100_MSK}
             )
 
+    def test_the_operator_is_kept_per_worker(self):
+        """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
+
+        Who makes a team's confirmation calls is looked up once per worker, not at every request; a change of
+        the team's members or of the operators' group is seen by the next request, which the team's leader
+        takes when the team has no operator."""
+        operators = self.env.ref("crm_sales_playbook.group_crm_sales_playbook_operator")
+
+        def confirmation_caller(name):
+            with self.pinned_time(MON_1100_MSK):
+                # A client of its own each time: the same client's second request would join the first lead.
+                email = f"{name.lower()}@uralmash.ru"
+                return self.create_lead(
+                    name=name, channel="web_form", email_from=email, user_id=False
+                ).followup_ids.user_id
+
+        self.assertEqual(confirmation_caller("First"), self.user_operator)
+        with self.recorded_queries() as queries:
+            self.assertEqual(confirmation_caller("Second"), self.user_operator)
+        self.assertEqual([query for query in queries if "crm_team_member" in query], [], "no member read")
+        self.user_operator.groups_id = [(3, operators.id)]
+        self.assertEqual(confirmation_caller("Third"), self.user_head, "no operator left: the leader")
+        self.user_operator.groups_id = [(4, operators.id)]
+        self.assertEqual(confirmation_caller("Fourth"), self.user_operator)
+        membership = self.team_a.crm_team_member_ids.filtered(lambda member: member.user_id == self.user_operator)
+        membership.active = False
+        self.assertEqual(confirmation_caller("Fifth"), self.user_head, "the operator left the team")
+        membership.active = True
+        self.assertEqual(confirmation_caller("Sixth"), self.user_operator)
+        membership.unlink()
+        self.assertEqual(confirmation_caller("Seventh"), self.user_head)
+        self.env["crm.team.member"].create({"crm_team_id": self.team_a.id, "user_id": self.user_operator.id})
+        self.assertEqual(confirmation_caller("Eighth"), self.user_operator, "back in the team")
+
     def test_request_given_to_a_manager_is_called_back_within_an_hour(self):
         with self.pinned_time(SAT_1000_MSK):
             lead = self.create_lead(name="Letter", channel="email", email_from="director@uralmash.ru", user_id=False)
