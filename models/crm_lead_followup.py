@@ -226,6 +226,8 @@ class CrmLeadFollowup(models.Model):
         call = type_id("mail.mail_activity_data_call", raise_if_not_found=True)
         todo = type_id("mail.mail_activity_data_todo", raise_if_not_found=True)
         email = type_id("mail.mail_activity_data_email", raise_if_not_found=True)
+        # The follow-up shows as an activity in its responsible's list, on a lead the planner may only read.
+        activities = self.env["mail.activity"].sudo()  # sudo: the follow-up's own activity, on a lead read only
         values = []
         for given in vals_list:
             # Only the defaults the activity needs, when not given (``create`` fills the others itself).
@@ -248,10 +250,12 @@ class CrmLeadFollowup(models.Model):
                     "summary": vals.get("name"),
                     "date_deadline": due and fields.Datetime.context_timestamp(self.with_user(user), due).date(),
                     "note": vals.get("note") or False,
+                    # What the activity would compute after its insert (an update of each new activity), given.
+                    "res_name": activities.env[model].browse(res_id).display_name,
+                    "user_tz": user.tz or False,
+                    "date_done": False,
                 }
             )
-        # The follow-up shows as an activity in its responsible's list, on a lead the planner may only read.
-        activities = self.env["mail.activity"].sudo()  # sudo: the follow-up's own activity, on a lead read only
         return activities.with_context(mail_activity_quick_update=True).create(values)
 
     def _wake_reminders(self):

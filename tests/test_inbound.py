@@ -213,23 +213,31 @@ class TestRequestFollowups(GuardCase):
         """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
 
         The operator's call is a follow-up and its activity in the operator's list: the activity is created
-        first and the follow-up inserted with it, its team and company, never updated afterwards."""
-        Followup = self.env["crm.lead.followup"]
+        first and the follow-up inserted with it, its team and company; neither is updated afterwards (the
+        activity is inserted with the lead's name, the operator's zone and no done date, which it would compute)."""
+        Followup, Activity = self.env["crm.lead.followup"], self.env["mail.activity"]
         updated = []
-        original = type(Followup)._write_multi
+        originals = {model: type(self.env[model])._write_multi for model in ("crm.lead.followup", "mail.activity")}
 
         def record_write(records, vals_list):
-            updated.append((records.ids, sorted({fname for vals in vals_list for fname in vals})))
-            return original(records, vals_list)
+            updated.append((records._name, records.ids, sorted({fname for vals in vals_list for fname in vals})))
+            return originals[records._name](records, vals_list)
 
+        self.user_operator.tz = "Asia/Yekaterinburg"
         with (
             self.pinned_time(MON_1100_MSK),
             patch.object(type(Followup), "_write_multi", autospec=True, side_effect=record_write),
+            patch.object(type(Activity), "_write_multi", autospec=True, side_effect=record_write),
         ):
             lead = self.create_lead(name="Web request", channel="web_form", phone=REAL_PHONE, user_id=False)
             self.env.flush_all()
         [followup] = lead.followup_ids
-        self.assertEqual(updated, [], "the follow-up is inserted whole")
+        self.assertEqual(updated, [], "the follow-up and its activity are inserted whole")
+        self.env.invalidate_all()
+        self.assertEqual(
+            (followup.activity_id.res_name, followup.activity_id.user_tz, followup.activity_id.date_done),
+            ("Web request", "Asia/Yekaterinburg", False),
+        )
         self.assertEqual(
             (followup.team_id, followup.company_id, followup.activity_id.res_model, followup.activity_id.res_id),
             (lead.team_id, lead.company_id, "crm.lead", lead.id),
