@@ -10,6 +10,7 @@ from . import crm_team_sanction
 from . import crm_team_exclusion
 from . import crm_team_member
 from . import utm_source
+from . import product
 from . import crm_sla_policy
 from . import crm_sla_breach
 from . import crm_client_reservation
@@ -27,6 +28,7 @@ from . import crm_lead_assignment
 from . import crm_lead_batch
 from . import crm_lead_followers
 from . import crm_lead_sanction
+from . import crm_lead_references
 from . import res_partner
 from . import account_move
 from . import account_move_line

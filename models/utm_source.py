@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 
 from .playbook_rules import TEMPERATURES
@@ -33,7 +33,18 @@ class UtmSource(models.Model):
     def write(self, vals):
         if {"temperature", "initiator"} & set(vals):
             self._check_playbook_rights()
-        return super().write(vals)
+        result = super().write(vals)
+        if {"temperature", "initiator", "company_id"} & set(vals):
+            self.env.registry.clear_cache()  # ``_playbook_source_profile``
+        return result
+
+    @tools.ormcache("source_id")
+    def _playbook_source_profile(self, source_id):
+        """(company id or None, temperature, initiator) of a source: what a new lead reads of it, kept per worker
+        until a source's company, temperature or initiator changes."""
+        # sudo: the source's company, temperature and initiator are its rules, whoever creates the lead
+        source = self.sudo().with_context(active_test=False).browse(source_id)
+        return source.company_id.id or None, source.temperature or None, source.initiator or None
 
     def _check_playbook_rights(self):
         """Only CRM administrators and sales support decide how hot a source's leads are (PP-16)."""

@@ -41,6 +41,32 @@ class TestBadInput(PlaybookCase):
         shared = self.env["utm.source"].create({"name": "Shared fair"})
         self.assertTrue(self.create_lead(source_id=shared.id), "a source without company is shared")
 
+    def test_a_new_lead_reads_neither_its_product_nor_its_source(self):
+        """Odoo checks that a lead's product and source belong to its company: their companies, and the source's
+        temperature, are kept per worker, so a new lead reads neither table; a change is seen by the next lead."""
+        product = self.env["product.product"].create({"name": "Shared product"})
+        source = self.env["utm.source"].create({"name": "Shared fair", "temperature": "warm"})
+        self.env.invalidate_all()
+        self.create_lead(name="First", product_id=product.id, source_id=source.id)  # the worker reads them once
+        self.env.invalidate_all()
+        with self.recorded_queries() as queries:
+            lead = self.create_lead(name="Second", product_id=product.id, source_id=source.id)
+        tables = ('FROM "product_product"', 'FROM "product_template"', 'FROM "utm_source"')
+        self.assertEqual([query for query in queries if any(table in query for table in tables)], [])
+        self.assertEqual((lead.product_id, lead.source_id, lead.temperature), (product, source, "warm"))
+        product.product_tmpl_id.company_id = self.company_2
+        source.company_id = self.company_2
+        self.env.invalidate_all()
+        with self.assertRaisesRegex(UserError, "(?s)Incompatible companies.*Shared product"):
+            self.create_lead(name="Third", product_id=product.id)
+        with self.assertRaisesRegex(UserError, "(?s)Incompatible companies.*Shared fair"):
+            self.create_lead(name="Third", source_id=source.id)
+        source.write({"company_id": False, "temperature": "hot"})
+        product.product_tmpl_id.company_id = False
+        self.env.invalidate_all()
+        lead = self.create_lead(name="Fourth", product_id=product.id, source_id=source.id)
+        self.assertEqual((lead.product_id, lead.temperature), (product, "hot"))
+
     def test_stage_of_another_company(self):
         stage = self.env["crm.stage"].create({"name": "Their stage", "team_id": self.team_company_2.id})
         lead = self.create_lead(name="Ours")
