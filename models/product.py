@@ -9,8 +9,8 @@ class ProductProduct(models.Model):
     @tools.ormcache("product_id")
     def _playbook_template_company(self, product_id):
         """(template id, company id or None) of a product: kept per worker until a template's company changes."""
-        # sudo: which company a product belongs to decides the company check, whoever creates the lead
-        product = self.sudo().with_context(active_test=False).browse(product_id)
+        # Which company a product belongs to decides the company check, whoever creates the lead.
+        product = self.sudo().with_context(active_test=False).browse(product_id)  # sudo: the product's company
         return product.product_tmpl_id.id, product.product_tmpl_id.company_id.id or None
 
 

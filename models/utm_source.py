@@ -42,8 +42,8 @@ class UtmSource(models.Model):
     def _playbook_source_profile(self, source_id):
         """(company id or None, temperature, initiator) of a source: what a new lead reads of it, kept per worker
         until a source's company, temperature or initiator changes."""
-        # sudo: the source's company, temperature and initiator are its rules, whoever creates the lead
-        source = self.sudo().with_context(active_test=False).browse(source_id)
+        # The source's company, temperature and initiator are its rules, whoever creates the lead.
+        source = self.sudo().with_context(active_test=False).browse(source_id)  # sudo: the source's own rules
         return source.company_id.id or None, source.temperature or None, source.initiator or None
 
     def _check_playbook_rights(self):
