@@ -5,7 +5,8 @@ whole, only to learn their companies; the temperature and the intake read the so
 initiator. The product's template and company and the source's company, temperature and initiator are kept per
 worker (``product.product._playbook_template_company``, ``utm.source._playbook_source_profile``) and put in the
 transaction's cache before the create, so that creating a lead reads neither table. Each copy is dropped in every
-worker when a template's company or a source's company, temperature or initiator changes.
+worker when a template's company or a source's company, temperature or initiator changes, when a variant moves to
+another template, and when a company is deleted (the database then empties their company itself).
 """
 
 from odoo import models

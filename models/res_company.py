@@ -360,6 +360,14 @@ class ResCompany(models.Model):
         country = self.sudo().partner_id.country_id  # sudo: the company's country reads its phone numbers
         return country.id, country.code
 
+    def unlink(self):
+        result = super().unlink()
+        # The database empties the company of its products and sources itself (``ondelete="set null"``): the
+        # per-worker copies of both (``product.product._playbook_template_company``,
+        # ``utm.source._playbook_source_profile``) must not keep it.
+        self.env.registry.clear_cache()
+        return result
+
     def write(self, vals):
         result = super().write(vals)
         if {"partner_id", "country_id", "resource_calendar_id"} & set(vals):

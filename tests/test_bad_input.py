@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -66,6 +67,41 @@ class TestBadInput(PlaybookCase):
         self.env.invalidate_all()
         lead = self.create_lead(name="Fourth", product_id=product.id, source_id=source.id)
         self.assertEqual((lead.product_id, lead.temperature), (product, "hot"))
+
+    def test_the_copies_follow_a_deleted_company_and_a_moved_variant(self):
+        """The per-worker copies of a product's and a source's company follow what changes them without a write
+        of either: a company deleted (the database empties their company) and a variant moved to another
+        template."""
+        size = self.env["product.attribute"].create({"name": "Size", "value_ids": [Command.create({"name": "S"})]})
+        theirs = self.env["product.template"].create(
+            {
+                "name": "Their template",
+                "company_id": self.company_2.id,
+                # Variants of their own: the moved one, with no attribute value, is not one of them.
+                "attribute_line_ids": [Command.create({"attribute_id": size.id, "value_ids": size.value_ids.ids})],
+            }
+        )
+        variant = self.env["product.product"].create({"name": "Shared variant"})
+        self.env.invalidate_all()
+        self.create_lead(name="With the variant", product_id=variant.id)
+        variant.product_tmpl_id = theirs
+        self.env.invalidate_all()
+        with self.assertRaisesRegex(UserError, "(?s)Incompatible companies.*Their template"):
+            self.create_lead(name="With the moved variant", product_id=variant.id)
+
+        closing = self.env["res.company"].create({"name": "Closing Company"})
+        source = self.env["utm.source"].create({"name": "Closing fair", "company_id": closing.id})
+        product = self.env["product.product"].create({"name": "Closing product", "company_id": closing.id})
+        self.env.invalidate_all()
+        first = self.Lead.create(
+            {"name": "Theirs", "company_id": closing.id, "source_id": source.id, "product_id": product.id}
+        )
+        first.unlink()
+        closing.unlink()
+        self.env.invalidate_all()
+        lead = self.create_lead(name="Ours now", source_id=source.id, product_id=product.id)
+        self.assertEqual((lead.company_id, lead.source_id, lead.product_id), (self.company, source, product))
+        self.assertFalse(source.company_id or product.company_id, "both shared once their company is gone")
 
     def test_stage_of_another_company(self):
         stage = self.env["crm.stage"].create({"name": "Their stage", "team_id": self.team_company_2.id})
