@@ -38,23 +38,11 @@ class CrmLead(models.Model):
     def _playbook_product_bans(self, teams, products):
         """{(team, product): the ban in force today} for the given teams and products, in one query; none for
         teams that have no product ban at all (no query)."""
-        banning = set(self.env["crm.team.sanction"]._playbook_banning_team_ids())
-        teams = teams.filtered(lambda team: team.id in banning)
+        teams = self._playbook_teams_with_bans(teams)
         if not teams or not products:
             return {}
-        # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions
-        bans = (
-            self.env["crm.team.sanction"]
-            .sudo()
-            .search(
-                [
-                    ("kind", "=", "product_ban"),
-                    ("in_force", "=", True),
-                    ("team_id", "in", teams.ids),
-                    ("product_id", "in", products.ids),
-                ],
-                order="date_to, id",
-            )
+        bans = self._playbook_bans_in_force(
+            [("team_id", "in", teams.ids), ("product_id", "in", products.ids)], order="date_to, id"
         )
         # The latest end wins: ordered by end, the last one written is kept.
         return {(ban.team_id, ban.product_id): ban for ban in bans}
@@ -62,16 +50,10 @@ class CrmLead(models.Model):
     @api.model
     def _playbook_banned_products(self, teams):
         """{team: products it may not sell today}, for the teams that have a ban in force."""
-        banning = set(self.env["crm.team.sanction"]._playbook_banning_team_ids())
-        teams = teams.filtered(lambda team: team.id in banning)
+        teams = self._playbook_teams_with_bans(teams)
         if not teams:
             return {}
-        # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions
-        bans = (
-            self.env["crm.team.sanction"]
-            .sudo()
-            .search([("kind", "=", "product_ban"), ("in_force", "=", True), ("team_id", "in", teams.ids)])
-        )
+        bans = self._playbook_bans_in_force([("team_id", "in", teams.ids)])
         return {team: team_bans.product_id for team, team_bans in bans.grouped("team_id").items()}
 
     def _playbook_banned_team_ids(self):
@@ -79,13 +61,19 @@ class CrmLead(models.Model):
         self.ensure_one()
         if not self.product_id or not self.env["crm.team.sanction"]._playbook_banning_team_ids():
             return []  # no team has a product ban: no lookup for each lead the escalation moves
-        # sudo: a ban binds the team whoever acts, even one who may not read the team's sanctions
-        return (
-            self.env["crm.team.sanction"]
-            .sudo()
-            .search([("kind", "=", "product_ban"), ("in_force", "=", True), ("product_id", "=", self.product_id.id)])
-            .team_id.ids
-        )
+        return self._playbook_bans_in_force([("product_id", "=", self.product_id.id)]).team_id.ids
+
+    @api.model
+    def _playbook_teams_with_bans(self, teams):
+        """Those of ``teams`` that have a product ban of any date (kept per worker): the others need no lookup."""
+        banning = set(self.env["crm.team.sanction"]._playbook_banning_team_ids())
+        return teams.filtered(lambda team: team.id in banning)
+
+    @api.model
+    def _playbook_bans_in_force(self, domain, order=None):
+        """The product bans in force today that match ``domain``."""
+        Sanction = self.env["crm.team.sanction"].sudo()  # sudo: a ban binds the team, whoever may read sanctions
+        return Sanction.search([("kind", "=", "product_ban"), ("in_force", "=", True), *domain], order=order)
 
     def _playbook_transfer_refusal(self, team, reservation):
         """A lead does not move to a team banned from selling its product (PP-17), unless sales support
