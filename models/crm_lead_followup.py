@@ -248,7 +248,11 @@ class CrmLeadFollowup(models.Model):
                     ),
                     "user_id": user.id,
                     "summary": vals.get("name"),
-                    "date_deadline": due and fields.Datetime.context_timestamp(self.with_user(user), due).date(),
+                    # The responsible's day: the request's zone (a planner elsewhere) only for a user without one.
+                    "date_deadline": due
+                    and fields.Datetime.context_timestamp(
+                        self.with_user(user).with_context(tz=user.tz or self.env.context.get("tz")), due
+                    ).date(),
                     "note": vals.get("note") or False,
                     # What the activity would compute after its insert (an update of each new activity), given.
                     "res_name": activities.env[model].browse(res_id).display_name,

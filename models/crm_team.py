@@ -480,15 +480,17 @@ class CrmTeam(models.Model):
 
     @tools.ormcache("self.id")
     def _playbook_operator_id(self):
-        """The team's first active member (in the order of the members) in the call-center operators' group, or
-        None: kept per worker until a member or a group changes (``crm.team.member``; Odoo clears its caches when
-        a group's users change), so that a web request reads no member to plan its confirmation call."""
+        """The team's first active member (in the order of the members) in the call-center operators' group whose
+        user is not archived, or None: kept per worker until a member or a group changes (``crm.team.member``;
+        Odoo clears its caches when a group's users change or a user is archived), so that a web request reads no
+        member to plan its confirmation call."""
         self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
-        self.env["res.users"].flush_model(["groups_id"])
+        self.env["res.users"].flush_model(["groups_id", "active"])
         self.env.cr.execute(
             SQL(
                 """SELECT member.user_id FROM crm_team_member member
                      JOIN res_groups_users_rel rel ON rel.uid = member.user_id AND rel.gid = %s
+                     JOIN res_users users ON users.id = member.user_id AND users.active
                     WHERE member.crm_team_id = %s AND member.active
                  ORDER BY member.create_date, member.id LIMIT 1""",
                 self.env["ir.model.data"]._xmlid_to_res_id(roles.OPERATOR, raise_if_not_found=True),

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
@@ -256,6 +256,29 @@ class TestRequestFollowups(GuardCase):
                 {"kind": "callback", "name": "Nowhere", "user_id": self.user_operator.id, "date_due": MON_1100_MSK}
             )
 
+    def test_the_activity_is_due_on_the_responsibles_day(self):
+        """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
+
+        A follow-up planned from a browser in Moscow for an operator in Yekaterinburg, due at 22:30 Moscow time
+        (0:30 the next day in Yekaterinburg), shows in the operator's list on the operator's day, not Moscow's; an
+        operator with no zone of their own gets the planner's day."""
+        lead = self.create_lead(name="Late call", user_id=self.user_salesperson.id)
+        due = datetime(2026, 11, 23, 19, 30)  # Monday 22:30 in Moscow, Tuesday 0:30 in Yekaterinburg
+        planner = self.env["crm.lead.followup"].with_context(tz="Europe/Moscow")
+        for zone, day in (("Asia/Yekaterinburg", date(2026, 11, 24)), (False, date(2026, 11, 23))):
+            with self.subTest(zone=zone):
+                self.user_operator.tz = zone
+                followup = planner.create(
+                    {
+                        "lead_id": lead.id,
+                        "kind": "callback",
+                        "name": "Call",
+                        "date_due": due,
+                        "user_id": self.user_operator.id,
+                    }
+                )
+                self.assertEqual(followup.activity_id.date_deadline, day)
+
     def test_the_operator_is_kept_per_worker(self):
         """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
 
@@ -289,6 +312,27 @@ class TestRequestFollowups(GuardCase):
         self.assertEqual(confirmation_caller("Seventh"), self.user_head)
         self.env["crm.team.member"].create({"crm_team_id": self.team_a.id, "user_id": self.user_operator.id})
         self.assertEqual(confirmation_caller("Eighth"), self.user_operator, "back in the team")
+
+    def test_an_archived_operator_makes_no_confirmation_call(self):
+        """1. ШАГ После получения заявки, необходимо в течение 5-10 минут позвонить (уведомить) клиента.   Секретарь
+
+        An operator who left the company (user archived) while still a member of the team is given no call: the
+        team's leader calls; restored, the operator calls again."""
+        with self.pinned_time(MON_1100_MSK):
+            lead = self.create_lead(name="First", channel="web_form", email_from="first@uralmash.ru", user_id=False)
+        self.assertEqual(lead.followup_ids.user_id, self.user_operator)
+        self.user_operator.active = False
+        membership = self.team_a.with_context(active_test=False).crm_team_member_ids.filtered(
+            lambda member: member.user_id == self.user_operator
+        )
+        self.assertTrue(membership.active, "Odoo keeps the membership of an archived user")
+        with self.pinned_time(MON_1100_MSK):
+            lead = self.create_lead(name="Second", channel="web_form", email_from="second@uralmash.ru", user_id=False)
+        self.assertEqual(lead.followup_ids.user_id, self.user_head, "the archived operator is skipped")
+        self.user_operator.active = True
+        with self.pinned_time(MON_1100_MSK):
+            lead = self.create_lead(name="Third", channel="web_form", email_from="third@uralmash.ru", user_id=False)
+        self.assertEqual(lead.followup_ids.user_id, self.user_operator)
 
     def test_request_given_to_a_manager_is_called_back_within_an_hour(self):
         with self.pinned_time(SAT_1000_MSK):
