@@ -2,7 +2,7 @@
     "name": "CRM Sales Playbook",
     "summary": "Run the sales department by its written rules: lead temperature, deal types, "
     "work status, funnel stages and sales roles",
-    "version": "18.0.1.8.0",
+    "version": "18.0.1.9.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_sales_playbook developers",

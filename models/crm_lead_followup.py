@@ -258,6 +258,7 @@ class CrmLeadFollowup(models.Model):
                     "res_name": activities.env[model].browse(res_id).display_name,
                     "user_tz": user.tz or False,
                     "date_done": False,
+                    "playbook_followup": True,
                 }
             )
         return activities.with_context(mail_activity_quick_update=True).create(values)

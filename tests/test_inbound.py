@@ -1,9 +1,11 @@
+import importlib.util
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
 
 from .common import MON_1100_MSK, REAL_PHONE, SAT_1000_MSK, GuardCase
 
@@ -117,6 +119,37 @@ class TestInboundDesk(GuardCase):
             followup.activity_id.with_user(self.user_salesperson).action_feedback(feedback="Called, all clear")
         self.assertEqual((followup.state, followup.date_done), ("done", MON_1100_MSK + timedelta(minutes=2)))
         self.assertEqual(self.remind(MON_1100_MSK + timedelta(minutes=5)), 0)
+
+    def test_only_a_follow_ups_activity_looks_its_follow_up_up(self):
+        """The follow-up's activity says it is one: marking it done does the follow-up; marking another activity
+        done reads no follow-up; nobody but the playbook says which activity is a follow-up's; an activity
+        planned before the upgrade gets the flag from the migration."""
+        _wizard, lead = self.register()
+        followup = lead.followup_ids
+        self.assertTrue(followup.activity_id.playbook_followup)
+        other = lead.activity_schedule("mail.mail_activity_data_call", user_id=self.user_salesperson.id)
+        self.assertFalse(other.playbook_followup)
+        for activity in (other, followup.activity_id):
+            with self.subTest(activity=activity.summary), self.assertRaisesRegex(UserError, "when the follow-up"):
+                activity.with_user(self.user_salesperson).write({"playbook_followup": not activity.playbook_followup})
+        with self.recorded_queries() as queries:
+            other.with_user(self.user_salesperson).action_feedback(feedback="Spoke about the price")
+        self.assertEqual([query for query in queries if "crm_lead_followup" in query], [], "no follow-up read")
+        self.assertEqual(followup.state, "pending")
+
+        path = file_path("crm_sales_playbook/migrations/18.0.1.9.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("crm_sales_playbook_post_migrate_18_0_1_9_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.env.cr.execute(
+            "UPDATE mail_activity SET playbook_followup = NULL WHERE id = %s", [followup.activity_id.id]
+        )
+        followup.activity_id.invalidate_recordset(["playbook_followup"])
+        migration.followup_activities_flagged(self.env)
+        self.assertTrue(followup.activity_id.playbook_followup, "flagged by the upgrade")
+        with self.pinned_time(MON_1100_MSK + timedelta(minutes=2)):
+            followup.activity_id.with_user(self.user_salesperson).action_feedback(feedback="Called, all clear")
+        self.assertEqual(followup.state, "done")
 
     def test_known_client_lands_on_its_open_lead(self):
         _wizard, first = self.register()
