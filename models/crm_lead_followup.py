@@ -239,9 +239,12 @@ class CrmLeadFollowup(models.Model):
             kind = vals.get("kind") or ""
             user = self.env["res.users"].browse(vals.get("user_id"))
             due = fields.Datetime.to_datetime(vals.get("date_due"))
+            model_id = self.env["ir.model"]._get_id(model)
+            # The activity computes its model's name from the model's row (a full read of it): known, given.
+            self.env["crm.lead"]._playbook_cache(self.env["ir.model"].browse(model_id), "model", model)
             values.append(
                 {
-                    "res_model_id": self.env["ir.model"]._get_id(model),
+                    "res_model_id": model_id,
                     "res_id": res_id,
                     "activity_type_id": (
                         todo if kind.startswith("approve") else email if kind in PROMISE_KINDS else call

@@ -247,7 +247,8 @@ class TestRequestFollowups(GuardCase):
 
         The operator's call is a follow-up and its activity in the operator's list: the activity is created
         first and the follow-up inserted with it, its team and company; neither is updated afterwards (the
-        activity is inserted with the lead's name, the operator's zone and no done date, which it would compute)."""
+        activity is inserted with the lead's name, the operator's zone and no done date, which it would compute),
+        and the activity's model name is not read from the model's row."""
         Followup, Activity = self.env["crm.lead.followup"], self.env["mail.activity"]
         updated = []
         originals = {model: type(self.env[model])._write_multi for model in ("crm.lead.followup", "mail.activity")}
@@ -257,13 +258,20 @@ class TestRequestFollowups(GuardCase):
             return originals[records._name](records, vals_list)
 
         self.user_operator.tz = "Asia/Yekaterinburg"
+        self.env.invalidate_all()
         with (
             self.pinned_time(MON_1100_MSK),
             patch.object(type(Followup), "_write_multi", autospec=True, side_effect=record_write),
             patch.object(type(Activity), "_write_multi", autospec=True, side_effect=record_write),
+            self.recorded_queries() as queries,
         ):
             lead = self.create_lead(name="Web request", channel="web_form", phone=REAL_PHONE, user_id=False)
             self.env.flush_all()
+        self.assertEqual(
+            [query for query in queries if 'SELECT "ir_model"."id", "ir_model"."name"' in query],
+            [],
+            "the activity's model name is not read from the model's row",
+        )
         [followup] = lead.followup_ids
         self.assertEqual(updated, [], "the follow-up and its activity are inserted whole")
         self.env.invalidate_all()
