@@ -302,11 +302,14 @@ class TestRequestFollowups(GuardCase):
 
         A follow-up planned from a browser in Moscow for an operator in Yekaterinburg, due at 22:30 Moscow time
         (0:30 the next day in Yekaterinburg), shows in the operator's list on the operator's day, not Moscow's; an
-        operator with no zone of their own gets the planner's day."""
+        operator with no zone of their own gets the planner's day (due at 1:30 Tuesday in Moscow, still Monday
+        in UTC)."""
         lead = self.create_lead(name="Late call", user_id=self.user_salesperson.id)
-        due = datetime(2026, 11, 23, 19, 30)  # Monday 22:30 in Moscow, Tuesday 0:30 in Yekaterinburg
         planner = self.env["crm.lead.followup"].with_context(tz="Europe/Moscow")
-        for zone, day in (("Asia/Yekaterinburg", date(2026, 11, 24)), (False, date(2026, 11, 23))):
+        for zone, due, day in (
+            ("Asia/Yekaterinburg", datetime(2026, 11, 23, 19, 30), date(2026, 11, 24)),
+            (False, datetime(2026, 11, 23, 22, 30), date(2026, 11, 24)),
+        ):
             with self.subTest(zone=zone):
                 self.user_operator.tz = zone
                 followup = planner.create(
