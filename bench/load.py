@@ -444,8 +444,10 @@ def move_leads(server, args, data, addon, tag, stats, cron_stats):
             moment = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
             # One call wakes every job, on either server: the wake-ups are the bench's, not the load measured, and
             # they go to the same workers as the users' calls (one call per job gave the addon's server six calls
-            # per wake-up against stock's one). A job running refuses the write for all; then each is woken alone.
-            if runner.timed(cron_stats, "ir.cron", "write", data["crons"], {"nextcall": moment}) is None:
+            # per wake-up against stock's one). A job running refuses the write for all; then each other job is
+            # woken alone (the running one refuses again).
+            woken = runner.timed(cron_stats, "ir.cron", "write", data["crons"], {"nextcall": moment})
+            if woken is None and len(data["crons"]) > 1:
                 for cron in data["crons"]:
                     runner.timed(cron_stats, "ir.cron", "write", [cron], {"nextcall": moment})
             time.sleep(0.5)
