@@ -23,14 +23,10 @@ class MailActivity(models.Model):
         """Marking a follow-up's activity done from the chatter or the activity list does the follow-up; the
         approver marking an approval's activity done approves the request (EV-8). Other activities look no
         follow-up up."""
-        # sudo: whether the activity is a follow-up's, read with the activity before Odoo checks the user's right
-        if self.sudo().filtered("playbook_followup"):
-            # sudo: the activity's own follow-up is done with it, whoever may mark the activity done
-            followups = (
-                self.env["crm.lead.followup"]
-                .sudo()
-                .search([("activity_id", "in", self.ids), ("state", "=", "pending")])
-            )
+        activities = self.sudo()  # sudo: the flag is read before Odoo checks the user's right to mark the activity
+        if activities.filtered("playbook_followup"):
+            Followup = self.env["crm.lead.followup"].sudo()  # sudo: the activity's follow-up is done with it
+            followups = Followup.search([("activity_id", "in", self.ids), ("state", "=", "pending")])
             followups.write({"state": "done", "date_done": fields.Datetime.now()})
             approve_by_activity(followups.filtered(lambda followup: followup.kind in APPROVAL_KINDS), self.env)
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
